@@ -1,0 +1,167 @@
+//! One principal's Kerberos credentials, held in this process only.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use libgssapi::context::{ClientCtx, CtxFlags};
+use libgssapi::credential::{Cred, CredUsage};
+use libgssapi::name::Name;
+use libgssapi::oid::{GSS_MECH_SPNEGO, GSS_NT_KRB5_PRINCIPAL};
+
+use super::error::hint_for;
+use super::{ffi, KerberosError, Principal};
+
+/// Where a credential's tickets come from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CredentialSource {
+    /// A client keytab: the library gets a new ticket whenever the old one expires, like a
+    /// long-running service that logs in from its keytab.
+    Keytab(PathBuf),
+    /// A password, used once: the ticket is not renewed, like a user who ran `kinit` once.
+    Password,
+    /// An existing ticket cache, e.g. `FILE:/tmp/krb5cc_alice` written by `kinit`.
+    Ccache(String),
+}
+
+/// The Kerberos credentials of one principal, held in this process (an in-memory ticket cache or
+/// a named one), never in process-wide environment variables.
+///
+/// Every method blocks on the KDC; call them from `spawn_blocking` in async code (the
+/// [`SpnegoClient`](crate::SpnegoClient) does).
+///
+/// ```no_run
+/// use yarnsec_hadoop::{Credential, Principal};
+/// let alice = Credential::from_keytab(Principal::user("alice", "EXAMPLE.TEST"), "/keytabs/alice.keytab")?;
+/// let token = alice.initiate(&Principal::http("hadoop.example.test", "EXAMPLE.TEST"))?;
+/// assert!(!token.is_empty());
+/// # Ok::<(), yarnsec_hadoop::KerberosError>(())
+/// ```
+#[derive(Clone)]
+pub struct Credential {
+    principal: Principal,
+    source: CredentialSource,
+    cred: Cred,
+}
+
+static NEXT_CACHE: AtomicU64 = AtomicU64::new(0);
+
+impl Credential {
+    /// Credentials from a client keytab, renewed from it as needed, cached in memory.
+    pub fn from_keytab(
+        principal: Principal,
+        keytab: impl AsRef<Path>,
+    ) -> Result<Self, KerberosError> {
+        let keytab = keytab.as_ref().to_path_buf();
+        let ccache = format!(
+            "MEMORY:yarnsec-{}-{}",
+            std::process::id(),
+            NEXT_CACHE.fetch_add(1, Ordering::Relaxed)
+        );
+        let keytab_str = keytab.to_string_lossy().into_owned();
+        let cred = ffi::acquire_from(
+            &principal.to_string(),
+            &[("ccache", &ccache), ("client_keytab", &keytab_str)],
+        )
+        .map_err(|e| acquire_error(&principal, &format!("keytab {}", keytab.display()), e))?;
+        Ok(Self {
+            principal,
+            source: CredentialSource::Keytab(keytab),
+            cred,
+        })
+    }
+
+    /// Credentials from a password: one initial ticket, never renewed (like a single `kinit`).
+    pub fn from_password(principal: Principal, password: &str) -> Result<Self, KerberosError> {
+        let name = principal_name(&principal)?;
+        let cred =
+            Cred::acquire_with_password(Some(&name), password, None, CredUsage::Initiate, None)
+                .map_err(|e| acquire_error(&principal, "a password", e))?;
+        Ok(Self {
+            principal,
+            source: CredentialSource::Password,
+            cred,
+        })
+    }
+
+    /// Credentials from an existing ticket cache such as `FILE:/tmp/cc` written by `kinit`.
+    pub fn from_ccache(principal: Principal, ccache: &str) -> Result<Self, KerberosError> {
+        let cred = ffi::acquire_from(&principal.to_string(), &[("ccache", ccache)])
+            .map_err(|e| acquire_error(&principal, &format!("ticket cache {ccache}"), e))?;
+        Ok(Self {
+            principal,
+            source: CredentialSource::Ccache(ccache.to_string()),
+            cred,
+        })
+    }
+
+    /// The principal these credentials are for.
+    pub fn principal(&self) -> &Principal {
+        &self.principal
+    }
+
+    /// Where the tickets come from.
+    pub fn source(&self) -> &CredentialSource {
+        &self.source
+    }
+
+    /// How long the current ticket remains valid (zero once expired).
+    pub fn remaining_lifetime(&self) -> Result<Duration, KerberosError> {
+        self.cred
+            .lifetime()
+            .map_err(|e| acquire_error(&self.principal, "its ticket cache", e))
+    }
+
+    /// Starts a SPNEGO security context with `target` and returns the token to send in an
+    /// `Authorization: Negotiate` header.
+    pub fn initiate(&self, target: &Principal) -> Result<Vec<u8>, KerberosError> {
+        let init_error = |e: libgssapi::error::Error| {
+            let gss = e.to_string();
+            KerberosError::InitContext {
+                principal: self.principal.to_string(),
+                target: target.to_string(),
+                hint: hint_for(&gss, &self.principal.to_string()),
+                gss,
+            }
+        };
+        let name = principal_name(target)?;
+        let mut ctx = ClientCtx::new(
+            Some(self.cred.clone()),
+            name,
+            CtxFlags::empty(),
+            Some(GSS_MECH_SPNEGO),
+        );
+        let token = ctx.step(None, None).map_err(init_error)?;
+        Ok(token.map(|t| t.to_vec()).unwrap_or_default())
+    }
+}
+
+impl fmt::Debug for Credential {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Credential")
+            .field("principal", &self.principal.to_string())
+            .field("source", &self.source)
+            .finish()
+    }
+}
+
+fn principal_name(principal: &Principal) -> Result<Name, KerberosError> {
+    Name::new(
+        principal.to_string().as_bytes(),
+        Some(GSS_NT_KRB5_PRINCIPAL),
+    )
+    .map_err(|_| KerberosError::BadPrincipal {
+        text: principal.to_string(),
+    })
+}
+
+fn acquire_error(principal: &Principal, source: &str, e: libgssapi::error::Error) -> KerberosError {
+    let gss = e.to_string();
+    KerberosError::Acquire {
+        principal: principal.to_string(),
+        source_desc: source.to_string(),
+        hint: hint_for(&gss, &principal.to_string()),
+        gss,
+    }
+}

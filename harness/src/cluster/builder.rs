@@ -1,0 +1,90 @@
+//! Describing the cluster to start.
+
+use std::time::Duration;
+
+use super::{start, SecureCluster};
+use crate::error::HarnessError;
+use crate::images::ImageOptions;
+use crate::progress::Progress;
+use crate::SecurityProfile;
+
+/// Describes a cluster to start; see [`SecureCluster::builder`].
+#[derive(Clone, Debug)]
+pub struct SecureClusterBuilder {
+    pub(crate) profile: SecurityProfile,
+    pub(crate) images: ImageOptions,
+    pub(crate) keep: bool,
+    pub(crate) keep_on_failure: bool,
+    pub(crate) owner_pid: Option<u32>,
+    pub(crate) ready_timeout: Duration,
+    pub(crate) progress: Progress,
+}
+
+impl Default for SecureClusterBuilder {
+    fn default() -> Self {
+        Self {
+            profile: SecurityProfile::strict(),
+            images: ImageOptions::default(),
+            keep: keep_from_env(),
+            keep_on_failure: keep_from_env(),
+            owner_pid: None,
+            ready_timeout: Duration::from_secs(240),
+            progress: Progress::stderr(),
+        }
+    }
+}
+
+impl SecureClusterBuilder {
+    /// The security profile (default `strict`).
+    pub fn profile(mut self, profile: SecurityProfile) -> Self {
+        self.profile = profile;
+        self
+    }
+    /// Shortcut: the profile's ticket lifetime.
+    pub fn ticket_lifetime(mut self, d: Duration) -> Self {
+        self.profile = self.profile.with_ticket_lifetime(d);
+        self
+    }
+    /// Shortcut: the profile's token renew interval.
+    pub fn token_renew_interval(mut self, d: Duration) -> Self {
+        self.profile = self.profile.with_token_renew_interval(d);
+        self
+    }
+    /// The Hadoop version (default `$YARNSEC_HADOOP_VERSION`, else 3.4.2).
+    pub fn hadoop_version(mut self, version: impl Into<String>) -> Self {
+        self.images.hadoop_version = version.into();
+        self
+    }
+    /// Leave the containers running after this value is dropped or shut down (default:
+    /// `$YARNSEC_KEEP` set). A cluster that fails to start is removed unless `$YARNSEC_KEEP` is set.
+    pub fn keep(mut self, keep: bool) -> Self {
+        self.keep = keep;
+        self
+    }
+    /// The process whose end makes the cluster an orphan that the next start sweeps away
+    /// (default: this process; with `keep`, none).
+    pub fn owner_pid(mut self, pid: u32) -> Self {
+        self.owner_pid = Some(pid);
+        self
+    }
+    /// How long to wait for every daemon to become ready (default 240 s).
+    pub fn ready_timeout(mut self, d: Duration) -> Self {
+        self.ready_timeout = d;
+        self
+    }
+    /// Where progress goes (default: stderr).
+    pub fn progress(mut self, progress: Progress) -> Self {
+        self.progress = progress;
+        self
+    }
+
+    /// Builds the images if needed, starts the containers and waits until every daemon is ready.
+    pub async fn start(self) -> Result<SecureCluster, HarnessError> {
+        start::start(self).await
+    }
+}
+
+/// `YARNSEC_KEEP=1` keeps containers for debugging, after success and after failure.
+fn keep_from_env() -> bool {
+    std::env::var("YARNSEC_KEEP").is_ok_and(|v| !v.is_empty() && v != "0")
+}

@@ -1,0 +1,23 @@
+//! A secure single-node Hadoop cluster in containers.
+//!
+//! ```text
+//! builder.rs      SecureCluster::builder(): profile, Hadoop version, keep, progress
+//! start.rs        the start sequence: network, KDC, keytabs, Hadoop, HDFS homes
+//! readiness.rs    observed readiness (never a sleep), with deadlines and log tails on failure
+//! secure.rs       SecureCluster: clients, users, evidence, shutdown and Drop
+//! description.rs  the `yarnsec up --json` object, and attaching to a running cluster
+//! users.rs        the test users and their Kerberos credentials
+//! ```
+
+mod builder;
+mod description;
+mod readiness;
+mod secure;
+mod start;
+mod users;
+
+pub use builder::SecureClusterBuilder;
+pub use description::{ClusterDescription, Endpoints, UserEntry};
+pub use readiness::StartTimings;
+pub use secure::{state_root, state_root_krb5_conf, SecureCluster};
+pub use users::ClusterUser;

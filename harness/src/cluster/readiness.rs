@@ -1,0 +1,231 @@
+//! Readiness, observed: each daemon is ready when a real request shows it, checked until a
+//! deadline. A daemon that exits, or a deadline that passes, ends the wait with an error that
+//! names the daemon, the condition and the last lines of its log.
+
+use std::future::Future;
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+use yarnsec_hadoop::http::Auth;
+use yarnsec_hadoop::jmx;
+use yarnsec_hadoop::timeline::Timeline;
+use yarnsec_hadoop::yarn::ResourceManager;
+use yarnsec_hadoop::SpnegoClient;
+
+use crate::error::HarnessError;
+use crate::layout::{paths, ports, Layout};
+use crate::node::Node;
+
+/// How long each part of a start took (the benchmark reads these).
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct StartTimings {
+    /// Finding or building the images.
+    pub images: Duration,
+    /// KDC container start until a user got a ticket.
+    pub kdc: Duration,
+    /// Hadoop container start until the NameNode left safe mode.
+    pub namenode: Duration,
+    /// Hadoop container start until the NameNode saw a live DataNode.
+    pub datanode: Duration,
+    /// Hadoop container start until the ResourceManager answered.
+    pub resourcemanager: Duration,
+    /// Hadoop container start until the ResourceManager saw a running NodeManager.
+    pub nodemanager: Duration,
+    /// Hadoop container start until the timeline server answered.
+    pub timeline: Duration,
+    /// Creating the users' HDFS homes.
+    pub hdfs_setup: Duration,
+    /// The whole start, images included.
+    pub total: Duration,
+}
+
+/// Calls `check` until it succeeds or `deadline` passes; between tries it waits a little longer
+/// each time (0.2 s up to 1 s). Returns the last failure's text on timeout.
+pub(crate) async fn poll<T, F, Fut>(deadline: Instant, mut check: F) -> Result<T, String>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, String>>,
+{
+    let mut pause = Duration::from_millis(200);
+    loop {
+        match check().await {
+            Ok(v) => return Ok(v),
+            Err(e) if Instant::now() >= deadline => return Err(e),
+            Err(_) => {
+                tokio::time::sleep(pause).await;
+                pause = (pause * 3 / 2).min(Duration::from_secs(1));
+            }
+        }
+    }
+}
+
+/// The daemons that have exited, with their status, from the start script's `.exit` markers.
+pub(crate) async fn exited_daemons(hadoop: &Node) -> Vec<(String, String)> {
+    let script = format!("for f in {}/*.exit; do [ -e \"$f\" ] && echo \"$(basename \"$f\" .exit) $(cat \"$f\")\"; done; true", paths::HADOOP_LOGS);
+    match hadoop.sh(&script).await {
+        Ok(out) => out
+            .lines()
+            .filter_map(|l| l.split_once(' '))
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect(),
+        Err(_) => Vec::new(),
+    }
+}
+
+/// The error for a daemon that did not become ready: it exited, or the deadline passed.
+pub(crate) async fn not_ready(
+    hadoop: &Node,
+    daemon: &str,
+    condition: &str,
+    waited: Duration,
+    last_error: String,
+) -> HarnessError {
+    let log = format!("{}/{daemon}.log", paths::HADOOP_LOGS);
+    if let Some((name, status)) = exited_daemons(hadoop).await.into_iter().next() {
+        let log = format!("{}/{name}.log", paths::HADOOP_LOGS);
+        return HarnessError::DaemonExited {
+            log_tail: hadoop.tail(&log, 30).await,
+            daemon: name,
+            status,
+        };
+    }
+    HarnessError::NotReady {
+        daemon: daemon.into(),
+        condition: condition.into(),
+        waited,
+        last_error,
+        log_tail: hadoop.tail(&log, 30).await,
+    }
+}
+
+/// Waits for every Hadoop daemon, each with its own condition, all at once. Fails early when a
+/// daemon exits.
+pub(crate) async fn wait_for_hadoop(
+    hadoop: &Node,
+    http: &SpnegoClient,
+    layout: &Layout,
+    auth: Auth<'_>,
+    timeout: Duration,
+    timings: &mut StartTimings,
+) -> Result<(), HarnessError> {
+    let started = Instant::now();
+    let deadline = started + timeout;
+    let nn = layout.hadoop_url(ports::NAMENODE_HTTP);
+    let rm = ResourceManager::new(http.clone(), &layout.hadoop_url(ports::RM_HTTP));
+    let ats = Timeline::new(http.clone(), &layout.hadoop_url(ports::TIMELINE_HTTP));
+
+    // A watcher that ends the wait as soon as any daemon exits.
+    let watch_exits = async {
+        loop {
+            if let Some((name, status)) = exited_daemons(hadoop).await.into_iter().next() {
+                let log = format!("{}/{name}.log", paths::HADOOP_LOGS);
+                return HarnessError::DaemonExited {
+                    log_tail: hadoop.tail(&log, 30).await,
+                    daemon: name,
+                    status,
+                };
+            }
+            tokio::time::sleep(Duration::from_secs(1)).await;
+        }
+    };
+
+    let hdfs = async {
+        let cond = "the NameNode to answer JMX and leave safe mode";
+        poll(deadline, || async {
+            let bean = jmx::bean(http, &nn, "Hadoop:service=NameNode,name=NameNodeInfo", auth)
+                .await
+                .map_err(|e| e.to_string())?;
+            match bean["Safemode"].as_str() {
+                Some("") => Ok(()),
+                Some(s) => Err(format!("still in safe mode: {s}")),
+                None => Err("no NameNodeInfo bean yet".into()),
+            }
+        })
+        .await
+        .map_err(|e| ("namenode", cond, e))?;
+        let nn_ready = started.elapsed();
+        let cond = "the NameNode to report a live DataNode";
+        poll(deadline, || async {
+            let bean = jmx::bean(
+                http,
+                &nn,
+                "Hadoop:service=NameNode,name=FSNamesystemState",
+                auth,
+            )
+            .await
+            .map_err(|e| e.to_string())?;
+            match bean["NumLiveDataNodes"].as_u64() {
+                Some(n) if n >= 1 => Ok(()),
+                other => Err(format!("NumLiveDataNodes = {other:?}")),
+            }
+        })
+        .await
+        .map_err(|e| ("datanode", cond, e))?;
+        Ok::<_, (&str, &str, String)>((nn_ready, started.elapsed()))
+    };
+
+    let yarn = async {
+        let cond = "the ResourceManager REST API to answer";
+        poll(deadline, || async {
+            let info = rm.cluster_info(auth).await.map_err(|e| e.to_string())?;
+            if info["state"] == "STARTED" {
+                Ok(())
+            } else {
+                Err(format!("state {}", info["state"]))
+            }
+        })
+        .await
+        .map_err(|e| ("resourcemanager", cond, e))?;
+        let rm_ready = started.elapsed();
+        let cond = "the ResourceManager to report a RUNNING NodeManager";
+        poll(deadline, || async {
+            let m = rm.metrics(auth).await.map_err(|e| e.to_string())?;
+            if m.active_nodes >= 1 {
+                Ok(())
+            } else {
+                Err("no active NodeManager yet".into())
+            }
+        })
+        .await
+        .map_err(|e| ("nodemanager", cond, e))?;
+        Ok::<_, (&str, &str, String)>((rm_ready, started.elapsed()))
+    };
+
+    let timeline = async {
+        let cond = "the timeline server REST API to answer";
+        poll(deadline, || async {
+            ats.about(auth).await.map(drop).map_err(|e| e.to_string())
+        })
+        .await
+        .map_err(|e| ("timelineserver", cond, e))?;
+        Ok::<_, (&str, &str, String)>(started.elapsed())
+    };
+
+    let all = async { tokio::join!(hdfs, yarn, timeline) };
+    let (hdfs, yarn, timeline) = tokio::select! {
+        r = all => r,
+        e = watch_exits => return Err(e),
+    };
+    for result in [
+        hdfs.as_ref().err(),
+        yarn.as_ref().err(),
+        timeline.as_ref().err(),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        let (daemon, cond, last) = result;
+        return Err(not_ready(hadoop, daemon, cond, started.elapsed(), last.clone()).await);
+    }
+    let ((nn, dn), (rmr, nm), tl) = (
+        hdfs.expect("checked"),
+        yarn.expect("checked"),
+        timeline.expect("checked"),
+    );
+    timings.namenode = nn;
+    timings.datanode = dn;
+    timings.resourcemanager = rmr;
+    timings.nodemanager = nm;
+    timings.timeline = tl;
+    Ok(())
+}

@@ -1,0 +1,346 @@
+//! The start sequence: network, KDC, keytabs, Hadoop, HDFS homes. If any step fails, everything
+//! started so far is removed before the error is returned (unless the cluster is kept).
+
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use bollard::Docker;
+use rand::distr::{Alphanumeric, SampleString};
+use testcontainers::core::WaitFor;
+use testcontainers::runners::AsyncRunner;
+use testcontainers::{GenericImage, ImageExt};
+use yarnsec_hadoop::http::Auth;
+use yarnsec_hadoop::kerberos::{Krb5Conf, RealmEntry};
+use yarnsec_hadoop::{Credential, KerberosError, Principal, SpnegoClient};
+
+use super::readiness::{poll, wait_for_hadoop};
+use super::secure::state_root;
+use super::{SecureCluster, SecureClusterBuilder, StartTimings};
+use crate::config::{container_krb5_conf, hadoop_files, kdc_files, ConfigFiles};
+use crate::docker::{self, cluster_labels, ClusterNetwork, ROLE_LABEL};
+use crate::error::HarnessError;
+use crate::images::{ensure_images, ImageSet};
+use crate::layout::{paths, ports, Layout};
+use crate::node::Node;
+
+/// Label carrying the realm, by which another process finds a cluster's containers.
+pub const REALM_LABEL: &str = "dev.yarnsec.realm";
+
+/// The keytabs the KDC exports, by file stem.
+const KEYTABS: [&str; 6] = ["hdfs", "yarn", "http", "service", "alice", "bob"];
+
+pub(crate) async fn start(b: SecureClusterBuilder) -> Result<SecureCluster, HarnessError> {
+    let started = Instant::now();
+    b.profile.validate()?;
+    let docker = docker::connect().await?;
+    let registry = registry_path()?;
+    let swept = docker::sweep_orphans(&docker).await?;
+    if !swept.is_empty() {
+        tracing::info!(?swept, "removed clusters left by processes that are gone");
+    }
+    let mut timings = StartTimings::default();
+    let images = ensure_images(&docker, &b.images, &b.progress).await?;
+    timings.images = started.elapsed();
+
+    let owner = b
+        .owner_pid
+        .unwrap_or(if b.keep { 0 } else { std::process::id() });
+    let net = docker::create_network(&docker, owner).await?;
+    let realm = format!("C{:03}.YARNSEC.TEST", net.index);
+    let layout = Layout::new(realm, password(), password());
+    let state_dir = state_root().join(&net.name);
+    match start_in(
+        &b,
+        &docker,
+        &images,
+        &net,
+        owner,
+        &layout,
+        &state_dir,
+        &registry,
+        &mut timings,
+    )
+    .await
+    {
+        Ok((kdc, hadoop, http)) => {
+            timings.total = started.elapsed();
+            let cluster = SecureCluster {
+                id: net.name.clone(),
+                profile: b.profile.clone(),
+                layout,
+                docker,
+                kdc,
+                hadoop,
+                http,
+                state_dir,
+                registry: Some(registry),
+                owned: true,
+                keep: b.keep,
+                timings,
+                hadoop_version: images.hadoop_version.clone(),
+                finished: false,
+            };
+            let description = serde_json::to_string_pretty(&cluster.describe(None))
+                .expect("the description serializes");
+            let path = cluster.state_dir.join("cluster.json");
+            std::fs::write(&path, description).map_err(HarnessError::io(path))?;
+            Ok(cluster)
+        }
+        Err(e) => {
+            if b.keep_on_failure {
+                eprintln!(
+                    "yarnsec: start failed; kept cluster {} for debugging (YARNSEC_KEEP)",
+                    net.name
+                );
+            } else {
+                let _ = docker::remove_cluster(&docker, &net.name).await;
+                let _ = Krb5Conf::unregister_realm(&registry, &layout.realm);
+                let _ = std::fs::remove_dir_all(&state_dir);
+            }
+            Err(e)
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn start_in(
+    b: &SecureClusterBuilder,
+    docker: &Docker,
+    images: &ImageSet,
+    net: &ClusterNetwork,
+    owner: u32,
+    layout: &Layout,
+    state_dir: &Path,
+    registry: &Path,
+    timings: &mut StartTimings,
+) -> Result<(Node, Node, SpnegoClient), HarnessError> {
+    let mut labels = cluster_labels(&net.name, owner);
+    labels.insert(REALM_LABEL.into(), layout.realm.clone());
+
+    // The KDC: realm, principals and keytabs are made by its start script from generated files.
+    let step = b.progress.step("kdc");
+    let kdc_started = Instant::now();
+    let kdc = start_container(
+        docker,
+        "kdc",
+        &images.kdc,
+        &layout.kdc_host(),
+        net,
+        &labels,
+        &kdc_files(&b.profile, layout),
+        &[],
+        WaitFor::message_on_stdout("yarnsec: kdc starting"),
+    )
+    .await?;
+    let kdc_addr = format!("{}:{}", kdc.ip(), ports::KDC);
+    Krb5Conf::register_realm(
+        registry,
+        RealmEntry {
+            name: layout.realm.clone(),
+            kdc: kdc_addr.clone(),
+        },
+    )?;
+    std::fs::create_dir_all(state_dir.join("keytabs")).map_err(HarnessError::io(state_dir))?;
+    let host_conf = Krb5Conf::new(vec![RealmEntry {
+        name: layout.realm.clone(),
+        kdc: kdc_addr.clone(),
+    }])
+    .with_default_realm(layout.realm.clone());
+    write_private(
+        &state_dir.join("krb5.conf"),
+        host_conf.render().as_bytes(),
+        0o644,
+    )?;
+    for name in KEYTABS {
+        let bytes = kdc.read_file(&format!("/keytabs/{name}.keytab")).await?;
+        write_private(
+            &state_dir.join("keytabs").join(format!("{name}.keytab")),
+            &bytes,
+            0o600,
+        )?;
+    }
+    // Ready when a user gets a ticket from it (a real AS exchange, from this host).
+    let alice = layout
+        .users
+        .iter()
+        .find(|u| u.name == "alice")
+        .and_then(|u| u.password.clone())
+        .unwrap_or_default();
+    let principal = Principal::user("alice", &layout.realm);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    poll(deadline, || {
+        let (principal, alice) = (principal.clone(), alice.clone());
+        async move {
+            tokio::task::spawn_blocking(move || Credential::from_password(principal, &alice))
+                .await
+                .expect("the GSSAPI call does not panic")
+                .map(drop)
+                .map_err(|e: KerberosError| e.to_string())
+        }
+    })
+    .await
+    .map_err(|last_error| HarnessError::NotReady {
+        daemon: "kdc".into(),
+        condition: format!(
+            "a ticket for alice@{} from the KDC at {kdc_addr}",
+            layout.realm
+        ),
+        waited: Duration::from_secs(30),
+        last_error,
+        log_tail: String::new(),
+    })?;
+    timings.kdc = kdc_started.elapsed();
+    step.done(&format!("realm {} at {kdc_addr}", layout.realm));
+
+    // The Hadoop node: configuration, krb5.conf and keytabs are copied in before it starts.
+    let step = b.progress.step("hadoop daemons");
+    let mut files = hadoop_files(&b.profile, layout);
+    files.insert(
+        "/etc/krb5.conf",
+        container_krb5_conf(&b.profile, layout, &kdc_addr),
+    );
+    files.insert(paths::HTTP_SECRET, password());
+    let mut binary = Vec::new();
+    for name in ["hdfs", "yarn", "http"] {
+        let bytes = std::fs::read(state_dir.join("keytabs").join(format!("{name}.keytab")))
+            .map_err(HarnessError::io(state_dir))?;
+        binary.push((format!("{}/{name}.keytab", paths::KEYTABS), bytes));
+    }
+    let hadoop = start_container(
+        docker,
+        "hadoop",
+        &images.hadoop,
+        &layout.hadoop_host(),
+        net,
+        &labels,
+        &files,
+        &binary,
+        WaitFor::message_on_stdout("yarnsec: started"),
+    )
+    .await?;
+    let http = SpnegoClient::new(
+        &layout.realm,
+        [
+            (layout.kdc_host(), kdc.ip()),
+            (layout.hadoop_host(), hadoop.ip()),
+        ],
+    )?;
+    step.message("waiting for NameNode, DataNode, ResourceManager, NodeManager, timeline server");
+    let alice_cred = if b.profile.kerberos() {
+        Some(Credential::from_keytab(
+            Principal::user("alice", &layout.realm),
+            state_dir.join("keytabs/alice.keytab"),
+        )?)
+    } else {
+        None
+    };
+    let auth = match &alice_cred {
+        Some(c) => Auth::Kerberos(c),
+        None => Auth::Simple("alice"),
+    };
+    if let Err(e) = wait_for_hadoop(&hadoop, &http, layout, auth, b.ready_timeout, timings).await {
+        step.fail();
+        return Err(e);
+    }
+
+    // HDFS homes, owned by their users and closed to others.
+    let setup_started = Instant::now();
+    let superuser = if b.profile.kerberos() {
+        Some(Credential::from_keytab(
+            layout.hadoop_principal("nn").parse()?,
+            state_dir.join("keytabs/hdfs.keytab"),
+        )?)
+    } else {
+        None
+    };
+    let admin = match &superuser {
+        Some(c) => Auth::Kerberos(c),
+        None => Auth::Simple("hdfs"),
+    };
+    let fs = yarnsec_hadoop::webhdfs::WebHdfs::new(
+        http.clone(),
+        &layout.hadoop_url(ports::NAMENODE_HTTP),
+    );
+    fs.mkdirs("/tmp", Some("1777"), admin, None).await?;
+    fs.set_permission("/tmp", "1777", admin, None).await?;
+    for user in &layout.users {
+        let home = format!("/user/{}", user.name);
+        fs.mkdirs(&home, Some("700"), admin, None).await?;
+        fs.set_permission(&home, "700", admin, None).await?;
+        fs.set_owner(&home, &user.name, &user.name, admin).await?;
+    }
+    timings.hdfs_setup = setup_started.elapsed();
+    step.done(&format!(
+        "ready (NameNode {:.1}s, ResourceManager {:.1}s, NodeManager {:.1}s, timeline {:.1}s)",
+        timings.namenode.as_secs_f64(),
+        timings.resourcemanager.as_secs_f64(),
+        timings.nodemanager.as_secs_f64(),
+        timings.timeline.as_secs_f64()
+    ));
+    Ok((kdc, hadoop, http))
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn start_container(
+    docker: &Docker,
+    role: &str,
+    image: &str,
+    hostname: &str,
+    net: &ClusterNetwork,
+    labels: &std::collections::HashMap<String, String>,
+    files: &ConfigFiles,
+    binary_files: &[(String, Vec<u8>)],
+    ready: WaitFor,
+) -> Result<Node, HarnessError> {
+    let fail = |detail: String| HarnessError::ContainerStart {
+        role: role.into(),
+        detail,
+    };
+    let (name, tag) = image.rsplit_once(':').unwrap_or((image, "latest"));
+    let mut request = GenericImage::new(name, tag)
+        .with_wait_for(ready)
+        .with_network(&net.name)
+        .with_hostname(hostname)
+        .with_labels(labels.clone())
+        .with_label(ROLE_LABEL, role)
+        .with_startup_timeout(Duration::from_secs(90));
+    for (path, content) in files.iter() {
+        request = request.with_copy_to(path.to_string(), content.as_bytes().to_vec());
+    }
+    for (path, content) in binary_files {
+        request = request.with_copy_to(path.clone(), content.clone());
+    }
+    let container = request.start().await.map_err(|e| fail(e.to_string()))?;
+    let ip: IpAddr = container
+        .get_bridge_ip_address()
+        .await
+        .map_err(|e| fail(e.to_string()))?;
+    Ok(Node::owned(role, hostname, ip, docker.clone(), container))
+}
+
+/// The `krb5.conf` this process's GSSAPI library reads (`KRB5_CONFIG`), which must be one yarnsec
+/// may write: absent, or written by yarnsec.
+fn registry_path() -> Result<PathBuf, HarnessError> {
+    let path = PathBuf::from(std::env::var_os("KRB5_CONFIG").ok_or(KerberosError::NoKrb5Config)?);
+    if let Ok(text) = std::fs::read_to_string(&path) {
+        if !text.is_empty() && !text.starts_with("# Generated by yarnsec") {
+            return Err(HarnessError::Kerberos(KerberosError::Krb5Conf {
+                path,
+                source: std::io::Error::other("KRB5_CONFIG names a file yarnsec did not write; point it at a file of yarnsec's own (it adds each cluster's realm there)"),
+            }));
+        }
+    }
+    Ok(path)
+}
+
+fn write_private(path: &Path, bytes: &[u8], mode: u32) -> Result<(), HarnessError> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::write(path, bytes).map_err(HarnessError::io(path))?;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
+        .map_err(HarnessError::io(path))
+}
+
+fn password() -> String {
+    Alphanumeric.sample_string(&mut rand::rng(), 20)
+}

@@ -1,0 +1,372 @@
+//! The Hadoop container's configuration: `core-site.xml`, `hdfs-site.xml`, `yarn-site.xml`,
+//! `capacity-scheduler.xml` and `log4j.properties`.
+
+use std::time::Duration;
+
+use yarnsec_hadoop::config::SiteXml;
+
+use super::ConfigFiles;
+use crate::layout::{paths, ports, Layout, SERVICE_USER};
+use crate::SecurityProfile;
+
+fn ms(d: Duration) -> String {
+    d.as_millis().to_string()
+}
+
+/// Every file of `/opt/hadoop/conf` for this profile and layout.
+pub fn hadoop_files(profile: &SecurityProfile, layout: &Layout) -> ConfigFiles {
+    let mut files = ConfigFiles::default();
+    let conf = |name: &str| format!("{}/{name}", paths::HADOOP_CONF);
+    files.insert(conf("core-site.xml"), core_site(profile, layout).to_xml());
+    files.insert(conf("hdfs-site.xml"), hdfs_site(profile, layout).to_xml());
+    files.insert(conf("yarn-site.xml"), yarn_site(profile, layout).to_xml());
+    files.insert(
+        conf("capacity-scheduler.xml"),
+        capacity_scheduler().to_xml(),
+    );
+    files.insert(conf("log4j.properties"), LOG4J.to_string());
+    files
+}
+
+fn keytab(name: &str) -> String {
+    format!("{}/{name}.keytab", paths::KEYTABS)
+}
+
+/// `core-site.xml`: authentication, RPC protection, principal mapping, web SPNEGO, proxy users.
+pub fn core_site(profile: &SecurityProfile, layout: &Layout) -> SiteXml {
+    let mut x = SiteXml::new();
+    x.set(
+        "fs.defaultFS",
+        format!("hdfs://{}:{}", layout.hadoop_host(), ports::NAMENODE_RPC),
+    );
+    // The submission service may act for the test users from any host (the service container's
+    // address is not known when this file is written).
+    x.set(format!("hadoop.proxyuser.{SERVICE_USER}.hosts"), "*");
+    x.set(
+        format!("hadoop.proxyuser.{SERVICE_USER}.users"),
+        layout
+            .users
+            .iter()
+            .map(|u| u.name.as_str())
+            .collect::<Vec<_>>()
+            .join(","),
+    );
+    x.set(
+        "hadoop.http.authentication.simple.anonymous.allowed",
+        "false",
+    );
+    x.set(
+        "hadoop.http.authentication.signature.secret.file",
+        paths::HTTP_SECRET,
+    );
+    // The web cookie lives no longer than a ticket, so browsers must re-authenticate as often.
+    x.set(
+        "hadoop.http.authentication.token.validity",
+        profile.ticket_lifetime().as_secs(),
+    );
+    x.set(
+        "hadoop.http.filter.initializers",
+        "org.apache.hadoop.security.AuthenticationFilterInitializer",
+    );
+    if profile.kerberos() {
+        x.set("hadoop.security.authentication", "kerberos");
+        x.set("hadoop.security.authorization", "true");
+        x.set("hadoop.rpc.protection", profile.rpc_protection());
+        // Service principals map to the OS users that run the daemons: nn and dn to hdfs, rm, nm
+        // and tl to yarn. The RM's short name, yarn, is therefore the renewer of app tokens.
+        x.set(
+            "hadoop.security.auth_to_local",
+            "RULE:[2:$1@$0](nn@.*)s/.*/hdfs/\nRULE:[2:$1@$0](dn@.*)s/.*/hdfs/\nRULE:[2:$1@$0](rm@.*)s/.*/yarn/\nRULE:[2:$1@$0](nm@.*)s/.*/yarn/\nRULE:[2:$1@$0](tl@.*)s/.*/yarn/\nDEFAULT",
+        );
+        // Tickets live minutes: let daemons re-login from their keytabs soon and on their own.
+        x.set("hadoop.kerberos.min.seconds.before.relogin", 10);
+        x.set("hadoop.kerberos.keytab.login.autorenewal.enabled", "true");
+        x.set("hadoop.http.authentication.type", "kerberos");
+        x.set(
+            "hadoop.http.authentication.kerberos.principal",
+            layout.host_principal("HTTP"),
+        );
+        x.set("hadoop.http.authentication.kerberos.keytab", keytab("http"));
+    } else {
+        x.set("hadoop.security.authentication", "simple");
+        x.set("hadoop.security.authorization", "false");
+        x.set("hadoop.http.authentication.type", "simple");
+    }
+    x
+}
+
+/// `hdfs-site.xml`: one NameNode, one DataNode, block tokens, SASL data transfer, short tokens.
+pub fn hdfs_site(profile: &SecurityProfile, layout: &Layout) -> SiteXml {
+    let mut x = SiteXml::new();
+    let host = layout.hadoop_host();
+    x.set("dfs.replication", 1);
+    x.set("dfs.namenode.name.dir", "/data/hdfs/nn");
+    x.set("dfs.datanode.data.dir", "/data/hdfs/dn");
+    x.set(
+        "dfs.namenode.rpc-address",
+        format!("{host}:{}", ports::NAMENODE_RPC),
+    );
+    x.set(
+        "dfs.namenode.http-address",
+        format!("{host}:{}", ports::NAMENODE_HTTP),
+    );
+    x.set("dfs.namenode.rpc-bind-host", "0.0.0.0");
+    x.set("dfs.namenode.http-bind-host", "0.0.0.0");
+    x.set(
+        "dfs.datanode.address",
+        format!("0.0.0.0:{}", ports::DATANODE_DATA),
+    );
+    x.set(
+        "dfs.datanode.http.address",
+        format!("0.0.0.0:{}", ports::DATANODE_HTTP),
+    );
+    x.set(
+        "dfs.datanode.ipc.address",
+        format!("0.0.0.0:{}", ports::DATANODE_IPC),
+    );
+    x.set("dfs.datanode.hostname", &host);
+    x.set(
+        "dfs.namenode.datanode.registration.ip-hostname-check",
+        "false",
+    );
+    // Fast registration and no waiting in safe mode: readiness is observed, so these only save time.
+    x.set("dfs.heartbeat.interval", 1);
+    x.set("dfs.namenode.safemode.extension", 0);
+    x.set("dfs.namenode.safemode.min.datanodes", 1);
+    x.set("dfs.permissions.enabled", "true");
+    x.set("dfs.namenode.acls.enabled", "true");
+    x.set("dfs.permissions.superusergroup", "supergroup");
+    x.set("dfs.webhdfs.enabled", "true");
+    x.set(
+        "dfs.namenode.delegation.token.renew-interval",
+        ms(profile.token_renew_interval()),
+    );
+    x.set(
+        "dfs.namenode.delegation.token.max-lifetime",
+        ms(profile.token_max_lifetime()),
+    );
+    // Master keys must outlive the tokens they sign; roll them as often as tokens renew.
+    x.set(
+        "dfs.namenode.delegation.key.update-interval",
+        ms(profile.token_renew_interval()),
+    );
+    if profile.kerberos() {
+        x.set("dfs.block.access.token.enable", "true");
+        if let Some(p) = profile.data_transfer_protection() {
+            x.set("dfs.data.transfer.protection", p);
+        }
+        // SASL on the data transfer port instead of privileged ports and jsvc (test clusters only).
+        x.set("ignore.secure.ports.for.testing", "true");
+        x.set(
+            "dfs.namenode.kerberos.principal",
+            layout.host_principal("nn"),
+        );
+        x.set("dfs.namenode.keytab.file", keytab("hdfs"));
+        x.set(
+            "dfs.datanode.kerberos.principal",
+            layout.host_principal("dn"),
+        );
+        x.set("dfs.datanode.keytab.file", keytab("hdfs"));
+        x.set(
+            "dfs.web.authentication.kerberos.principal",
+            layout.host_principal("HTTP"),
+        );
+        x.set("dfs.web.authentication.kerberos.keytab", keytab("http"));
+        x.set(
+            "dfs.namenode.kerberos.internal.spnego.principal",
+            layout.host_principal("HTTP"),
+        );
+    }
+    x
+}
+
+/// `yarn-site.xml`: RM with its web proxy, one NodeManager, the v1 timeline server, ACLs, short
+/// tokens, and container directories kept for evidence.
+pub fn yarn_site(profile: &SecurityProfile, layout: &Layout) -> SiteXml {
+    let mut x = SiteXml::new();
+    let host = layout.hadoop_host();
+    x.set("yarn.resourcemanager.hostname", &host);
+    x.set(
+        "yarn.resourcemanager.address",
+        format!("{host}:{}", ports::RM_RPC),
+    );
+    x.set(
+        "yarn.resourcemanager.webapp.address",
+        format!("{host}:{}", ports::RM_HTTP),
+    );
+    x.set("yarn.resourcemanager.bind-host", "0.0.0.0");
+    x.set("yarn.nodemanager.hostname", &host);
+    x.set(
+        "yarn.nodemanager.address",
+        format!("{host}:{}", ports::NM_RPC),
+    );
+    x.set(
+        "yarn.nodemanager.webapp.address",
+        format!("{host}:{}", ports::NM_HTTP),
+    );
+    x.set("yarn.nodemanager.bind-host", "0.0.0.0");
+    x.set("yarn.nodemanager.local-dirs", paths::NM_LOCAL);
+    x.set("yarn.nodemanager.log-dirs", paths::NM_LOGS);
+    // Keep each container's directory (launch_container.sh, container_tokens) for ten minutes
+    // after it ends: scenarios read them as evidence.
+    x.set("yarn.nodemanager.delete.debug-delay-sec", 600);
+    x.set("yarn.nodemanager.resource.memory-mb", 8192);
+    x.set("yarn.nodemanager.resource.cpu-vcores", 8);
+    x.set("yarn.scheduler.minimum-allocation-mb", 128);
+    x.set("yarn.scheduler.maximum-allocation-mb", 8192);
+    x.set("yarn.scheduler.maximum-allocation-vcores", 4);
+    x.set("yarn.nodemanager.vmem-check-enabled", "false");
+    x.set("yarn.nodemanager.pmem-check-enabled", "false");
+    // A nearly full disk must not turn the only NodeManager unhealthy.
+    x.set(
+        "yarn.nodemanager.disk-health-checker.max-disk-utilization-per-disk-percentage",
+        "99.9",
+    );
+    x.set(
+        "yarn.nodemanager.disk-health-checker.min-free-space-per-disk-mb",
+        0,
+    );
+    x.set("yarn.resourcemanager.am.max-attempts", 1);
+    x.set(
+        "yarn.application.classpath",
+        format!("{},/opt/hadoop/jars/*", paths::HADOOP_CONF),
+    );
+    x.set(
+        "yarn.nodemanager.env-whitelist",
+        "JAVA_HOME,HADOOP_CONF_DIR,PATH,LANG,TZ",
+    );
+    x.set("yarn.log-aggregation-enable", "false");
+    x.set("yarn.acl.enable", "true");
+    x.set("yarn.admin.acl", "yarn");
+    x.set(
+        "yarn.resourcemanager.delegation.token.renew-interval",
+        ms(profile.token_renew_interval()),
+    );
+    x.set(
+        "yarn.resourcemanager.delegation.token.max-lifetime",
+        ms(profile.token_max_lifetime()),
+    );
+    x.set(
+        "yarn.resourcemanager.delegation.key.update-interval",
+        ms(profile.token_renew_interval()),
+    );
+    // Timeline server v1 with its leveldb store.
+    x.set("yarn.timeline-service.enabled", "true");
+    x.set("yarn.timeline-service.version", "1.0");
+    x.set("yarn.timeline-service.hostname", &host);
+    x.set(
+        "yarn.timeline-service.address",
+        format!("{host}:{}", ports::TIMELINE_RPC),
+    );
+    x.set(
+        "yarn.timeline-service.webapp.address",
+        format!("{host}:{}", ports::TIMELINE_HTTP),
+    );
+    x.set("yarn.timeline-service.bind-host", "0.0.0.0");
+    x.set(
+        "yarn.timeline-service.leveldb-timeline-store.path",
+        "/data/yarn/timeline",
+    );
+    x.set(
+        "yarn.timeline-service.generic-application-history.enabled",
+        "false",
+    );
+    x.set("yarn.system-metrics-publisher.enabled", "true");
+    x.set(
+        "yarn.timeline-service.delegation.token.renew-interval",
+        ms(profile.token_renew_interval()),
+    );
+    x.set(
+        "yarn.timeline-service.delegation.token.max-lifetime",
+        ms(profile.token_max_lifetime()),
+    );
+    x.set(
+        "yarn.timeline-service.delegation.key.update-interval",
+        ms(profile.token_renew_interval()),
+    );
+    x.set(
+        "yarn.timeline-service.http-authentication.simple.anonymous.allowed",
+        "false",
+    );
+    if profile.kerberos() {
+        x.set(
+            "yarn.resourcemanager.principal",
+            layout.host_principal("rm"),
+        );
+        x.set("yarn.resourcemanager.keytab", keytab("yarn"));
+        x.set(
+            "yarn.resourcemanager.webapp.spnego-principal",
+            layout.host_principal("HTTP"),
+        );
+        x.set(
+            "yarn.resourcemanager.webapp.spnego-keytab-file",
+            keytab("http"),
+        );
+        x.set("yarn.nodemanager.principal", layout.host_principal("nm"));
+        x.set("yarn.nodemanager.keytab", keytab("yarn"));
+        x.set(
+            "yarn.nodemanager.webapp.spnego-principal",
+            layout.host_principal("HTTP"),
+        );
+        x.set("yarn.nodemanager.webapp.spnego-keytab-file", keytab("http"));
+        x.set(
+            "yarn.timeline-service.principal",
+            layout.host_principal("tl"),
+        );
+        x.set("yarn.timeline-service.keytab", keytab("yarn"));
+        x.set("yarn.timeline-service.http-authentication.type", "kerberos");
+        x.set(
+            "yarn.timeline-service.http-authentication.kerberos.principal",
+            layout.host_principal("HTTP"),
+        );
+        x.set(
+            "yarn.timeline-service.http-authentication.kerberos.keytab",
+            keytab("http"),
+        );
+    } else {
+        x.set("yarn.timeline-service.http-authentication.type", "simple");
+    }
+    x
+}
+
+/// `capacity-scheduler.xml`: one queue, `default`, that everyone may submit to.
+pub fn capacity_scheduler() -> SiteXml {
+    let mut x = SiteXml::new();
+    x.set("yarn.scheduler.capacity.root.queues", "default");
+    x.set("yarn.scheduler.capacity.root.default.capacity", 100);
+    x.set("yarn.scheduler.capacity.root.default.maximum-capacity", 100);
+    x.set("yarn.scheduler.capacity.maximum-am-resource-percent", "0.5");
+    x.set("yarn.scheduler.capacity.root.acl_submit_applications", " ");
+    x.set("yarn.scheduler.capacity.root.acl_administer_queue", "yarn");
+    x.set(
+        "yarn.scheduler.capacity.root.default.acl_submit_applications",
+        "*",
+    );
+    x.set(
+        "yarn.scheduler.capacity.root.default.acl_administer_queue",
+        "yarn",
+    );
+    x
+}
+
+/// Daemon output to stdout (the start script sends it to `<daemon>.log`), and the NameNode audit
+/// log to `hdfs-audit.log`, which scenarios read as evidence of who did what.
+const LOG4J: &str = "\
+# Generated by yarnsec; do not edit.
+log4j.rootLogger=INFO,console
+log4j.appender.console=org.apache.log4j.ConsoleAppender
+log4j.appender.console.target=System.out
+log4j.appender.console.layout=org.apache.log4j.PatternLayout
+log4j.appender.console.layout.ConversionPattern=%d{ISO8601} %p %c{2}: %m%n
+hdfs.audit.logger=INFO,NullAppender
+log4j.appender.NullAppender=org.apache.log4j.varia.NullAppender
+log4j.logger.org.apache.hadoop.hdfs.server.namenode.FSNamesystem.audit=${hdfs.audit.logger}
+log4j.additivity.org.apache.hadoop.hdfs.server.namenode.FSNamesystem.audit=false
+log4j.appender.RFAAUDIT=org.apache.log4j.FileAppender
+log4j.appender.RFAAUDIT.File=${hadoop.log.dir}/hdfs-audit.log
+log4j.appender.RFAAUDIT.layout=org.apache.log4j.PatternLayout
+log4j.appender.RFAAUDIT.layout.ConversionPattern=%d{ISO8601} %m%n
+log4j.logger.org.apache.hadoop.yarn.server.resourcemanager.security.DelegationTokenRenewer=DEBUG
+log4j.logger.org.eclipse.jetty=WARN
+log4j.logger.org.apache.hadoop.util.NativeCodeLoader=ERROR
+";

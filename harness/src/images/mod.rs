@@ -1,0 +1,91 @@
+//! The images a cluster runs, built locally and never pulled.
+//!
+//! ```text
+//! base    debian:bookworm-slim if the engine has it, else a debootstrap root imported as an image
+//! kdc     base + MIT krb5-kdc
+//! hadoop  base + openjdk-17-jre-headless + the Apache Hadoop jars Maven gathered on the host
+//! ```
+//! Each tag is a hash of the image's build inputs, so an image whose inputs did not change is
+//! found and skipped (a cached rebuild costs a few engine queries).
+
+mod base;
+mod build;
+mod maven;
+mod mirror;
+mod sources;
+
+use bollard::Docker;
+
+pub use mirror::debian_mirror;
+
+use crate::error::HarnessError;
+use crate::progress::Progress;
+
+/// The Hadoop version built when none is asked for.
+pub const DEFAULT_HADOOP_VERSION: &str = "3.4.2";
+
+/// What to build.
+#[derive(Clone, Debug)]
+pub struct ImageOptions {
+    /// Hadoop version (Maven artifact version), e.g. `3.4.2` or `3.3.6`.
+    pub hadoop_version: String,
+    /// Rebuild even when an image with the same inputs exists.
+    pub no_cache: bool,
+}
+
+impl Default for ImageOptions {
+    fn default() -> Self {
+        Self {
+            hadoop_version: std::env::var("YARNSEC_HADOOP_VERSION")
+                .unwrap_or_else(|_| DEFAULT_HADOOP_VERSION.to_string()),
+            no_cache: false,
+        }
+    }
+}
+
+/// The tags of a built image set.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImageSet {
+    /// The base image.
+    pub base: String,
+    /// The KDC image.
+    pub kdc: String,
+    /// The Hadoop image.
+    pub hadoop: String,
+    /// The Hadoop version inside.
+    pub hadoop_version: String,
+}
+
+/// Builds (or finds) every image.
+pub async fn ensure_images(
+    docker: &Docker,
+    options: &ImageOptions,
+    progress: &Progress,
+) -> Result<ImageSet, HarnessError> {
+    let mirror = debian_mirror();
+    let base = base::ensure_base(docker, &mirror, options.no_cache, progress).await?;
+    let kdc = build::ensure_built(
+        docker,
+        &sources::kdc(&base, &mirror),
+        options.no_cache,
+        progress,
+        |_| async { Ok(Vec::new()) },
+    )
+    .await?;
+    let hadoop_spec = sources::hadoop(&base, &mirror, &options.hadoop_version);
+    let version = options.hadoop_version.clone();
+    let hadoop = build::ensure_built(
+        docker,
+        &hadoop_spec,
+        options.no_cache,
+        progress,
+        |progress| async move { maven::collect_jars(&version, &progress).await },
+    )
+    .await?;
+    Ok(ImageSet {
+        base,
+        kdc,
+        hadoop,
+        hadoop_version: options.hadoop_version.clone(),
+    })
+}

@@ -1,0 +1,110 @@
+//! The build inputs of each image, embedded in the binary so that the harness works from any
+//! directory, and the hash that names them.
+
+use std::collections::BTreeMap;
+
+use sha2::{Digest, Sha256};
+
+/// The Maven project listing the Hadoop artifacts.
+pub const HADOOP_POM: &str = include_str!("../../../docker/hadoop/pom.xml");
+
+/// Everything that goes into one image build.
+#[derive(Clone, Debug)]
+pub struct ImageSpec {
+    /// Short role name: `kdc`, `hadoop`.
+    pub role: &'static str,
+    /// Repository part of the tag, e.g. `yarnsec/kdc`.
+    pub repo: &'static str,
+    /// The Dockerfile.
+    pub dockerfile: &'static str,
+    /// Small context files: (path in the context, content, mode).
+    pub files: Vec<(String, Vec<u8>, u32)>,
+    /// Build arguments.
+    pub build_args: BTreeMap<String, String>,
+    /// Inputs that decide the image but are not in the context as such (e.g. the Maven project
+    /// that produces the jars).
+    pub extra_inputs: Vec<u8>,
+}
+
+impl ImageSpec {
+    /// `repo:<first 16 hex digits of the inputs' hash>` (prefixed by the Hadoop version if any).
+    pub fn tag(&self) -> String {
+        let mut h = Sha256::new();
+        h.update(self.dockerfile.as_bytes());
+        for (path, content, mode) in &self.files {
+            h.update(path.as_bytes());
+            h.update(content);
+            h.update(mode.to_le_bytes());
+        }
+        for (k, v) in &self.build_args {
+            h.update(k.as_bytes());
+            h.update(b"=");
+            h.update(v.as_bytes());
+        }
+        h.update(&self.extra_inputs);
+        let digest = hex::encode(h.finalize());
+        match self.build_args.get("HADOOP_VERSION") {
+            Some(v) => format!("{}:{v}-{}", self.repo, &digest[..16]),
+            None => format!("{}:{}", self.repo, &digest[..16]),
+        }
+    }
+}
+
+fn args(base: &str, mirror: &str) -> BTreeMap<String, String> {
+    BTreeMap::from([
+        ("BASE_IMAGE".to_string(), base.to_string()),
+        ("DEBIAN_MIRROR".to_string(), mirror.to_string()),
+    ])
+}
+
+/// The KDC image.
+pub fn kdc(base: &str, mirror: &str) -> ImageSpec {
+    ImageSpec {
+        role: "kdc",
+        repo: "yarnsec/kdc",
+        dockerfile: include_str!("../../../docker/kdc/Dockerfile"),
+        files: vec![(
+            "kdc-start".into(),
+            include_bytes!("../../../docker/kdc/kdc-start").to_vec(),
+            0o755,
+        )],
+        build_args: args(base, mirror),
+        extra_inputs: Vec::new(),
+    }
+}
+
+/// The Hadoop image for `version`.
+pub fn hadoop(base: &str, mirror: &str, version: &str) -> ImageSpec {
+    let mut build_args = args(base, mirror);
+    build_args.insert("HADOOP_VERSION".into(), version.into());
+    ImageSpec {
+        role: "hadoop",
+        repo: "yarnsec/hadoop",
+        dockerfile: include_str!("../../../docker/hadoop/Dockerfile"),
+        files: vec![(
+            "bin/hadoop-start".into(),
+            include_bytes!("../../../docker/hadoop/bin/hadoop-start").to_vec(),
+            0o755,
+        )],
+        build_args,
+        extra_inputs: HADOOP_POM.as_bytes().to_vec(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tags_change_with_their_inputs_only() {
+        let a = hadoop("base:1", "http://m/debian", "3.4.2");
+        assert_eq!(a.tag(), hadoop("base:1", "http://m/debian", "3.4.2").tag());
+        assert!(a.tag().starts_with("yarnsec/hadoop:3.4.2-"));
+        assert_ne!(a.tag(), hadoop("base:2", "http://m/debian", "3.4.2").tag());
+        assert_ne!(a.tag(), hadoop("base:1", "http://m/debian", "3.3.6").tag());
+        assert_ne!(
+            kdc("base:1", "http://m/debian").tag(),
+            kdc("base:1", "http://n/debian").tag()
+        );
+    }
+}

@@ -1,0 +1,240 @@
+//! One running container of a cluster, reached through the engine: commands, files and logs.
+//!
+//! A node works the same whether this process started the container (it then also owns the
+//! testcontainers handle that removes it) or attached to a cluster another process started.
+
+use std::net::IpAddr;
+
+use bollard::exec::StartExecResults;
+use bollard::models::ExecConfig;
+use bollard::Docker;
+use futures::StreamExt;
+use testcontainers::{ContainerAsync, GenericImage};
+
+use crate::error::HarnessError;
+
+/// What a command printed and how it ended.
+#[derive(Clone, Debug, Default)]
+pub struct ExecOutput {
+    /// Exit code (`-1` if the engine did not say).
+    pub code: i64,
+    /// Standard output.
+    pub stdout: Vec<u8>,
+    /// Standard error.
+    pub stderr: Vec<u8>,
+}
+
+impl ExecOutput {
+    /// Standard output as text.
+    pub fn stdout_text(&self) -> String {
+        String::from_utf8_lossy(&self.stdout).into_owned()
+    }
+    /// Standard error as text.
+    pub fn stderr_text(&self) -> String {
+        String::from_utf8_lossy(&self.stderr).into_owned()
+    }
+}
+
+/// A container of the cluster.
+pub struct Node {
+    role: String,
+    id: String,
+    hostname: String,
+    ip: IpAddr,
+    docker: Docker,
+    handle: Option<ContainerAsync<GenericImage>>,
+}
+
+impl std::fmt::Debug for Node {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Node")
+            .field("role", &self.role)
+            .field("id", &self.id)
+            .field("hostname", &self.hostname)
+            .field("ip", &self.ip)
+            .finish()
+    }
+}
+
+impl Node {
+    /// A node for a container this process started.
+    pub(crate) fn owned(
+        role: &str,
+        hostname: &str,
+        ip: IpAddr,
+        docker: Docker,
+        handle: ContainerAsync<GenericImage>,
+    ) -> Self {
+        Self {
+            role: role.into(),
+            id: handle.id().to_string(),
+            hostname: hostname.into(),
+            ip,
+            docker,
+            handle: Some(handle),
+        }
+    }
+
+    /// A node for a container another process started.
+    pub(crate) fn attached(
+        role: &str,
+        id: &str,
+        hostname: &str,
+        ip: IpAddr,
+        docker: Docker,
+    ) -> Self {
+        Self {
+            role: role.into(),
+            id: id.into(),
+            hostname: hostname.into(),
+            ip,
+            docker,
+            handle: None,
+        }
+    }
+
+    /// `kdc`, `hadoop`, `service`.
+    pub fn role(&self) -> &str {
+        &self.role
+    }
+    /// The container id.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+    /// The container's host name.
+    pub fn hostname(&self) -> &str {
+        &self.hostname
+    }
+    /// The container's address on the cluster network.
+    pub fn ip(&self) -> IpAddr {
+        self.ip
+    }
+
+    /// Gives up ownership of the container without removing it (kept for debugging).
+    pub(crate) fn forget_handle(&mut self) {
+        if let Some(h) = self.handle.take() {
+            std::mem::forget(h);
+        }
+    }
+
+    /// Removes the container now (if this process owns it).
+    pub(crate) async fn remove(&mut self) -> Result<(), HarnessError> {
+        if let Some(h) = self.handle.take() {
+            h.rm().await.map_err(|e| HarnessError::Cleanup {
+                detail: format!("{} container: {e}", self.role),
+            })?;
+        }
+        Ok(())
+    }
+
+    /// Runs a command (as root unless `user` is given) and collects its output.
+    pub async fn exec_as(
+        &self,
+        user: Option<&str>,
+        cmd: &[&str],
+    ) -> Result<ExecOutput, HarnessError> {
+        let err = |detail: String| HarnessError::Exec {
+            container: self.role.clone(),
+            command: cmd.join(" "),
+            detail,
+        };
+        let config = ExecConfig {
+            cmd: Some(cmd.iter().map(|s| s.to_string()).collect()),
+            attach_stdout: Some(true),
+            attach_stderr: Some(true),
+            user: user.map(str::to_string),
+            ..Default::default()
+        };
+        let created = self
+            .docker
+            .create_exec(&self.id, config)
+            .await
+            .map_err(|e| err(e.to_string()))?;
+        let mut out = ExecOutput::default();
+        if let StartExecResults::Attached { mut output, .. } = self
+            .docker
+            .start_exec(&created.id, None)
+            .await
+            .map_err(|e| err(e.to_string()))?
+        {
+            while let Some(item) = output.next().await {
+                match item.map_err(|e| err(e.to_string()))? {
+                    bollard::container::LogOutput::StdOut { message } => {
+                        out.stdout.extend_from_slice(&message)
+                    }
+                    bollard::container::LogOutput::StdErr { message } => {
+                        out.stderr.extend_from_slice(&message)
+                    }
+                    _ => {}
+                }
+            }
+        }
+        let inspect = self
+            .docker
+            .inspect_exec(&created.id)
+            .await
+            .map_err(|e| err(e.to_string()))?;
+        out.code = inspect.exit_code.unwrap_or(-1);
+        Ok(out)
+    }
+
+    /// Runs a command as root.
+    pub async fn exec(&self, cmd: &[&str]) -> Result<ExecOutput, HarnessError> {
+        self.exec_as(None, cmd).await
+    }
+
+    /// Runs a shell command line as root and fails unless it exits 0.
+    pub async fn sh(&self, script: &str) -> Result<String, HarnessError> {
+        let out = self.exec(&["sh", "-c", script]).await?;
+        if out.code != 0 {
+            return Err(HarnessError::Exec {
+                container: self.role.clone(),
+                command: script.to_string(),
+                detail: format!(
+                    "exit code {}: {}{}",
+                    out.code,
+                    out.stderr_text(),
+                    out.stdout_text()
+                ),
+            });
+        }
+        Ok(out.stdout_text())
+    }
+
+    /// The content of a file.
+    pub async fn read_file(&self, path: &str) -> Result<Vec<u8>, HarnessError> {
+        let out = self.exec(&["cat", "--", path]).await?;
+        if out.code != 0 {
+            return Err(HarnessError::Exec {
+                container: self.role.clone(),
+                command: format!("cat {path}"),
+                detail: out.stderr_text(),
+            });
+        }
+        Ok(out.stdout)
+    }
+
+    /// The last `lines` lines of a file (empty if it cannot be read: this feeds error messages).
+    pub async fn tail(&self, path: &str, lines: usize) -> String {
+        match self
+            .exec(&["tail", "-n", &lines.to_string(), "--", path])
+            .await
+        {
+            Ok(out) if out.code == 0 => out.stdout_text(),
+            Ok(out) => format!("(could not read {path}: {})", out.stderr_text().trim()),
+            Err(e) => format!("(could not read {path}: {e})"),
+        }
+    }
+
+    /// Files matching a shell glob (e.g. `/data/yarn/local/usercache/*/appcache/*/*/launch_container.sh`).
+    pub async fn glob(&self, pattern: &str) -> Result<Vec<String>, HarnessError> {
+        let out = self
+            .exec(&[
+                "sh",
+                "-c",
+                &format!("for f in {pattern}; do [ -e \"$f\" ] && echo \"$f\"; done; true"),
+            ])
+            .await?;
+        Ok(out.stdout_text().lines().map(str::to_string).collect())
+    }
+}

@@ -1,0 +1,117 @@
+//! Progress on long work (image builds, cluster start), on stderr: spinners on a terminal, one
+//! line per finished step otherwise (CI logs).
+
+use std::io::IsTerminal;
+use std::time::{Duration, Instant};
+
+use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+/// Where steps are shown. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Progress {
+    multi: MultiProgress,
+    quiet: bool,
+    tty: bool,
+}
+
+impl Progress {
+    /// Progress on stderr.
+    pub fn stderr() -> Self {
+        let tty = std::io::stderr().is_terminal();
+        let target = if tty {
+            ProgressDrawTarget::stderr()
+        } else {
+            ProgressDrawTarget::hidden()
+        };
+        Self {
+            multi: MultiProgress::with_draw_target(target),
+            quiet: false,
+            tty,
+        }
+    }
+
+    /// No output at all (library use in tests that print their own).
+    pub fn hidden() -> Self {
+        Self {
+            multi: MultiProgress::with_draw_target(ProgressDrawTarget::hidden()),
+            quiet: true,
+            tty: false,
+        }
+    }
+
+    /// Starts a step.
+    pub fn step(&self, name: impl Into<String>) -> Step {
+        let name = name.into();
+        let bar = self.multi.add(ProgressBar::new_spinner());
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} {prefix:.bold} {wide_msg} {elapsed}")
+                .expect("the template is valid"),
+        );
+        bar.set_prefix(name.clone());
+        bar.enable_steady_tick(Duration::from_millis(120));
+        if !self.quiet && !self.tty {
+            eprintln!("yarnsec: {name} ...");
+        }
+        Step {
+            bar,
+            name,
+            started: Instant::now(),
+            quiet: self.quiet,
+            tty: self.tty,
+        }
+    }
+}
+
+/// One running step.
+#[derive(Debug)]
+pub struct Step {
+    bar: ProgressBar,
+    name: String,
+    started: Instant,
+    quiet: bool,
+    tty: bool,
+}
+
+impl Step {
+    /// Shows what the step is doing now.
+    pub fn message(&self, msg: impl Into<String>) {
+        let msg: String = msg.into();
+        self.bar
+            .set_message(msg.chars().take(100).collect::<String>());
+    }
+
+    /// Ends the step successfully with a note (e.g. "cached"); returns how long it took.
+    pub fn done(self, note: &str) -> Duration {
+        let took = self.started.elapsed();
+        self.bar.finish_and_clear();
+        if !self.quiet {
+            if self.tty {
+                let _ = self.bar.println(format!(
+                    "✔ {} {note} ({:.1}s)",
+                    self.name,
+                    took.as_secs_f64()
+                ));
+            } else {
+                eprintln!("yarnsec: {} {note} ({:.1}s)", self.name, took.as_secs_f64());
+            }
+        }
+        took
+    }
+
+    /// Ends the step as failed.
+    pub fn fail(self) {
+        self.bar.finish_and_clear();
+        if !self.quiet {
+            eprintln!(
+                "yarnsec: {} failed after {:.1}s",
+                self.name,
+                self.started.elapsed().as_secs_f64()
+            );
+        }
+    }
+
+    /// Time since the step started.
+    pub fn elapsed(&self) -> Duration {
+        self.started.elapsed()
+    }
+}

@@ -1,0 +1,41 @@
+//! Command-line arguments and dispatch.
+
+mod bench;
+mod down;
+mod images;
+mod up;
+
+use clap::{Parser, Subcommand};
+
+/// Tells whether a YARN application works on a secure Hadoop cluster.
+#[derive(Debug, Parser)]
+#[command(name = "yarnsec", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Start a secure cluster (and the reference service) and leave it running.
+    Up(up::UpArgs),
+    /// Stop clusters that `up` started.
+    Down(down::DownArgs),
+    /// Build the container images.
+    Images {
+        #[command(subcommand)]
+        command: images::ImagesCommand,
+    },
+    /// Measure image builds, cluster start, memory and teardown; print a table.
+    Bench(bench::BenchArgs),
+}
+
+/// Runs one command; returns the exit code.
+pub async fn run(cli: Cli) -> anyhow::Result<u8> {
+    match cli.command {
+        Command::Up(args) => up::run(args).await,
+        Command::Down(args) => down::run(args).await,
+        Command::Images { command } => images::run(command).await,
+        Command::Bench(args) => bench::run(args).await,
+    }
+}
