@@ -32,9 +32,7 @@ pub fn for_harness_error(e: &HarnessError) -> u8 {
         | HarnessError::DaemonExited { .. }
         | HarnessError::Exec { .. } => CLUSTER_START_FAILED,
         HarnessError::Cleanup { .. } => CLEANUP_FAILED,
-        HarnessError::Profile(_) | HarnessError::UnknownUser { .. } | HarnessError::Io { .. } => {
-            BAD_INPUT
-        }
+        HarnessError::Profile(_) | HarnessError::UnknownUser { .. } | HarnessError::Io { .. } => BAD_INPUT,
         HarnessError::Kerberos(_) | HarnessError::Http(_) => CLIENT_FAILED,
     }
 }

@@ -14,17 +14,9 @@ use crate::http::{Auth, HttpError, SpnegoClient};
 /// println!("live datanodes: {}", bean["NumLiveDataNodes"]);
 /// # Ok(()) }
 /// ```
-pub async fn bean(
-    client: &SpnegoClient,
-    base: &str,
-    query: &str,
-    auth: Auth<'_>,
-) -> Result<Value, HttpError> {
-    let url = format!(
-        "{}/jmx?qry={}",
-        base.trim_end_matches('/'),
-        url::form_urlencoded::byte_serialize(query.as_bytes()).collect::<String>()
-    );
+pub async fn bean(client: &SpnegoClient, base: &str, query: &str, auth: Auth<'_>) -> Result<Value, HttpError> {
+    let url =
+        format!("{}/jmx?qry={}", base.trim_end_matches('/'), url::form_urlencoded::byte_serialize(query.as_bytes()).collect::<String>());
     let v: Value = client.get(&url, auth).await?.success("GET")?.json()?;
     Ok(v["beans"].get(0).cloned().unwrap_or(Value::Null))
 }

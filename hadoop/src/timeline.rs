@@ -22,60 +22,33 @@ pub struct Timeline {
 impl Timeline {
     /// The timeline server at `base` (`http://host:8188`).
     pub fn new(client: SpnegoClient, base: &str) -> Self {
-        Self {
-            client,
-            base: base.trim_end_matches('/').to_string(),
-        }
+        Self { client, base: base.trim_end_matches('/').to_string() }
     }
 
     /// `GET /ws/v1/timeline/`: the server's "about" object.
     pub async fn about(&self, auth: Auth<'_>) -> Result<Value, HttpError> {
-        self.client
-            .get(&format!("{}/ws/v1/timeline/", self.base), auth)
-            .await?
-            .success("GET")?
-            .json()
+        self.client.get(&format!("{}/ws/v1/timeline/", self.base), auth).await?.success("GET")?.json()
     }
 
     /// `GET /ws/v1/timeline/{entity_type}`: entities of one type the caller may read.
-    pub async fn entities(
-        &self,
-        entity_type: &str,
-        auth: Auth<'_>,
-    ) -> Result<Vec<Value>, HttpError> {
-        let v: Value = self
-            .client
-            .get(&format!("{}/ws/v1/timeline/{entity_type}", self.base), auth)
-            .await?
-            .success("GET")?
-            .json()?;
+    pub async fn entities(&self, entity_type: &str, auth: Auth<'_>) -> Result<Vec<Value>, HttpError> {
+        let v: Value = self.client.get(&format!("{}/ws/v1/timeline/{entity_type}", self.base), auth).await?.success("GET")?.json()?;
         Ok(v["entities"].as_array().cloned().unwrap_or_default())
     }
 
     /// `GET /ws/v1/timeline/?op=GETDELEGATIONTOKEN&renewer=…`: a timeline delegation token in
     /// URL-safe string form.
-    pub async fn delegation_token(
-        &self,
-        renewer: &str,
-        auth: Auth<'_>,
-        do_as: Option<&str>,
-    ) -> Result<String, HttpError> {
-        let mut url = format!(
-            "{}/ws/v1/timeline/?op=GETDELEGATIONTOKEN&renewer={renewer}",
-            self.base
-        );
+    pub async fn delegation_token(&self, renewer: &str, auth: Auth<'_>, do_as: Option<&str>) -> Result<String, HttpError> {
+        let mut url = format!("{}/ws/v1/timeline/?op=GETDELEGATIONTOKEN&renewer={renewer}", self.base);
         if let Some(user) = do_as {
             url.push_str(&format!("&doAs={user}"));
         }
         let v: Value = self.client.get(&url, auth).await?.success("GET")?.json()?;
-        v["Token"]["urlString"]
-            .as_str()
-            .map(str::to_string)
-            .ok_or_else(|| HttpError::Status {
-                method: "GET".into(),
-                url,
-                status: 200,
-                body: "no Token.urlString in the answer".into(),
-            })
+        v["Token"]["urlString"].as_str().map(str::to_string).ok_or_else(|| HttpError::Status {
+            method: "GET".into(),
+            url,
+            status: 200,
+            body: "no Token.urlString in the answer".into(),
+        })
     }
 }

@@ -74,15 +74,11 @@ pub struct TokenRequest<'a> {
 impl WebHdfs {
     /// WebHDFS at `base` (`http://host:port`).
     pub fn new(client: SpnegoClient, base: &str) -> Self {
-        Self {
-            client,
-            base: base.trim_end_matches('/').to_string(),
-        }
+        Self { client, base: base.trim_end_matches('/').to_string() }
     }
 
     fn url(&self, path: &str, op: &str, params: &[(&str, &str)], do_as: Option<&str>) -> String {
-        let mut url =
-            url::Url::parse(&format!("{}/webhdfs/v1{}", self.base, path)).expect("base is a URL");
+        let mut url = url::Url::parse(&format!("{}/webhdfs/v1{}", self.base, path)).expect("base is a URL");
         {
             let mut q = url.query_pairs_mut();
             q.append_pair("op", op);
@@ -106,160 +102,59 @@ impl WebHdfs {
         do_as: Option<&str>,
     ) -> Result<HttpResponse, HttpError> {
         let url = self.url(path, op, params, do_as);
-        self.client
-            .send(method.clone(), &url, auth, None, None)
-            .await?
-            .success(method.as_str())
+        self.client.send(method.clone(), &url, auth, None, None).await?.success(method.as_str())
     }
 
     /// `GETFILESTATUS`.
-    pub async fn status(
-        &self,
-        path: &str,
-        auth: Auth<'_>,
-        do_as: Option<&str>,
-    ) -> Result<FileStatus, HttpError> {
-        let r = self
-            .call(Method::GET, path, "GETFILESTATUS", &[], auth, do_as)
-            .await?;
+    pub async fn status(&self, path: &str, auth: Auth<'_>, do_as: Option<&str>) -> Result<FileStatus, HttpError> {
+        let r = self.call(Method::GET, path, "GETFILESTATUS", &[], auth, do_as).await?;
         Ok(r.json::<StatusEnvelope>()?.file_status)
     }
 
     /// `MKDIRS`, with an optional octal permission.
-    pub async fn mkdirs(
-        &self,
-        path: &str,
-        permission: Option<&str>,
-        auth: Auth<'_>,
-        do_as: Option<&str>,
-    ) -> Result<(), HttpError> {
+    pub async fn mkdirs(&self, path: &str, permission: Option<&str>, auth: Auth<'_>, do_as: Option<&str>) -> Result<(), HttpError> {
         let params: Vec<(&str, &str)> = permission.map(|p| ("permission", p)).into_iter().collect();
-        self.call(Method::PUT, path, "MKDIRS", &params, auth, do_as)
-            .await
-            .map(drop)
+        self.call(Method::PUT, path, "MKDIRS", &params, auth, do_as).await.map(drop)
     }
 
     /// `SETOWNER`.
-    pub async fn set_owner(
-        &self,
-        path: &str,
-        owner: &str,
-        group: &str,
-        auth: Auth<'_>,
-    ) -> Result<(), HttpError> {
-        self.call(
-            Method::PUT,
-            path,
-            "SETOWNER",
-            &[("owner", owner), ("group", group)],
-            auth,
-            None,
-        )
-        .await
-        .map(drop)
+    pub async fn set_owner(&self, path: &str, owner: &str, group: &str, auth: Auth<'_>) -> Result<(), HttpError> {
+        self.call(Method::PUT, path, "SETOWNER", &[("owner", owner), ("group", group)], auth, None).await.map(drop)
     }
 
     /// `SETPERMISSION` (octal).
-    pub async fn set_permission(
-        &self,
-        path: &str,
-        permission: &str,
-        auth: Auth<'_>,
-        do_as: Option<&str>,
-    ) -> Result<(), HttpError> {
-        self.call(
-            Method::PUT,
-            path,
-            "SETPERMISSION",
-            &[("permission", permission)],
-            auth,
-            do_as,
-        )
-        .await
-        .map(drop)
+    pub async fn set_permission(&self, path: &str, permission: &str, auth: Auth<'_>, do_as: Option<&str>) -> Result<(), HttpError> {
+        self.call(Method::PUT, path, "SETPERMISSION", &[("permission", permission)], auth, do_as).await.map(drop)
     }
 
     /// `DELETE` (recursive).
-    pub async fn delete(
-        &self,
-        path: &str,
-        auth: Auth<'_>,
-        do_as: Option<&str>,
-    ) -> Result<(), HttpError> {
-        self.call(
-            Method::DELETE,
-            path,
-            "DELETE",
-            &[("recursive", "true")],
-            auth,
-            do_as,
-        )
-        .await
-        .map(drop)
+    pub async fn delete(&self, path: &str, auth: Auth<'_>, do_as: Option<&str>) -> Result<(), HttpError> {
+        self.call(Method::DELETE, path, "DELETE", &[("recursive", "true")], auth, do_as).await.map(drop)
     }
 
     /// `CREATE`: writes `data` to `path` (following the NameNode's redirect to a DataNode).
-    pub async fn create(
-        &self,
-        path: &str,
-        data: Vec<u8>,
-        overwrite: bool,
-        auth: Auth<'_>,
-        do_as: Option<&str>,
-    ) -> Result<(), HttpError> {
-        let url = self.url(
-            path,
-            "CREATE",
-            &[("overwrite", if overwrite { "true" } else { "false" })],
-            do_as,
-        );
-        let first = self
-            .client
-            .send(Method::PUT, &url, auth, None, None)
-            .await?;
+    pub async fn create(&self, path: &str, data: Vec<u8>, overwrite: bool, auth: Auth<'_>, do_as: Option<&str>) -> Result<(), HttpError> {
+        let url = self.url(path, "CREATE", &[("overwrite", if overwrite { "true" } else { "false" })], do_as);
+        let first = self.client.send(Method::PUT, &url, auth, None, None).await?;
         let location = redirect_target(first, "PUT")?;
         // The DataNode URL carries a delegation token the NameNode issued; no SPNEGO there.
         self.client
-            .send(
-                Method::PUT,
-                &location,
-                Auth::Anonymous,
-                Some((data, "application/octet-stream")),
-                None,
-            )
+            .send(Method::PUT, &location, Auth::Anonymous, Some((data, "application/octet-stream")), None)
             .await?
             .success("PUT")
             .map(drop)
     }
 
     /// `OPEN`: reads the file at `path`.
-    pub async fn open(
-        &self,
-        path: &str,
-        auth: Auth<'_>,
-        do_as: Option<&str>,
-    ) -> Result<Vec<u8>, HttpError> {
+    pub async fn open(&self, path: &str, auth: Auth<'_>, do_as: Option<&str>) -> Result<Vec<u8>, HttpError> {
         let url = self.url(path, "OPEN", &[], do_as);
-        let first = self
-            .client
-            .send(Method::GET, &url, auth, None, None)
-            .await?;
+        let first = self.client.send(Method::GET, &url, auth, None, None).await?;
         let location = redirect_target(first, "GET")?;
-        Ok(self
-            .client
-            .send(Method::GET, &location, Auth::Anonymous, None, None)
-            .await?
-            .success("GET")?
-            .body)
+        Ok(self.client.send(Method::GET, &location, Auth::Anonymous, None, None).await?.success("GET")?.body)
     }
 
     /// `GETDELEGATIONTOKEN`: a token in URL-safe string form for the authenticated (or proxied) user.
-    pub async fn delegation_token(
-        &self,
-        request: &TokenRequest<'_>,
-        auth: Auth<'_>,
-        do_as: Option<&str>,
-    ) -> Result<String, HttpError> {
+    pub async fn delegation_token(&self, request: &TokenRequest<'_>, auth: Auth<'_>, do_as: Option<&str>) -> Result<String, HttpError> {
         let mut params = Vec::new();
         if let Some(r) = request.renewer {
             params.push(("renewer", r));
@@ -270,29 +165,14 @@ impl WebHdfs {
         if let Some(s) = request.service {
             params.push(("service", s));
         }
-        let r = self
-            .call(Method::GET, "/", "GETDELEGATIONTOKEN", &params, auth, do_as)
-            .await?;
+        let r = self.call(Method::GET, "/", "GETDELEGATIONTOKEN", &params, auth, do_as).await?;
         Ok(r.json::<TokenEnvelope>()?.token.url_string)
     }
 
     /// `RENEWDELEGATIONTOKEN`: returns the new expiry (ms since the epoch). Only the token's
     /// renewer may do this.
-    pub async fn renew_delegation_token(
-        &self,
-        token: &str,
-        auth: Auth<'_>,
-    ) -> Result<i64, HttpError> {
-        let r = self
-            .call(
-                Method::PUT,
-                "/",
-                "RENEWDELEGATIONTOKEN",
-                &[("token", token)],
-                auth,
-                None,
-            )
-            .await?;
+    pub async fn renew_delegation_token(&self, token: &str, auth: Auth<'_>) -> Result<i64, HttpError> {
+        let r = self.call(Method::PUT, "/", "RENEWDELEGATIONTOKEN", &[("token", token)], auth, None).await?;
         #[derive(Deserialize)]
         struct Long {
             long: i64,
@@ -301,21 +181,8 @@ impl WebHdfs {
     }
 
     /// `CANCELDELEGATIONTOKEN`.
-    pub async fn cancel_delegation_token(
-        &self,
-        token: &str,
-        auth: Auth<'_>,
-    ) -> Result<(), HttpError> {
-        self.call(
-            Method::PUT,
-            "/",
-            "CANCELDELEGATIONTOKEN",
-            &[("token", token)],
-            auth,
-            None,
-        )
-        .await
-        .map(drop)
+    pub async fn cancel_delegation_token(&self, token: &str, auth: Auth<'_>) -> Result<(), HttpError> {
+        self.call(Method::PUT, "/", "CANCELDELEGATIONTOKEN", &[("token", token)], auth, None).await.map(drop)
     }
 }
 

@@ -76,10 +76,7 @@ impl App {
 impl ResourceManager {
     /// The RM REST API at `base` (`http://host:8088`).
     pub fn new(client: SpnegoClient, base: &str) -> Self {
-        Self {
-            client,
-            base: base.trim_end_matches('/').to_string(),
-        }
+        Self { client, base: base.trim_end_matches('/').to_string() }
     }
 
     /// The web base URL.
@@ -89,35 +86,20 @@ impl ResourceManager {
 
     fn url(&self, path: &str, do_as: Option<&str>) -> String {
         match do_as {
-            Some(user) => format!(
-                "{}{}?doAs={}",
-                self.base,
-                path,
-                url::form_urlencoded::byte_serialize(user.as_bytes()).collect::<String>()
-            ),
+            Some(user) => {
+                format!("{}{}?doAs={}", self.base, path, url::form_urlencoded::byte_serialize(user.as_bytes()).collect::<String>())
+            }
             None => format!("{}{}", self.base, path),
         }
     }
 
-    async fn get_json(
-        &self,
-        path: &str,
-        auth: Auth<'_>,
-        do_as: Option<&str>,
-    ) -> Result<HttpResponse, HttpError> {
-        self.client
-            .get(&self.url(path, do_as), auth)
-            .await?
-            .success("GET")
+    async fn get_json(&self, path: &str, auth: Auth<'_>, do_as: Option<&str>) -> Result<HttpResponse, HttpError> {
+        self.client.get(&self.url(path, do_as), auth).await?.success("GET")
     }
 
     /// `GET /ws/v1/cluster/info` (`clusterInfo`).
     pub async fn cluster_info(&self, auth: Auth<'_>) -> Result<Value, HttpError> {
-        Ok(self
-            .get_json("/ws/v1/cluster/info", auth, None)
-            .await?
-            .json::<Value>()?["clusterInfo"]
-            .clone())
+        Ok(self.get_json("/ws/v1/cluster/info", auth, None).await?.json::<Value>()?["clusterInfo"].clone())
     }
 
     /// `GET /ws/v1/cluster/metrics`.
@@ -127,28 +109,18 @@ impl ResourceManager {
             #[serde(rename = "clusterMetrics")]
             m: ClusterMetrics,
         }
-        Ok(self
-            .get_json("/ws/v1/cluster/metrics", auth, None)
-            .await?
-            .json::<Envelope>()?
-            .m)
+        Ok(self.get_json("/ws/v1/cluster/metrics", auth, None).await?.json::<Envelope>()?.m)
     }
 
     /// `GET /ws/v1/cluster/nodes`: each node's JSON object.
     pub async fn nodes(&self, auth: Auth<'_>) -> Result<Vec<Value>, HttpError> {
-        let v = self
-            .get_json("/ws/v1/cluster/nodes", auth, None)
-            .await?
-            .json::<Value>()?;
+        let v = self.get_json("/ws/v1/cluster/nodes", auth, None).await?.json::<Value>()?;
         Ok(v["nodes"]["node"].as_array().cloned().unwrap_or_default())
     }
 
     /// `GET /ws/v1/cluster/apps`: the applications the caller may see.
     pub async fn apps(&self, auth: Auth<'_>) -> Result<Vec<App>, HttpError> {
-        let v = self
-            .get_json("/ws/v1/cluster/apps", auth, None)
-            .await?
-            .json::<Value>()?;
+        let v = self.get_json("/ws/v1/cluster/apps", auth, None).await?.json::<Value>()?;
         let apps = v["apps"]["app"].clone();
         if apps.is_null() {
             return Ok(Vec::new());
@@ -166,79 +138,40 @@ impl ResourceManager {
         struct Envelope {
             app: App,
         }
-        Ok(self
-            .get_json(&format!("/ws/v1/cluster/apps/{id}"), auth, None)
-            .await?
-            .json::<Envelope>()?
-            .app)
+        Ok(self.get_json(&format!("/ws/v1/cluster/apps/{id}"), auth, None).await?.json::<Envelope>()?.app)
     }
 
     /// `POST /ws/v1/cluster/apps/new-application`: a fresh application id.
-    pub async fn new_application(
-        &self,
-        auth: Auth<'_>,
-        do_as: Option<&str>,
-    ) -> Result<String, HttpError> {
+    pub async fn new_application(&self, auth: Auth<'_>, do_as: Option<&str>) -> Result<String, HttpError> {
         let r = self
             .client
-            .send(
-                Method::POST,
-                &self.url("/ws/v1/cluster/apps/new-application", do_as),
-                auth,
-                None,
-                None,
-            )
+            .send(Method::POST, &self.url("/ws/v1/cluster/apps/new-application", do_as), auth, None, None)
             .await?
             .success("POST")?;
         let v = r.json::<Value>()?;
-        v["application-id"]
-            .as_str()
-            .map(str::to_string)
-            .ok_or_else(|| HttpError::Status {
-                method: "POST".into(),
-                url: r.url.clone(),
-                status: r.status.as_u16(),
-                body: "no application-id in the answer".into(),
-            })
+        v["application-id"].as_str().map(str::to_string).ok_or_else(|| HttpError::Status {
+            method: "POST".into(),
+            url: r.url.clone(),
+            status: r.status.as_u16(),
+            body: "no application-id in the answer".into(),
+        })
     }
 
     /// `POST /ws/v1/cluster/apps`: submits an application submission context (JSON as the RM
     /// REST API defines it). The RM answers 202 Accepted.
-    pub async fn submit(
-        &self,
-        context: &Value,
-        auth: Auth<'_>,
-        do_as: Option<&str>,
-    ) -> Result<HttpResponse, HttpError> {
+    pub async fn submit(&self, context: &Value, auth: Auth<'_>, do_as: Option<&str>) -> Result<HttpResponse, HttpError> {
         let body = serde_json::to_vec(context).expect("a JSON value serializes");
         self.client
-            .send(
-                Method::POST,
-                &self.url("/ws/v1/cluster/apps", do_as),
-                auth,
-                Some((body, "application/json")),
-                None,
-            )
+            .send(Method::POST, &self.url("/ws/v1/cluster/apps", do_as), auth, Some((body, "application/json")), None)
             .await?
             .success("POST")
     }
 
     /// `PUT /ws/v1/cluster/apps/{id}/state` with `KILLED`.
-    pub async fn kill(
-        &self,
-        id: &str,
-        auth: Auth<'_>,
-        do_as: Option<&str>,
-    ) -> Result<(), HttpError> {
+    pub async fn kill(&self, id: &str, auth: Auth<'_>, do_as: Option<&str>) -> Result<(), HttpError> {
         let body = br#"{"state":"KILLED"}"#.to_vec();
         self.client
-            .send(
-                Method::PUT,
-                &self.url(&format!("/ws/v1/cluster/apps/{id}/state"), do_as),
-                auth,
-                Some((body, "application/json")),
-                None,
-            )
+            .send(Method::PUT, &self.url(&format!("/ws/v1/cluster/apps/{id}/state"), do_as), auth, Some((body, "application/json")), None)
             .await?
             .success("PUT")
             .map(drop)

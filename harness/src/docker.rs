@@ -5,9 +5,7 @@ use std::collections::HashMap;
 use std::net::Ipv4Addr;
 
 use bollard::models::{Ipam, IpamConfig, NetworkCreateRequest};
-use bollard::query_parameters::{
-    ListContainersOptions, ListNetworksOptions, RemoveContainerOptions,
-};
+use bollard::query_parameters::{ListContainersOptions, ListNetworksOptions, RemoveContainerOptions};
 use bollard::Docker;
 use rand::Rng;
 
@@ -25,22 +23,9 @@ pub const ROLE_LABEL: &str = "dev.yarnsec.role";
 /// Connects to the local engine and checks that it answers, negotiating the API version (the
 /// engine here speaks API 1.41).
 pub async fn connect() -> Result<Docker, HarnessError> {
-    let docker =
-        Docker::connect_with_local_defaults().map_err(|e| HarnessError::DockerUnavailable {
-            detail: e.to_string(),
-        })?;
-    let docker = docker
-        .negotiate_version()
-        .await
-        .map_err(|e| HarnessError::DockerUnavailable {
-            detail: e.to_string(),
-        })?;
-    docker
-        .ping()
-        .await
-        .map_err(|e| HarnessError::DockerUnavailable {
-            detail: e.to_string(),
-        })?;
+    let docker = Docker::connect_with_local_defaults().map_err(|e| HarnessError::DockerUnavailable { detail: e.to_string() })?;
+    let docker = docker.negotiate_version().await.map_err(|e| HarnessError::DockerUnavailable { detail: e.to_string() })?;
+    docker.ping().await.map_err(|e| HarnessError::DockerUnavailable { detail: e.to_string() })?;
     Ok(docker)
 }
 
@@ -71,10 +56,7 @@ pub fn subnet_of(index: u16) -> Ipv4Addr {
 
 /// Creates a network for a new cluster on a free /24 of 198.18.0.0/15, trying other subnets when
 /// one is taken (by another cluster, or by anything else on this host).
-pub async fn create_network(
-    docker: &Docker,
-    owner_pid: u32,
-) -> Result<ClusterNetwork, HarnessError> {
+pub async fn create_network(docker: &Docker, owner_pid: u32) -> Result<ClusterNetwork, HarnessError> {
     let mut last = String::new();
     let start: u16 = rand::rng().random_range(0..512);
     for attempt in 0..24u16 {
@@ -82,12 +64,7 @@ pub async fn create_network(
         let index = (start + attempt * 37) % 512;
         let subnet = subnet_of(index);
         let name = format!("yarnsec-{index:03}-{:04x}", rand::rng().random::<u16>());
-        let gateway = Ipv4Addr::new(
-            subnet.octets()[0],
-            subnet.octets()[1],
-            subnet.octets()[2],
-            1,
-        );
+        let gateway = Ipv4Addr::new(subnet.octets()[0], subnet.octets()[1], subnet.octets()[2], 1);
         let request = NetworkCreateRequest {
             name: name.clone(),
             driver: Some("bridge".into()),
@@ -103,13 +80,7 @@ pub async fn create_network(
             ..Default::default()
         };
         match docker.create_network(request).await {
-            Ok(_) => {
-                return Ok(ClusterNetwork {
-                    name,
-                    index,
-                    subnet,
-                })
-            }
+            Ok(_) => return Ok(ClusterNetwork { name, index, subnet }),
             Err(e) => {
                 let text = e.to_string();
                 if text.contains("overlap") || text.contains("already") || text.contains("in use") {
@@ -128,17 +99,7 @@ pub async fn create_network(
 pub async fn remove_cluster(docker: &Docker, cluster_id: &str) -> Result<(), HarnessError> {
     let mut failures = Vec::new();
     for id in labelled_containers(docker, &[format!("{CLUSTER_LABEL}={cluster_id}")]).await? {
-        if let Err(e) = docker
-            .remove_container(
-                &id,
-                Some(RemoveContainerOptions {
-                    force: true,
-                    v: true,
-                    ..Default::default()
-                }),
-            )
-            .await
-        {
+        if let Err(e) = docker.remove_container(&id, Some(RemoveContainerOptions { force: true, v: true, ..Default::default() })).await {
             if !e.to_string().contains("No such container") {
                 failures.push(format!("container {id}: {e}"));
             }
@@ -153,81 +114,45 @@ pub async fn remove_cluster(docker: &Docker, cluster_id: &str) -> Result<(), Har
     if failures.is_empty() {
         Ok(())
     } else {
-        Err(HarnessError::Cleanup {
-            detail: failures.join("; "),
-        })
+        Err(HarnessError::Cleanup { detail: failures.join("; ") })
     }
 }
 
-async fn labelled_containers(
-    docker: &Docker,
-    label_filters: &[String],
-) -> Result<Vec<String>, HarnessError> {
+async fn labelled_containers(docker: &Docker, label_filters: &[String]) -> Result<Vec<String>, HarnessError> {
     let filters = HashMap::from([("label".to_string(), label_filters.to_vec())]);
     let list = docker
-        .list_containers(Some(ListContainersOptions {
-            all: true,
-            filters: Some(filters),
-            ..Default::default()
-        }))
+        .list_containers(Some(ListContainersOptions { all: true, filters: Some(filters), ..Default::default() }))
         .await
-        .map_err(|e| HarnessError::Network {
-            detail: e.to_string(),
-        })?;
+        .map_err(|e| HarnessError::Network { detail: e.to_string() })?;
     Ok(list.into_iter().filter_map(|c| c.id).collect())
 }
 
 /// The clusters (network names) that carry the project label, with their owner pid.
 pub async fn labelled_clusters(docker: &Docker) -> Result<Vec<(String, u32)>, HarnessError> {
-    let filters = HashMap::from([(
-        "label".to_string(),
-        vec![format!("{PROJECT_LABEL}=yarnsec")],
-    )]);
+    let filters = HashMap::from([("label".to_string(), vec![format!("{PROJECT_LABEL}=yarnsec")])]);
     let nets = docker
-        .list_networks(Some(ListNetworksOptions {
-            filters: Some(filters),
-        }))
+        .list_networks(Some(ListNetworksOptions { filters: Some(filters) }))
         .await
-        .map_err(|e| HarnessError::Network {
-            detail: e.to_string(),
-        })?;
+        .map_err(|e| HarnessError::Network { detail: e.to_string() })?;
     let mut clusters: Vec<(String, u32)> = nets
         .into_iter()
         .filter_map(|n| {
             let labels = n.labels.unwrap_or_default();
-            let owner = labels
-                .get(OWNER_LABEL)
-                .and_then(|p| p.parse().ok())
-                .unwrap_or(0);
+            let owner = labels.get(OWNER_LABEL).and_then(|p| p.parse().ok()).unwrap_or(0);
             Some((n.name?, owner))
         })
         .collect();
     // Containers whose network is already gone are clusters too.
-    let filters = HashMap::from([(
-        "label".to_string(),
-        vec![format!("{PROJECT_LABEL}=yarnsec")],
-    )]);
+    let filters = HashMap::from([("label".to_string(), vec![format!("{PROJECT_LABEL}=yarnsec")])]);
     let containers = docker
-        .list_containers(Some(ListContainersOptions {
-            all: true,
-            filters: Some(filters),
-            ..Default::default()
-        }))
+        .list_containers(Some(ListContainersOptions { all: true, filters: Some(filters), ..Default::default() }))
         .await
-        .map_err(|e| HarnessError::Network {
-            detail: e.to_string(),
-        })?;
+        .map_err(|e| HarnessError::Network { detail: e.to_string() })?;
     for c in containers {
         let labels = c.labels.unwrap_or_default();
         if let Some(id) = labels.get(CLUSTER_LABEL) {
             if !clusters.iter().any(|(n, _)| n == id) {
-                clusters.push((
-                    id.clone(),
-                    labels
-                        .get(OWNER_LABEL)
-                        .and_then(|p| p.parse().ok())
-                        .unwrap_or(0),
-                ));
+                clusters.push((id.clone(), labels.get(OWNER_LABEL).and_then(|p| p.parse().ok()).unwrap_or(0)));
             }
         }
     }

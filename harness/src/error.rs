@@ -59,7 +59,9 @@ pub enum HarnessError {
         hint: String,
     },
     /// A container could not be started.
-    #[error("the {role} container could not start: {detail}\nhint: check `docker info` and that the image exists (`yarnsec images build`)")]
+    #[error(
+        "the {role} container could not start: {detail}\nhint: check `docker info` and that the image exists (`yarnsec images build`)"
+    )]
     ContainerStart {
         /// kdc, hadoop, service.
         role: String,

@@ -78,26 +78,13 @@ pub const SERVICE_USER: &str = "yarnsec";
 
 impl Layout {
     /// A layout for `realm` with the given passwords for alice and bob.
-    pub fn new(
-        realm: impl Into<String>,
-        alice_password: impl Into<String>,
-        bob_password: impl Into<String>,
-    ) -> Self {
+    pub fn new(realm: impl Into<String>, alice_password: impl Into<String>, bob_password: impl Into<String>) -> Self {
         Self {
             realm: realm.into(),
             users: vec![
-                TestUser {
-                    name: "alice".into(),
-                    password: Some(alice_password.into()),
-                },
-                TestUser {
-                    name: "bob".into(),
-                    password: Some(bob_password.into()),
-                },
-                TestUser {
-                    name: "carol".into(),
-                    password: None,
-                },
+                TestUser { name: "alice".into(), password: Some(alice_password.into()) },
+                TestUser { name: "bob".into(), password: Some(bob_password.into()) },
+                TestUser { name: "carol".into(), password: None },
             ],
         }
     }

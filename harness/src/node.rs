@@ -58,39 +58,13 @@ impl std::fmt::Debug for Node {
 
 impl Node {
     /// A node for a container this process started.
-    pub(crate) fn owned(
-        role: &str,
-        hostname: &str,
-        ip: IpAddr,
-        docker: Docker,
-        handle: ContainerAsync<GenericImage>,
-    ) -> Self {
-        Self {
-            role: role.into(),
-            id: handle.id().to_string(),
-            hostname: hostname.into(),
-            ip,
-            docker,
-            handle: Some(handle),
-        }
+    pub(crate) fn owned(role: &str, hostname: &str, ip: IpAddr, docker: Docker, handle: ContainerAsync<GenericImage>) -> Self {
+        Self { role: role.into(), id: handle.id().to_string(), hostname: hostname.into(), ip, docker, handle: Some(handle) }
     }
 
     /// A node for a container another process started.
-    pub(crate) fn attached(
-        role: &str,
-        id: &str,
-        hostname: &str,
-        ip: IpAddr,
-        docker: Docker,
-    ) -> Self {
-        Self {
-            role: role.into(),
-            id: id.into(),
-            hostname: hostname.into(),
-            ip,
-            docker,
-            handle: None,
-        }
+    pub(crate) fn attached(role: &str, id: &str, hostname: &str, ip: IpAddr, docker: Docker) -> Self {
+        Self { role: role.into(), id: id.into(), hostname: hostname.into(), ip, docker, handle: None }
     }
 
     /// `kdc`, `hadoop`, `service`.
@@ -120,24 +94,14 @@ impl Node {
     /// Removes the container now (if this process owns it).
     pub(crate) async fn remove(&mut self) -> Result<(), HarnessError> {
         if let Some(h) = self.handle.take() {
-            h.rm().await.map_err(|e| HarnessError::Cleanup {
-                detail: format!("{} container: {e}", self.role),
-            })?;
+            h.rm().await.map_err(|e| HarnessError::Cleanup { detail: format!("{} container: {e}", self.role) })?;
         }
         Ok(())
     }
 
     /// Runs a command (as root unless `user` is given) and collects its output.
-    pub async fn exec_as(
-        &self,
-        user: Option<&str>,
-        cmd: &[&str],
-    ) -> Result<ExecOutput, HarnessError> {
-        let err = |detail: String| HarnessError::Exec {
-            container: self.role.clone(),
-            command: cmd.join(" "),
-            detail,
-        };
+    pub async fn exec_as(&self, user: Option<&str>, cmd: &[&str]) -> Result<ExecOutput, HarnessError> {
+        let err = |detail: String| HarnessError::Exec { container: self.role.clone(), command: cmd.join(" "), detail };
         let config = ExecConfig {
             cmd: Some(cmd.iter().map(|s| s.to_string()).collect()),
             attach_stdout: Some(true),
@@ -145,35 +109,20 @@ impl Node {
             user: user.map(str::to_string),
             ..Default::default()
         };
-        let created = self
-            .docker
-            .create_exec(&self.id, config)
-            .await
-            .map_err(|e| err(e.to_string()))?;
+        let created = self.docker.create_exec(&self.id, config).await.map_err(|e| err(e.to_string()))?;
         let mut out = ExecOutput::default();
-        if let StartExecResults::Attached { mut output, .. } = self
-            .docker
-            .start_exec(&created.id, None)
-            .await
-            .map_err(|e| err(e.to_string()))?
+        if let StartExecResults::Attached { mut output, .. } =
+            self.docker.start_exec(&created.id, None).await.map_err(|e| err(e.to_string()))?
         {
             while let Some(item) = output.next().await {
                 match item.map_err(|e| err(e.to_string()))? {
-                    bollard::container::LogOutput::StdOut { message } => {
-                        out.stdout.extend_from_slice(&message)
-                    }
-                    bollard::container::LogOutput::StdErr { message } => {
-                        out.stderr.extend_from_slice(&message)
-                    }
+                    bollard::container::LogOutput::StdOut { message } => out.stdout.extend_from_slice(&message),
+                    bollard::container::LogOutput::StdErr { message } => out.stderr.extend_from_slice(&message),
                     _ => {}
                 }
             }
         }
-        let inspect = self
-            .docker
-            .inspect_exec(&created.id)
-            .await
-            .map_err(|e| err(e.to_string()))?;
+        let inspect = self.docker.inspect_exec(&created.id).await.map_err(|e| err(e.to_string()))?;
         out.code = inspect.exit_code.unwrap_or(-1);
         Ok(out)
     }
@@ -190,12 +139,7 @@ impl Node {
             return Err(HarnessError::Exec {
                 container: self.role.clone(),
                 command: script.to_string(),
-                detail: format!(
-                    "exit code {}: {}{}",
-                    out.code,
-                    out.stderr_text(),
-                    out.stdout_text()
-                ),
+                detail: format!("exit code {}: {}{}", out.code, out.stderr_text(), out.stdout_text()),
             });
         }
         Ok(out.stdout_text())
@@ -205,21 +149,14 @@ impl Node {
     pub async fn read_file(&self, path: &str) -> Result<Vec<u8>, HarnessError> {
         let out = self.exec(&["cat", "--", path]).await?;
         if out.code != 0 {
-            return Err(HarnessError::Exec {
-                container: self.role.clone(),
-                command: format!("cat {path}"),
-                detail: out.stderr_text(),
-            });
+            return Err(HarnessError::Exec { container: self.role.clone(), command: format!("cat {path}"), detail: out.stderr_text() });
         }
         Ok(out.stdout)
     }
 
     /// The last `lines` lines of a file (empty if it cannot be read: this feeds error messages).
     pub async fn tail(&self, path: &str, lines: usize) -> String {
-        match self
-            .exec(&["tail", "-n", &lines.to_string(), "--", path])
-            .await
-        {
+        match self.exec(&["tail", "-n", &lines.to_string(), "--", path]).await {
             Ok(out) if out.code == 0 => out.stdout_text(),
             Ok(out) => format!("(could not read {path}: {})", out.stderr_text().trim()),
             Err(e) => format!("(could not read {path}: {e})"),
@@ -228,13 +165,7 @@ impl Node {
 
     /// Files matching a shell glob (e.g. `/data/yarn/local/usercache/*/appcache/*/*/launch_container.sh`).
     pub async fn glob(&self, pattern: &str) -> Result<Vec<String>, HarnessError> {
-        let out = self
-            .exec(&[
-                "sh",
-                "-c",
-                &format!("for f in {pattern}; do [ -e \"$f\" ] && echo \"$f\"; done; true"),
-            ])
-            .await?;
+        let out = self.exec(&["sh", "-c", &format!("for f in {pattern}; do [ -e \"$f\" ] && echo \"$f\"; done; true")]).await?;
         Ok(out.stdout_text().lines().map(str::to_string).collect())
     }
 }

@@ -171,25 +171,24 @@ impl SecurityProfile {
 
     /// Checks that the values make a cluster that can stay healthy.
     pub fn validate(&self) -> Result<(), ProfileError> {
-        let bad = |reason: String| {
-            Err(ProfileError::Invalid {
-                profile: self.name.clone(),
-                reason,
-            })
-        };
+        let bad = |reason: String| Err(ProfileError::Invalid { profile: self.name.clone(), reason });
         if self.https {
-            return bad(
-                "HTTPS on web endpoints is not supported yet; use a profile without it".into(),
-            );
+            return bad("HTTPS on web endpoints is not supported yet; use a profile without it".into());
         }
         if self.ticket_lifetime < Duration::from_secs(30) {
-            return bad(format!("ticket lifetime {}s is below 30s; daemons re-login no faster than every 10s and need room", self.ticket_lifetime.as_secs()));
+            return bad(format!(
+                "ticket lifetime {}s is below 30s; daemons re-login no faster than every 10s and need room",
+                self.ticket_lifetime.as_secs()
+            ));
         }
         if self.renew_lifetime < self.ticket_lifetime {
             return bad("the renewable lifetime must be at least the ticket lifetime".into());
         }
         if self.token_renew_interval < Duration::from_secs(20) {
-            return bad(format!("token renew interval {}s is below 20s; the ResourceManager renews at 90% of it and needs room", self.token_renew_interval.as_secs()));
+            return bad(format!(
+                "token renew interval {}s is below 20s; the ResourceManager renews at 90% of it and needs room",
+                self.token_renew_interval.as_secs()
+            ));
         }
         if self.token_max_lifetime < self.token_renew_interval {
             return bad("the token max lifetime must be at least the renew interval".into());
@@ -205,11 +204,7 @@ impl SecurityProfile {
             renew_lifetime_s: self.renew_lifetime.as_secs(),
             token_renew_interval_s: self.token_renew_interval.as_secs(),
             token_max_lifetime_s: self.token_max_lifetime.as_secs(),
-            rpc_protection: if self.kerberos {
-                self.rpc_protection.to_string()
-            } else {
-                "none".into()
-            },
+            rpc_protection: if self.kerberos { self.rpc_protection.to_string() } else { "none".into() },
         }
     }
 }
@@ -264,9 +259,7 @@ impl FromStr for SecurityProfile {
             "strict" => Ok(Self::strict()),
             "kerberos" => Ok(Self::kerberos_only()),
             "simple" => Ok(Self::simple()),
-            other => Err(ProfileError::Unknown {
-                name: other.to_string(),
-            }),
+            other => Err(ProfileError::Unknown { name: other.to_string() }),
         }
     }
 }
@@ -299,26 +292,14 @@ mod tests {
 
     #[test]
     fn unknown_profile_names_the_choices() {
-        let err = "strictest"
-            .parse::<SecurityProfile>()
-            .unwrap_err()
-            .to_string();
+        let err = "strictest".parse::<SecurityProfile>().unwrap_err().to_string();
         assert!(err.contains("strict, kerberos, simple"), "{err}");
     }
 
     #[test]
     fn rejects_values_that_break_the_daemons() {
-        assert!(SecurityProfile::strict()
-            .with_ticket_lifetime(Duration::from_secs(5))
-            .validate()
-            .is_err());
-        assert!(SecurityProfile::strict()
-            .with_token_max_lifetime(Duration::from_secs(30))
-            .validate()
-            .is_err());
-        assert!(SecurityProfile::strict()
-            .with_https(true)
-            .validate()
-            .is_err());
+        assert!(SecurityProfile::strict().with_ticket_lifetime(Duration::from_secs(5)).validate().is_err());
+        assert!(SecurityProfile::strict().with_token_max_lifetime(Duration::from_secs(30)).validate().is_err());
+        assert!(SecurityProfile::strict().with_https(true).validate().is_err());
     }
 }

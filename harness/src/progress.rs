@@ -18,47 +18,26 @@ impl Progress {
     /// Progress on stderr.
     pub fn stderr() -> Self {
         let tty = std::io::stderr().is_terminal();
-        let target = if tty {
-            ProgressDrawTarget::stderr()
-        } else {
-            ProgressDrawTarget::hidden()
-        };
-        Self {
-            multi: MultiProgress::with_draw_target(target),
-            quiet: false,
-            tty,
-        }
+        let target = if tty { ProgressDrawTarget::stderr() } else { ProgressDrawTarget::hidden() };
+        Self { multi: MultiProgress::with_draw_target(target), quiet: false, tty }
     }
 
     /// No output at all (library use in tests that print their own).
     pub fn hidden() -> Self {
-        Self {
-            multi: MultiProgress::with_draw_target(ProgressDrawTarget::hidden()),
-            quiet: true,
-            tty: false,
-        }
+        Self { multi: MultiProgress::with_draw_target(ProgressDrawTarget::hidden()), quiet: true, tty: false }
     }
 
     /// Starts a step.
     pub fn step(&self, name: impl Into<String>) -> Step {
         let name = name.into();
         let bar = self.multi.add(ProgressBar::new_spinner());
-        bar.set_style(
-            ProgressStyle::with_template("{spinner} {prefix:.bold} {wide_msg} {elapsed}")
-                .expect("the template is valid"),
-        );
+        bar.set_style(ProgressStyle::with_template("{spinner} {prefix:.bold} {wide_msg} {elapsed}").expect("the template is valid"));
         bar.set_prefix(name.clone());
         bar.enable_steady_tick(Duration::from_millis(120));
         if !self.quiet && !self.tty {
             eprintln!("yarnsec: {name} ...");
         }
-        Step {
-            bar,
-            name,
-            started: Instant::now(),
-            quiet: self.quiet,
-            tty: self.tty,
-        }
+        Step { bar, name, started: Instant::now(), quiet: self.quiet, tty: self.tty }
     }
 }
 
@@ -76,8 +55,7 @@ impl Step {
     /// Shows what the step is doing now.
     pub fn message(&self, msg: impl Into<String>) {
         let msg: String = msg.into();
-        self.bar
-            .set_message(msg.chars().take(100).collect::<String>());
+        self.bar.set_message(msg.chars().take(100).collect::<String>());
     }
 
     /// Ends the step successfully with a note (e.g. "cached"); returns how long it took.
@@ -86,11 +64,7 @@ impl Step {
         self.bar.finish_and_clear();
         if !self.quiet {
             if self.tty {
-                let _ = self.bar.println(format!(
-                    "✔ {} {note} ({:.1}s)",
-                    self.name,
-                    took.as_secs_f64()
-                ));
+                let _ = self.bar.println(format!("✔ {} {note} ({:.1}s)", self.name, took.as_secs_f64()));
             } else {
                 eprintln!("yarnsec: {} {note} ({:.1}s)", self.name, took.as_secs_f64());
             }
@@ -102,11 +76,7 @@ impl Step {
     pub fn fail(self) {
         self.bar.finish_and_clear();
         if !self.quiet {
-            eprintln!(
-                "yarnsec: {} failed after {:.1}s",
-                self.name,
-                self.started.elapsed().as_secs_f64()
-            );
+            eprintln!("yarnsec: {} failed after {:.1}s", self.name, self.started.elapsed().as_secs_f64());
         }
     }
 

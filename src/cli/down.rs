@@ -62,13 +62,7 @@ pub fn spawn_reaper(cluster: &str, pid: u32) -> anyhow::Result<()> {
     use std::os::unix::process::CommandExt;
     let exe = std::env::current_exe()?;
     std::process::Command::new(exe)
-        .args([
-            "down",
-            "--cluster",
-            cluster,
-            "--when-gone",
-            &pid.to_string(),
-        ])
+        .args(["down", "--cluster", cluster, "--when-gone", &pid.to_string()])
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())

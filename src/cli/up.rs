@@ -28,10 +28,7 @@ pub async fn run(args: UpArgs) -> anyhow::Result<u8> {
         eprintln!("error: the reference submission service is not built yet, so `yarnsec up` cannot start it\nhint: start the cluster alone with `yarnsec up --no-service`");
         return Ok(yarnsec::exit_codes::BAD_INPUT);
     }
-    let mut builder = SecureCluster::builder()
-        .profile(profile)
-        .hadoop_version(args.hadoop_version)
-        .keep(true);
+    let mut builder = SecureCluster::builder().profile(profile).hadoop_version(args.hadoop_version).keep(true);
     if let Some(pid) = args.down_when_gone {
         builder = builder.owner_pid(pid);
     }

@@ -46,11 +46,7 @@ impl HttpResponse {
 
     /// The body parsed as JSON.
     pub fn json<T: DeserializeOwned>(&self) -> Result<T, HttpError> {
-        serde_json::from_slice(&self.body).map_err(|source| HttpError::Json {
-            url: self.url.clone(),
-            source,
-            body: excerpt(&self.body),
-        })
+        serde_json::from_slice(&self.body).map_err(|source| HttpError::Json { url: self.url.clone(), source, body: excerpt(&self.body) })
     }
 
     /// Fails with [`HttpError::Status`] unless the status is 2xx.
@@ -58,12 +54,7 @@ impl HttpResponse {
         if self.status.is_success() {
             Ok(self)
         } else {
-            Err(HttpError::Status {
-                method: method.to_string(),
-                url: self.url,
-                status: self.status.as_u16(),
-                body: excerpt(&self.body),
-            })
+            Err(HttpError::Status { method: method.to_string(), url: self.url, status: self.status.as_u16(), body: excerpt(&self.body) })
         }
     }
 
@@ -105,10 +96,7 @@ pub struct SpnegoClient {
 
 impl SpnegoClient {
     /// A client for the hosts of one cluster in `realm`.
-    pub fn new(
-        realm: &str,
-        hosts: impl IntoIterator<Item = (String, IpAddr)>,
-    ) -> Result<Self, HttpError> {
+    pub fn new(realm: &str, hosts: impl IntoIterator<Item = (String, IpAddr)>) -> Result<Self, HttpError> {
         let hosts: BTreeMap<String, IpAddr> = hosts.into_iter().collect();
         let mut builder = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
@@ -118,16 +106,8 @@ impl SpnegoClient {
         for (name, ip) in &hosts {
             builder = builder.resolve(name, SocketAddr::new(*ip, 0));
         }
-        let http = builder.build().map_err(|source| HttpError::Transport {
-            method: "BUILD".into(),
-            url: String::new(),
-            source,
-        })?;
-        Ok(Self {
-            http,
-            realm: realm.to_string(),
-            hosts,
-        })
+        let http = builder.build().map_err(|source| HttpError::Transport { method: "BUILD".into(), url: String::new(), source })?;
+        Ok(Self { http, realm: realm.to_string(), hosts })
     }
 
     /// The realm of the cluster's service principals.
@@ -154,22 +134,11 @@ impl SpnegoClient {
         body: Option<(Vec<u8>, &str)>,
         extra_headers: Option<HeaderMap>,
     ) -> Result<HttpResponse, HttpError> {
-        let mut parsed = url::Url::parse(url).map_err(|e| HttpError::BadUrl {
-            url: url.to_string(),
-            reason: e.to_string(),
-        })?;
-        let host = parsed
-            .host_str()
-            .ok_or_else(|| HttpError::BadUrl {
-                url: url.to_string(),
-                reason: "no host".into(),
-            })?
-            .to_string();
+        let mut parsed = url::Url::parse(url).map_err(|e| HttpError::BadUrl { url: url.to_string(), reason: e.to_string() })?;
+        let host = parsed.host_str().ok_or_else(|| HttpError::BadUrl { url: url.to_string(), reason: "no host".into() })?.to_string();
         let service_host = self.check_host(&host)?;
         let mut headers = extra_headers.unwrap_or_default();
-        headers
-            .entry(ACCEPT)
-            .or_insert(HeaderValue::from_static("application/json"));
+        headers.entry(ACCEPT).or_insert(HeaderValue::from_static("application/json"));
         match auth {
             Auth::Anonymous => {}
             Auth::Simple(user) => {
@@ -181,43 +150,21 @@ impl SpnegoClient {
             Auth::Kerberos(cred) => {
                 let target = Principal::http(&service_host, &self.realm);
                 let cred = cred.clone();
-                let token = tokio::task::spawn_blocking(move || cred.initiate(&target))
-                    .await
-                    .expect("the GSSAPI call does not panic")?;
-                let value = format!(
-                    "Negotiate {}",
-                    base64::engine::general_purpose::STANDARD.encode(token)
-                );
-                headers.insert(
-                    AUTHORIZATION,
-                    HeaderValue::from_str(&value).expect("base64 is a valid header value"),
-                );
+                let token = tokio::task::spawn_blocking(move || cred.initiate(&target)).await.expect("the GSSAPI call does not panic")?;
+                let value = format!("Negotiate {}", base64::engine::general_purpose::STANDARD.encode(token));
+                headers.insert(AUTHORIZATION, HeaderValue::from_str(&value).expect("base64 is a valid header value"));
             }
         }
-        let mut request = self
-            .http
-            .request(method.clone(), parsed.as_str())
-            .headers(headers);
+        let mut request = self.http.request(method.clone(), parsed.as_str()).headers(headers);
         if let Some((bytes, content_type)) = body {
-            request = request
-                .header(reqwest::header::CONTENT_TYPE, content_type)
-                .body(bytes);
+            request = request.header(reqwest::header::CONTENT_TYPE, content_type).body(bytes);
         }
-        let transport = |source| HttpError::Transport {
-            method: method.to_string(),
-            url: url.to_string(),
-            source,
-        };
+        let transport = |source| HttpError::Transport { method: method.to_string(), url: url.to_string(), source };
         let response = request.send().await.map_err(transport)?;
         let status = response.status();
         let headers = response.headers().clone();
         let body = response.bytes().await.map_err(transport)?.to_vec();
-        Ok(HttpResponse {
-            url: url.to_string(),
-            status,
-            headers,
-            body,
-        })
+        Ok(HttpResponse { url: url.to_string(), status, headers, body })
     }
 
     /// The host name to use for the service principal; refuses hosts outside the cluster.
@@ -233,10 +180,7 @@ impl SpnegoClient {
                 return Ok(host.to_string());
             }
         }
-        Err(HttpError::UnknownHost {
-            host: host.to_string(),
-            known: self.hosts.keys().cloned().collect::<Vec<_>>().join(", "),
-        })
+        Err(HttpError::UnknownHost { host: host.to_string(), known: self.hosts.keys().cloned().collect::<Vec<_>>().join(", ") })
     }
 }
 
@@ -246,30 +190,16 @@ mod tests {
 
     #[tokio::test]
     async fn refuses_hosts_outside_the_cluster() {
-        let c = SpnegoClient::new(
-            "R",
-            [("hadoop.test".to_string(), "198.18.0.3".parse().unwrap())],
-        )
-        .unwrap();
-        let err = c
-            .get("http://example.com/", Auth::Anonymous)
-            .await
-            .unwrap_err();
+        let c = SpnegoClient::new("R", [("hadoop.test".to_string(), "198.18.0.3".parse().unwrap())]).unwrap();
+        let err = c.get("http://example.com/", Auth::Anonymous).await.unwrap_err();
         assert!(matches!(err, HttpError::UnknownHost { .. }), "{err}");
-        let err = c
-            .get("http://10.1.2.3/", Auth::Anonymous)
-            .await
-            .unwrap_err();
+        let err = c.get("http://10.1.2.3/", Auth::Anonymous).await.unwrap_err();
         assert!(matches!(err, HttpError::UnknownHost { .. }), "{err}");
     }
 
     #[test]
     fn maps_a_known_address_back_to_its_host_name() {
-        let c = SpnegoClient::new(
-            "R",
-            [("hadoop.test".to_string(), "198.18.0.3".parse().unwrap())],
-        )
-        .unwrap();
+        let c = SpnegoClient::new("R", [("hadoop.test".to_string(), "198.18.0.3".parse().unwrap())]).unwrap();
         assert_eq!(c.check_host("198.18.0.3").unwrap(), "hadoop.test");
     }
 }

@@ -36,7 +36,9 @@ pub enum KerberosError {
         hint: String,
     },
     /// A `krb5.conf` file could not be read or written.
-    #[error("could not update the Kerberos configuration {path}: {source}\nhint: the file named by KRB5_CONFIG must be writable by yarnsec")]
+    #[error(
+        "could not update the Kerberos configuration {path}: {source}\nhint: the file named by KRB5_CONFIG must be writable by yarnsec"
+    )]
     Krb5Conf {
         /// The file.
         path: PathBuf,
@@ -53,23 +55,21 @@ pub enum KerberosError {
 pub(crate) fn hint_for(gss: &str, principal: &str) -> String {
     let lower = gss.to_ascii_lowercase();
     if lower.contains("not found in kerberos database") || lower.contains("client not found") {
-        format!("the KDC has no principal {principal}; create it with `kadmin.local -q \"addprinc {principal}\"` or use a user that has one")
+        format!(
+            "the KDC has no principal {principal}; create it with `kadmin.local -q \"addprinc {principal}\"` or use a user that has one"
+        )
     } else if lower.contains("server not found") {
         format!("the KDC has no service principal for that host; check the host name used in the URL and that `HTTP/<host>` exists (the client was {principal})")
     } else if lower.contains("preauthentication failed") || lower.contains("password incorrect") {
         format!("the password or keytab key of {principal} is wrong; export the keytab again with `kadmin.local -q \"ktadd -norandkey -k FILE {principal}\"`")
     } else if lower.contains("expired") {
         format!("the ticket of {principal} has expired; get a new one (kinit, or a credential from a keytab, which renews itself)")
-    } else if lower.contains("cannot contact any kdc")
-        || lower.contains("cannot find kdc")
-        || lower.contains("unable to reach")
-    {
-        "no KDC answered; check the `kdc =` line for this realm in the file named by KRB5_CONFIG and that the KDC container is running".to_string()
+    } else if lower.contains("cannot contact any kdc") || lower.contains("cannot find kdc") || lower.contains("unable to reach") {
+        "no KDC answered; check the `kdc =` line for this realm in the file named by KRB5_CONFIG and that the KDC container is running"
+            .to_string()
     } else if lower.contains("key table") || lower.contains("keytab") {
         format!("the keytab does not hold a key for {principal}; list it with `klist -kt FILE`")
     } else {
-        format!(
-            "check the realm of {principal} in the file named by KRB5_CONFIG and that the KDC runs"
-        )
+        format!("check the realm of {principal} in the file named by KRB5_CONFIG and that the KDC runs")
     }
 }

@@ -43,10 +43,7 @@ const MARKER: &str = "# yarnsec-realm ";
 impl Krb5Conf {
     /// A configuration naming these realms.
     pub fn new(realms: Vec<RealmEntry>) -> Self {
-        Self {
-            realms,
-            ..Self::default()
-        }
+        Self { realms, ..Self::default() }
     }
 
     /// Sets `default_realm`.
@@ -99,11 +96,7 @@ impl Krb5Conf {
         }
         out.push_str("\n[realms]\n");
         for r in &self.realms {
-            let _ = writeln!(
-                out,
-                "  {} = {{\n    kdc = {}\n    admin_server = {}\n  }}",
-                r.name, r.kdc, r.kdc
-            );
+            let _ = writeln!(out, "  {} = {{\n    kdc = {}\n    admin_server = {}\n  }}", r.name, r.kdc, r.kdc);
         }
         out
     }
@@ -114,10 +107,7 @@ impl Krb5Conf {
             .filter_map(|l| l.strip_prefix(MARKER))
             .filter_map(|rest| {
                 let (name, kdc) = rest.trim().split_once(' ')?;
-                Some(RealmEntry {
-                    name: name.to_string(),
-                    kdc: kdc.trim().to_string(),
-                })
+                Some(RealmEntry { name: name.to_string(), kdc: kdc.trim().to_string() })
             })
             .collect()
     }
@@ -136,24 +126,13 @@ impl Krb5Conf {
         Self::update_file(path, |realms| realms.retain(|r| r.name != realm))
     }
 
-    fn update_file(
-        path: &Path,
-        change: impl FnOnce(&mut Vec<RealmEntry>),
-    ) -> Result<(), KerberosError> {
-        let io = |source| KerberosError::Krb5Conf {
-            path: path.to_path_buf(),
-            source,
-        };
+    fn update_file(path: &Path, change: impl FnOnce(&mut Vec<RealmEntry>)) -> Result<(), KerberosError> {
+        let io = |source| KerberosError::Krb5Conf { path: path.to_path_buf(), source };
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             fs::create_dir_all(dir).map_err(io)?;
         }
         let lock_path = path.with_extension("lock");
-        let lock = fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&lock_path)
-            .map_err(io)?;
+        let lock = fs::OpenOptions::new().create(true).truncate(false).write(true).open(&lock_path).map_err(io)?;
         lock.lock().map_err(io)?;
         let mut realms = match fs::read_to_string(path) {
             Ok(text) => Self::parse_registered(&text),
@@ -178,41 +157,14 @@ mod tests {
     fn registry_adds_replaces_and_removes_realms() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("krb5.conf");
-        Krb5Conf::register_realm(
-            &path,
-            RealmEntry {
-                name: "B.TEST".into(),
-                kdc: "198.18.1.2:88".into(),
-            },
-        )
-        .unwrap();
-        Krb5Conf::register_realm(
-            &path,
-            RealmEntry {
-                name: "A.TEST".into(),
-                kdc: "198.18.2.2:88".into(),
-            },
-        )
-        .unwrap();
-        Krb5Conf::register_realm(
-            &path,
-            RealmEntry {
-                name: "B.TEST".into(),
-                kdc: "198.18.3.2:88".into(),
-            },
-        )
-        .unwrap();
+        Krb5Conf::register_realm(&path, RealmEntry { name: "B.TEST".into(), kdc: "198.18.1.2:88".into() }).unwrap();
+        Krb5Conf::register_realm(&path, RealmEntry { name: "A.TEST".into(), kdc: "198.18.2.2:88".into() }).unwrap();
+        Krb5Conf::register_realm(&path, RealmEntry { name: "B.TEST".into(), kdc: "198.18.3.2:88".into() }).unwrap();
         let text = fs::read_to_string(&path).unwrap();
-        let names: Vec<_> = Krb5Conf::parse_registered(&text)
-            .into_iter()
-            .map(|r| format!("{} {}", r.name, r.kdc))
-            .collect();
+        let names: Vec<_> = Krb5Conf::parse_registered(&text).into_iter().map(|r| format!("{} {}", r.name, r.kdc)).collect();
         assert_eq!(names, ["A.TEST 198.18.2.2:88", "B.TEST 198.18.3.2:88"]);
         assert!(text.contains("  B.TEST = {\n    kdc = 198.18.3.2:88\n"));
         Krb5Conf::unregister_realm(&path, "A.TEST").unwrap();
-        assert_eq!(
-            Krb5Conf::parse_registered(&fs::read_to_string(&path).unwrap()).len(),
-            1
-        );
+        assert_eq!(Krb5Conf::parse_registered(&fs::read_to_string(&path).unwrap()).len(), 1);
     }
 }

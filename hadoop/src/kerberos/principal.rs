@@ -25,20 +25,12 @@ pub struct Principal {
 impl Principal {
     /// A user principal `name@realm`.
     pub fn user(name: &str, realm: &str) -> Self {
-        Self {
-            primary: name.to_string(),
-            instance: None,
-            realm: realm.to_string(),
-        }
+        Self { primary: name.to_string(), instance: None, realm: realm.to_string() }
     }
 
     /// A service principal `service/host@realm`.
     pub fn service(service: &str, host: &str, realm: &str) -> Self {
-        Self {
-            primary: service.to_string(),
-            instance: Some(host.to_string()),
-            realm: realm.to_string(),
-        }
+        Self { primary: service.to_string(), instance: Some(host.to_string()), realm: realm.to_string() }
     }
 
     /// The HTTP (SPNEGO) principal of a host.
@@ -75,9 +67,7 @@ impl FromStr for Principal {
     type Err = KerberosError;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let bad = || KerberosError::BadPrincipal {
-            text: s.to_string(),
-        };
+        let bad = || KerberosError::BadPrincipal { text: s.to_string() };
         let (name, realm) = s.rsplit_once('@').ok_or_else(bad)?;
         let valid = |part: &str| !part.is_empty() && !part.contains(['@', '/', ' ', '\n', '\0']);
         if !valid(realm) {
@@ -90,11 +80,7 @@ impl FromStr for Principal {
         if !valid(primary) || instance.is_some_and(|i| !valid(i)) {
             return Err(bad());
         }
-        Ok(Self {
-            primary: primary.into(),
-            instance: instance.map(Into::into),
-            realm: realm.into(),
-        })
+        Ok(Self { primary: primary.into(), instance: instance.map(Into::into), realm: realm.into() })
     }
 }
 

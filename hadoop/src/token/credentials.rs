@@ -3,9 +3,7 @@
 use std::fmt;
 
 use super::reader::{Reader, Result, WIRE_LEN};
-use super::writer::{
-    write_pb_bytes_field, write_pb_varint, write_text, write_vint_bytes, write_vlong,
-};
+use super::writer::{write_pb_bytes_field, write_pb_varint, write_text, write_vint_bytes, write_vlong};
 use super::{Token, TokenError};
 
 /// The four bytes every token storage file starts with.
@@ -79,9 +77,7 @@ impl Credentials {
         }
         for _ in 0..r.vint_len("secret count")? {
             let alias = r.text("secret alias")?.to_owned();
-            creds
-                .secrets
-                .push((alias, r.vint_bytes("secret value")?.to_vec()));
+            creds.secrets.push((alias, r.vint_bytes("secret value")?.to_vec()));
         }
         Ok(creds)
     }
@@ -94,17 +90,12 @@ impl Credentials {
             match (field, wire) {
                 (1, WIRE_LEN) => {
                     let kv = Entry::read(body.pb_message("CredentialsProto.tokens")?)?;
-                    let token = kv.token.ok_or(TokenError::MissingField {
-                        what: "CredentialsKVProto.token",
-                        offset: kv.offset,
-                    })?;
+                    let token = kv.token.ok_or(TokenError::MissingField { what: "CredentialsKVProto.token", offset: kv.offset })?;
                     creds.tokens.push((kv.alias, token));
                 }
                 (2, WIRE_LEN) => {
                     let kv = Entry::read(body.pb_message("CredentialsProto.secrets")?)?;
-                    creds
-                        .secrets
-                        .push((kv.alias, kv.secret.unwrap_or_default()));
+                    creds.secrets.push((kv.alias, kv.secret.unwrap_or_default()));
                 }
                 _ => body.pb_skip(wire, MSG)?,
             }
@@ -161,15 +152,8 @@ impl Credentials {
 
 impl fmt::Debug for Credentials {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let secrets: Vec<_> = self
-            .secrets
-            .iter()
-            .map(|(alias, value)| (alias, format!("<{} bytes redacted>", value.len())))
-            .collect();
-        f.debug_struct("Credentials")
-            .field("tokens", &self.tokens)
-            .field("secrets", &secrets)
-            .finish()
+        let secrets: Vec<_> = self.secrets.iter().map(|(alias, value)| (alias, format!("<{} bytes redacted>", value.len()))).collect();
+        f.debug_struct("Credentials").field("tokens", &self.tokens).field("secrets", &secrets).finish()
     }
 }
 
@@ -203,24 +187,12 @@ impl Entry {
         while let Some((field, wire)) = r.pb_key(MSG)? {
             match (field, wire) {
                 (1, WIRE_LEN) => alias = Some(r.pb_string("CredentialsKVProto.alias")?.to_owned()),
-                (2, WIRE_LEN) => {
-                    token = Some(Token::read_proto(
-                        r.pb_message("CredentialsKVProto.token")?,
-                    )?)
-                }
+                (2, WIRE_LEN) => token = Some(Token::read_proto(r.pb_message("CredentialsKVProto.token")?)?),
                 (3, WIRE_LEN) => secret = Some(r.pb_bytes("CredentialsKVProto.secret")?.to_vec()),
                 _ => r.pb_skip(wire, MSG)?,
             }
         }
-        Ok(Self {
-            offset,
-            alias: alias.ok_or(TokenError::MissingField {
-                what: "CredentialsKVProto.alias",
-                offset,
-            })?,
-            token,
-            secret,
-        })
+        Ok(Self { offset, alias: alias.ok_or(TokenError::MissingField { what: "CredentialsKVProto.alias", offset })?, token, secret })
     }
 }
 
@@ -231,15 +203,7 @@ mod tests {
 
     fn small() -> Credentials {
         Credentials {
-            tokens: vec![(
-                "nn".into(),
-                Token {
-                    identifier: vec![0xaa],
-                    password: vec![0xbb],
-                    kind: "K".into(),
-                    service: "S".into(),
-                },
-            )],
+            tokens: vec![("nn".into(), Token { identifier: vec![0xaa], password: vec![0xbb], kind: "K".into(), service: "S".into() })],
             secrets: vec![("pw".into(), vec![1, 2])],
         }
     }
@@ -270,35 +234,11 @@ mod tests {
 
     #[test]
     fn header_errors() {
-        assert_eq!(
-            Credentials::parse(b"PK\x03\x04\x00").unwrap_err(),
-            TokenError::BadMagic {
-                found: *b"PK\x03\x04"
-            }
-        );
-        assert!(matches!(
-            Credentials::parse(b"HD").unwrap_err(),
-            TokenError::Truncated {
-                offset: 0,
-                needed: 4,
-                available: 2,
-                ..
-            }
-        ));
+        assert_eq!(Credentials::parse(b"PK\x03\x04\x00").unwrap_err(), TokenError::BadMagic { found: *b"PK\x03\x04" });
+        assert!(matches!(Credentials::parse(b"HD").unwrap_err(), TokenError::Truncated { offset: 0, needed: 4, available: 2, .. }));
         let err = Credentials::parse(b"HDTS\x02").unwrap_err();
-        assert!(matches!(
-            err,
-            TokenError::UnsupportedVersion {
-                offset: 4,
-                version: 2,
-                ..
-            }
-        ));
-        assert!(
-            err.to_string()
-                .contains("expected 0 (writable) or 1 (protobuf)"),
-            "{err}"
-        );
+        assert!(matches!(err, TokenError::UnsupportedVersion { offset: 4, version: 2, .. }));
+        assert!(err.to_string().contains("expected 0 (writable) or 1 (protobuf)"), "{err}");
     }
 
     #[test]
@@ -307,67 +247,33 @@ mod tests {
         // Negative token count.
         let mut bad = v0.clone();
         bad[5] = 0xff;
-        assert!(matches!(
-            Credentials::parse(&bad).unwrap_err(),
-            TokenError::NegativeLength {
-                what: "token count",
-                offset: 5,
-                len: -1
-            }
-        ));
+        assert!(matches!(Credentials::parse(&bad).unwrap_err(), TokenError::NegativeLength { what: "token count", offset: 5, len: -1 }));
         // Secret cut short: 2 bytes declared at offset 22, 1 present.
         assert!(matches!(
             Credentials::parse(&v0[..v0.len() - 1]).unwrap_err(),
-            TokenError::Truncated {
-                what: "secret value",
-                offset: 22,
-                needed: 2,
-                available: 1
-            }
+            TokenError::Truncated { what: "secret value", offset: 22, needed: 2, available: 1 }
         ));
         // Bytes after the delimited protobuf message.
         let mut v1 = hex(CREDENTIALS_V1_HEX);
         v1.push(0);
-        assert_eq!(
-            Credentials::parse(&v1).unwrap_err(),
-            TokenError::TrailingBytes {
-                what: "credentials",
-                offset: 36,
-                count: 1
-            }
-        );
+        assert_eq!(Credentials::parse(&v1).unwrap_err(), TokenError::TrailingBytes { what: "credentials", offset: 36, count: 1 });
         // A tokens entry without a token: HDTS 01 | 06 | 0a 04 (0a 02 'n' 'n').
         assert_eq!(
             Credentials::parse(&hex("48445453 01 06 0a04 0a026e6e")).unwrap_err(),
-            TokenError::MissingField {
-                what: "CredentialsKVProto.token",
-                offset: 8
-            }
+            TokenError::MissingField { what: "CredentialsKVProto.token", offset: 8 }
         );
         // A TokenProto missing its service reports the TokenProto's absolute offset.
         let no_service = hex("48445453 01 0e 0a0c 0a026e6e 1206 0a00 1200 1a00");
-        assert_eq!(
-            Credentials::parse(&no_service).unwrap_err(),
-            TokenError::MissingField {
-                what: "TokenProto.service",
-                offset: 14
-            }
-        );
+        assert_eq!(Credentials::parse(&no_service).unwrap_err(), TokenError::MissingField { what: "TokenProto.service", offset: 14 });
     }
 
     #[test]
     fn display_and_debug_hide_secrets() {
         let creds = small();
         let shown = format!("{creds}{creds:?}");
-        assert!(
-            shown.contains("token \"nn\": kind=K service=S identifier_bytes=1"),
-            "{shown}"
-        );
+        assert!(shown.contains("token \"nn\": kind=K service=S identifier_bytes=1"), "{shown}");
         assert!(shown.contains("secret \"pw\": 2 bytes"), "{shown}");
-        assert!(
-            !shown.contains("[1, 2]") && !shown.contains("187"),
-            "{shown}"
-        );
+        assert!(!shown.contains("[1, 2]") && !shown.contains("187"), "{shown}");
         assert_eq!(creds.token("nn").unwrap().kind, "K");
         assert!(creds.token("missing").is_none());
     }

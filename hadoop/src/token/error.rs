@@ -110,9 +110,7 @@ pub enum TokenError {
         wire_type: u8,
     },
     /// A required protobuf field is absent.
-    #[error(
-        "missing required protobuf field {what} in the message starting at byte offset {offset}"
-    )]
+    #[error("missing required protobuf field {what} in the message starting at byte offset {offset}")]
     MissingField {
         /// The missing field, as `Message.field`.
         what: &'static str,
@@ -193,18 +191,11 @@ mod tests {
 
     #[test]
     fn messages_are_lowercase_and_name_the_offset() {
-        let e = TokenError::Truncated {
-            what: "token kind",
-            offset: 7,
-            needed: 3,
-            available: 1,
-        };
+        let e = TokenError::Truncated { what: "token kind", offset: 7, needed: 3, available: 1 };
         let msg = e.to_string();
         assert!(msg.starts_with("truncated input"), "{msg}");
         assert!(msg.contains("byte offset 7"), "{msg}");
-        let e = TokenError::BadMagic {
-            found: *b"PK\x03\x04",
-        };
+        let e = TokenError::BadMagic { found: *b"PK\x03\x04" };
         assert!(e.to_string().contains("\"PK\\x03\\x04\""), "{e}");
         assert_eq!(e.offset(), 0);
     }

@@ -4,9 +4,7 @@ use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use super::reader::{Reader, Result, WIRE_LEN, WIRE_VARINT};
-use super::writer::{
-    write_pb_bytes_field, write_pb_varint_field, write_text, write_vint, write_vlong,
-};
+use super::writer::{write_pb_bytes_field, write_pb_varint_field, write_text, write_vint, write_vlong};
 use super::TokenError;
 
 /// Longest owner/renewer/real-user `Text` accepted in the Writable form:
@@ -45,19 +43,13 @@ const KNOWN_KINDS: &[(&str, KindEncoding, &str)] = &[
 ];
 
 fn kind_encoding(kind: &str) -> Option<KindEncoding> {
-    KNOWN_KINDS
-        .iter()
-        .find(|(k, ..)| *k == kind)
-        .map(|&(_, e, _)| e)
+    KNOWN_KINDS.iter().find(|(k, ..)| *k == kind).map(|&(_, e, _)| e)
 }
 
 /// A short lowercase description of a token kind Hadoop defines, e.g.
 /// `"yarn container token"` for `ContainerToken`; `None` for other kinds.
 pub fn describe_kind(kind: &str) -> Option<&'static str> {
-    KNOWN_KINDS
-        .iter()
-        .find(|(k, ..)| *k == kind)
-        .map(|&(.., d)| d)
+    KNOWN_KINDS.iter().find(|(k, ..)| *k == kind).map(|&(.., d)| d)
 }
 
 /// A decoded token identifier.
@@ -112,12 +104,7 @@ impl Identifier {
         let decoded = match kind_encoding(kind) {
             Some(KindEncoding::Writable) => DelegationIdentifier::decode_writable(kind, bytes)?,
             Some(KindEncoding::YarnProtobuf) => DelegationIdentifier::decode_any(kind, bytes)?,
-            Some(KindEncoding::Opaque) | None => {
-                return Ok(Self::Other {
-                    kind: kind.to_owned(),
-                    bytes_len: bytes.len(),
-                })
-            }
+            Some(KindEncoding::Opaque) | None => return Ok(Self::Other { kind: kind.to_owned(), bytes_len: bytes.len() }),
         };
         Ok(Self::Delegation(decoded))
     }
@@ -144,11 +131,7 @@ impl fmt::Display for Identifier {
         match self {
             Self::Delegation(id) => write!(f, "kind={} {id}", display_field(&id.kind)),
             Self::Other { kind, bytes_len } => {
-                write!(
-                    f,
-                    "kind={} identifier_bytes={bytes_len}",
-                    display_field(kind)
-                )
+                write!(f, "kind={} identifier_bytes={bytes_len}", display_field(kind))
             }
         }
     }
@@ -252,12 +235,8 @@ impl DelegationIdentifier {
                 (4, WIRE_VARINT) => id.issue_date = r.pb_varint("identifier issue date")? as i64,
                 (5, WIRE_VARINT) => id.max_date = r.pb_varint("identifier max date")? as i64,
                 // int32 fields are sign-extended varints; protobuf keeps the low 32 bits.
-                (6, WIRE_VARINT) => {
-                    id.sequence_number = r.pb_varint("identifier sequence number")? as i32
-                }
-                (7, WIRE_VARINT) => {
-                    id.master_key_id = r.pb_varint("identifier master key id")? as i32
-                }
+                (6, WIRE_VARINT) => id.sequence_number = r.pb_varint("identifier sequence number")? as i32,
+                (7, WIRE_VARINT) => id.master_key_id = r.pb_varint("identifier master key id")? as i32,
                 _ => r.pb_skip(wire, MSG)?,
             }
         }
@@ -269,12 +248,7 @@ impl DelegationIdentifier {
     /// Empty input is an error.
     pub fn decode_any(kind: &str, bytes: &[u8]) -> Result<Self> {
         match bytes.first() {
-            None => Err(TokenError::Truncated {
-                what: "delegation token identifier",
-                offset: 0,
-                needed: 1,
-                available: 0,
-            }),
+            None => Err(TokenError::Truncated { what: "delegation token identifier", offset: 0, needed: 1, available: 0 }),
             Some(0) => Self::decode_writable(kind, bytes),
             Some(_) => Self::decode_protobuf(kind, bytes),
         }
@@ -297,20 +271,11 @@ impl DelegationIdentifier {
     /// that hold their default (empty or zero), as YARN's writer does.
     pub fn to_protobuf(&self) -> Vec<u8> {
         let mut out = Vec::new();
-        let strings = [
-            (1, self.owner.as_str()),
-            (2, self.renewer.as_str()),
-            (3, self.real_user.as_deref().unwrap_or("")),
-        ];
+        let strings = [(1, self.owner.as_str()), (2, self.renewer.as_str()), (3, self.real_user.as_deref().unwrap_or(""))];
         for (field, value) in strings.into_iter().filter(|(_, v)| !v.is_empty()) {
             write_pb_bytes_field(&mut out, field, value.as_bytes());
         }
-        let numbers = [
-            (4, self.issue_date),
-            (5, self.max_date),
-            (6, self.sequence_number.into()),
-            (7, self.master_key_id.into()),
-        ];
+        let numbers = [(4, self.issue_date), (5, self.max_date), (6, self.sequence_number.into()), (7, self.master_key_id.into())];
         for (field, value) in numbers.into_iter().filter(|&(_, v)| v != 0) {
             write_pb_varint_field(&mut out, field, value as u64);
         }
@@ -371,11 +336,7 @@ fn short_name(principal: &str) -> &str {
 /// represent (far beyond year 30000 on Windows) come back as the epoch itself.
 fn millis_to_system_time(millis: i64) -> SystemTime {
     let span = Duration::from_millis(millis.unsigned_abs());
-    let time = if millis >= 0 {
-        UNIX_EPOCH.checked_add(span)
-    } else {
-        UNIX_EPOCH.checked_sub(span)
-    };
+    let time = if millis >= 0 { UNIX_EPOCH.checked_add(span) } else { UNIX_EPOCH.checked_sub(span) };
     time.unwrap_or(UNIX_EPOCH)
 }
 
@@ -385,11 +346,7 @@ fn format_millis(millis: i64) -> String {
     let (days, day_secs) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
     let (year, month, day) = civil_from_days(days);
     let (hour, minute, second) = (day_secs / 3600, day_secs / 60 % 60, day_secs % 60);
-    let frac = if milli == 0 {
-        String::new()
-    } else {
-        format!(".{milli:03}")
-    };
+    let frac = if milli == 0 { String::new() } else { format!(".{milli:03}") };
     format!("{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}{frac}Z")
 }
 
@@ -491,15 +448,7 @@ mod tests {
         assert_eq!((id.renewer.as_str(), id.real_user.as_deref()), ("", None));
         assert_eq!((id.issue_date, id.master_key_id), (0, 0));
         let err = DelegationIdentifier::decode_protobuf("k", &hex("0a0178 0b")).unwrap_err();
-        assert_eq!(
-            err,
-            TokenError::BadProtobufKey {
-                what: "YARNDelegationTokenIdentifierProto",
-                offset: 3,
-                field: 1,
-                wire_type: 3
-            }
-        );
+        assert_eq!(err, TokenError::BadProtobufKey { what: "YARNDelegationTokenIdentifierProto", offset: 3, field: 1, wire_type: 3 });
     }
 
     #[test]
@@ -520,51 +469,25 @@ mod tests {
         bytes[21] = 0xff;
         assert_eq!(
             Identifier::decode("HDFS_DELEGATION_TOKEN", &bytes).unwrap_err(),
-            TokenError::InvalidUtf8 {
-                what: "identifier renewer",
-                offset: 21
-            }
+            TokenError::InvalidUtf8 { what: "identifier renewer", offset: 21 }
         );
         // Owner length of exactly 1 MiB is over Hadoop's limit.
         let huge = hex("00 8d 100000");
         assert!(matches!(
             Identifier::decode("MR_DELEGATION_TOKEN", &huge).unwrap_err(),
-            TokenError::LengthTooLarge {
-                offset: 1,
-                len: 0x10_0000,
-                ..
-            }
+            TokenError::LengthTooLarge { offset: 1, len: 0x10_0000, .. }
         ));
-        assert!(matches!(
-            Identifier::decode("RM_DELEGATION_TOKEN", &[]).unwrap_err(),
-            TokenError::Truncated { offset: 0, .. }
-        ));
+        assert!(matches!(Identifier::decode("RM_DELEGATION_TOKEN", &[]).unwrap_err(), TokenError::Truncated { offset: 0, .. }));
     }
 
     #[test]
     fn other_kinds_are_named_not_decoded() {
-        for kind in [
-            "YARN_AM_RM_TOKEN",
-            "ContainerToken",
-            "NMToken",
-            "HDFS_BLOCK_TOKEN",
-        ] {
+        for kind in ["YARN_AM_RM_TOKEN", "ContainerToken", "NMToken", "HDFS_BLOCK_TOKEN"] {
             let id = Identifier::decode(kind, &[0xff; 5]).unwrap();
-            assert_eq!(
-                id,
-                Identifier::Other {
-                    kind: kind.into(),
-                    bytes_len: 5
-                }
-            );
+            assert_eq!(id, Identifier::Other { kind: kind.into(), bytes_len: 5 });
             assert!(describe_kind(kind).is_some());
         }
-        assert_eq!(
-            Identifier::decode("HIVE_DELEGATION_TOKEN", &[])
-                .unwrap()
-                .kind(),
-            "HIVE_DELEGATION_TOKEN"
-        );
+        assert_eq!(Identifier::decode("HIVE_DELEGATION_TOKEN", &[]).unwrap().kind(), "HIVE_DELEGATION_TOKEN");
         assert_eq!(describe_kind("HIVE_DELEGATION_TOKEN"), None);
     }
 
@@ -573,14 +496,8 @@ mod tests {
         let id = hdfs();
         let since = id.issue_time().duration_since(UNIX_EPOCH).unwrap();
         assert_eq!(since.as_millis(), 1_700_000_000_000);
-        assert_eq!(
-            id.max_time().duration_since(id.issue_time()).unwrap(),
-            Duration::from_secs(7 * 86_400)
-        );
-        assert_eq!(
-            millis_to_system_time(-1000),
-            UNIX_EPOCH - Duration::from_secs(1)
-        );
+        assert_eq!(id.max_time().duration_since(id.issue_time()).unwrap(), Duration::from_secs(7 * 86_400));
+        assert_eq!(millis_to_system_time(-1000), UNIX_EPOCH - Duration::from_secs(1));
         assert_eq!(format_millis(0), "1970-01-01T00:00:00Z");
         assert_eq!(format_millis(951_782_400_123), "2000-02-29T00:00:00.123Z");
         assert_eq!(format_millis(-1), "1969-12-31T23:59:59.999Z");
@@ -589,10 +506,7 @@ mod tests {
         assert_eq!(short_name("alice"), "alice");
         assert_eq!(short_name("nn/host@REALM"), "nn");
         assert_eq!(short_name("bob@REALM"), "bob");
-        assert_eq!(
-            display_field("WEBHDFS delegation"),
-            "\"WEBHDFS delegation\""
-        );
+        assert_eq!(display_field("WEBHDFS delegation"), "\"WEBHDFS delegation\"");
     }
 
     #[test]

@@ -17,8 +17,6 @@ pub mod writer;
 
 pub use credentials::{Credentials, MAGIC};
 pub use error::TokenError;
-pub use identifier::{
-    describe_kind, DelegationIdentifier, Identifier, IdentifierFormat, MAX_WRITABLE_TEXT_LEN,
-};
+pub use identifier::{describe_kind, DelegationIdentifier, Identifier, IdentifierFormat, MAX_WRITABLE_TEXT_LEN};
 pub use reader::Reader;
 pub use token::Token;

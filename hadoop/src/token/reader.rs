@@ -44,11 +44,7 @@ pub struct Reader<'a> {
 impl<'a> Reader<'a> {
     /// Starts reading at the beginning of `buf`.
     pub fn new(buf: &'a [u8]) -> Self {
-        Self {
-            buf,
-            pos: 0,
-            base: 0,
-        }
+        Self { buf, pos: 0, base: 0 }
     }
 
     /// Absolute offset of the next byte to be read.
@@ -70,11 +66,7 @@ impl<'a> Reader<'a> {
     pub fn expect_end(&self, what: &'static str) -> Result<()> {
         match self.remaining() {
             0 => Ok(()),
-            count => Err(TokenError::TrailingBytes {
-                what,
-                offset: self.offset(),
-                count,
-            }),
+            count => Err(TokenError::TrailingBytes { what, offset: self.offset(), count }),
         }
     }
 
@@ -87,12 +79,7 @@ impl<'a> Reader<'a> {
                 self.pos += len;
                 Ok(out)
             }
-            _ => Err(TokenError::Truncated {
-                what,
-                offset: self.offset(),
-                needed: n,
-                available,
-            }),
+            _ => Err(TokenError::Truncated { what, offset: self.offset(), needed: n, available }),
         }
     }
 
@@ -130,15 +117,8 @@ impl<'a> Reader<'a> {
             return Ok(i64::from(first));
         }
         let negative = first < -120;
-        let len = if negative {
-            -(i32::from(first) + 120)
-        } else {
-            -(i32::from(first) + 112)
-        };
-        let raw = self
-            .bytes(len.unsigned_abs().into(), what)?
-            .iter()
-            .fold(0u64, |acc, &b| (acc << 8) | u64::from(b));
+        let len = if negative { -(i32::from(first) + 120) } else { -(i32::from(first) + 112) };
+        let raw = self.bytes(len.unsigned_abs().into(), what)?.iter().fold(0u64, |acc, &b| (acc << 8) | u64::from(b));
         let value = raw as i64;
         Ok(if negative { !value } else { value })
     }
@@ -148,22 +128,14 @@ impl<'a> Reader<'a> {
     pub fn vint(&mut self, what: &'static str) -> Result<i32> {
         let offset = self.offset();
         let value = self.vlong(what)?;
-        i32::try_from(value).map_err(|_| TokenError::IntOutOfRange {
-            what,
-            offset,
-            value,
-        })
+        i32::try_from(value).map_err(|_| TokenError::IntOutOfRange { what, offset, value })
     }
 
     /// Reads a vint that is a length or count and so must not be negative.
     pub fn vint_len(&mut self, what: &'static str) -> Result<usize> {
         let offset = self.offset();
         let len = self.vint(what)?;
-        usize::try_from(len).map_err(|_| TokenError::NegativeLength {
-            what,
-            offset,
-            len: len.into(),
-        })
+        usize::try_from(len).map_err(|_| TokenError::NegativeLength { what, offset, len: len.into() })
     }
 
     /// Reads a vint length followed by that many bytes, the way
@@ -184,12 +156,7 @@ impl<'a> Reader<'a> {
         let offset = self.offset();
         let len = self.vint_len(what)? as u64;
         if len > max {
-            return Err(TokenError::LengthTooLarge {
-                what,
-                offset,
-                len,
-                max,
-            });
+            return Err(TokenError::LengthTooLarge { what, offset, len, max });
         }
         self.utf8(len, what)
     }
@@ -197,10 +164,7 @@ impl<'a> Reader<'a> {
     fn utf8(&mut self, len: u64, what: &'static str) -> Result<&'a str> {
         let start = self.offset();
         let bytes = self.bytes(len, what)?;
-        std::str::from_utf8(bytes).map_err(|e| TokenError::InvalidUtf8 {
-            what,
-            offset: start + e.valid_up_to(),
-        })
+        std::str::from_utf8(bytes).map_err(|e| TokenError::InvalidUtf8 { what, offset: start + e.valid_up_to() })
     }
 
     /// Reads a protobuf base-128 varint (at most 10 bytes).
@@ -229,17 +193,9 @@ impl<'a> Reader<'a> {
         let offset = self.offset();
         let key = self.pb_varint(what)?;
         let (field, wire_type) = (key >> 3, (key & 7) as u8);
-        let known_wire = matches!(
-            wire_type,
-            WIRE_VARINT | WIRE_FIXED64 | WIRE_LEN | WIRE_FIXED32
-        );
+        let known_wire = matches!(wire_type, WIRE_VARINT | WIRE_FIXED64 | WIRE_LEN | WIRE_FIXED32);
         if field == 0 || !known_wire {
-            return Err(TokenError::BadProtobufKey {
-                what,
-                offset,
-                field,
-                wire_type,
-            });
+            return Err(TokenError::BadProtobufKey { what, offset, field, wire_type });
         }
         Ok(Some((field, wire_type)))
     }
@@ -251,12 +207,7 @@ impl<'a> Reader<'a> {
         // protobuf-java limits sizes to a positive int32.
         let max = i32::MAX as u64;
         if len > max {
-            return Err(TokenError::LengthTooLarge {
-                what,
-                offset,
-                len,
-                max,
-            });
+            return Err(TokenError::LengthTooLarge { what, offset, len, max });
         }
         self.bytes(len, what)
     }
@@ -265,21 +216,14 @@ impl<'a> Reader<'a> {
     pub fn pb_string(&mut self, what: &'static str) -> Result<&'a str> {
         let bytes = self.pb_bytes(what)?;
         let data_start = self.offset() - bytes.len();
-        std::str::from_utf8(bytes).map_err(|e| TokenError::InvalidUtf8 {
-            what,
-            offset: data_start + e.valid_up_to(),
-        })
+        std::str::from_utf8(bytes).map_err(|e| TokenError::InvalidUtf8 { what, offset: data_start + e.valid_up_to() })
     }
 
     /// Reads a length-delimited field and returns a reader over just its
     /// payload; offsets it reports stay absolute.
     pub fn pb_message(&mut self, what: &'static str) -> Result<Reader<'a>> {
         let bytes = self.pb_bytes(what)?;
-        Ok(Reader {
-            buf: bytes,
-            pos: 0,
-            base: self.offset() - bytes.len(),
-        })
+        Ok(Reader { buf: bytes, pos: 0, base: self.offset() - bytes.len() })
     }
 
     /// Skips the payload of a field with the given wire type (as returned by
@@ -304,69 +248,30 @@ mod tests {
         assert_eq!(r.i32_be("a").unwrap(), -2);
         assert_eq!(r.i64_be("b").unwrap(), 256);
         assert_eq!(r.u8("c").unwrap(), 7);
-        assert_eq!(
-            r.u8("d").unwrap_err(),
-            TokenError::Truncated {
-                what: "d",
-                offset: 13,
-                needed: 1,
-                available: 0
-            }
-        );
+        assert_eq!(r.u8("d").unwrap_err(), TokenError::Truncated { what: "d", offset: 13, needed: 1, available: 0 });
     }
 
     #[test]
     fn vint_must_fit_in_an_int() {
         // 2^31: first byte -116 (4 positive bytes follow).
         let err = Reader::new(&[0x8c, 0x80, 0, 0, 0]).vint("n").unwrap_err();
-        assert_eq!(
-            err,
-            TokenError::IntOutOfRange {
-                what: "n",
-                offset: 0,
-                value: 1 << 31
-            }
-        );
+        assert_eq!(err, TokenError::IntOutOfRange { what: "n", offset: 0, value: 1 << 31 });
         // -2^31 - 1: first byte -124 (4 negative bytes follow).
         let err = Reader::new(&[0x84, 0x80, 0, 0, 0]).vint("n").unwrap_err();
-        assert!(matches!(
-            err,
-            TokenError::IntOutOfRange {
-                value: -2_147_483_649,
-                ..
-            }
-        ));
+        assert!(matches!(err, TokenError::IntOutOfRange { value: -2_147_483_649, .. }));
     }
 
     #[test]
     fn protobuf_errors() {
         let eleven = [0xff; 11];
-        assert_eq!(
-            Reader::new(&eleven).pb_varint("v").unwrap_err(),
-            TokenError::MalformedVarint {
-                what: "v",
-                offset: 0
-            }
-        );
+        assert_eq!(Reader::new(&eleven).pb_varint("v").unwrap_err(), TokenError::MalformedVarint { what: "v", offset: 0 });
         assert_eq!(
             Reader::new(&[0x02]).pb_key("m").unwrap_err(),
-            TokenError::BadProtobufKey {
-                what: "m",
-                offset: 0,
-                field: 0,
-                wire_type: 2
-            }
+            TokenError::BadProtobufKey { what: "m", offset: 0, field: 0, wire_type: 2 }
         );
         // Declared length 2^35, far beyond both the input and protobuf's limit.
         let huge = [0x80, 0x80, 0x80, 0x80, 0x80, 0x01];
-        assert!(matches!(
-            Reader::new(&huge).pb_bytes("b").unwrap_err(),
-            TokenError::LengthTooLarge {
-                offset: 0,
-                len: 0x8_0000_0000,
-                ..
-            }
-        ));
+        assert!(matches!(Reader::new(&huge).pb_bytes("b").unwrap_err(), TokenError::LengthTooLarge { offset: 0, len: 0x8_0000_0000, .. }));
     }
 
     #[test]
@@ -377,13 +282,7 @@ mod tests {
         let mut inner = r.pb_message("outer").unwrap();
         assert_eq!(inner.offset(), 2);
         assert_eq!(inner.pb_key("inner").unwrap(), Some((1, WIRE_LEN)));
-        assert_eq!(
-            inner.pb_string("s").unwrap_err(),
-            TokenError::InvalidUtf8 {
-                what: "s",
-                offset: 4
-            }
-        );
+        assert_eq!(inner.pb_string("s").unwrap_err(), TokenError::InvalidUtf8 { what: "s", offset: 4 });
         assert!(r.is_at_end());
         assert_eq!(r.expect_end("all"), Ok(()));
     }

@@ -6,16 +6,10 @@
 pub(super) mod fixtures {
     /// Parses hex digits, ignoring whitespace and `#` comments to end of line.
     pub fn hex(text: &str) -> Vec<u8> {
-        let digits: Vec<u8> = text
-            .lines()
-            .flat_map(|line| line.split('#').next().unwrap_or("").bytes())
-            .filter(|b| !b.is_ascii_whitespace())
-            .collect();
+        let digits: Vec<u8> =
+            text.lines().flat_map(|line| line.split('#').next().unwrap_or("").bytes()).filter(|b| !b.is_ascii_whitespace()).collect();
         assert!(digits.len() % 2 == 0, "odd number of hex digits");
-        digits
-            .chunks(2)
-            .map(|pair| u8::from_str_radix(std::str::from_utf8(pair).unwrap(), 16).unwrap())
-            .collect()
+        digits.chunks(2).map(|pair| u8::from_str_radix(std::str::from_utf8(pair).unwrap(), 16).unwrap()).collect()
     }
 
     /// `DelegationTokenIdentifier` (HDFS) written by
@@ -46,7 +40,8 @@ pub(super) mod fixtures {
 
     /// `HDFS_TOKEN_HEX` as `Token.encodeToUrlString` prints it: commons-codec
     /// `new Base64(0, null, true)`, URL-safe alphabet, no padding.
-    pub const HDFS_TOKEN_URL: &str = "JwARYWxpY2VARVhBTVBMRS5DT00Ccm0AigGLz-VoAIoBi_Px7AADBwQBAgMEFUhERlNfREVMRUdBVElPTl9UT0tFTg8xOTguMTguMy4yOjgwMjA";
+    pub const HDFS_TOKEN_URL: &str =
+        "JwARYWxpY2VARVhBTVBMRS5DT00Ccm0AigGLz-VoAIoBi_Px7AADBwQBAgMEFUhERlNfREVMRUdBVElPTl9UT0tFTg8xOTguMTguMy4yOjgwMjA";
 
     /// `RMDelegationTokenIdentifier` as `YARNDelegationTokenIdentifier.write`
     /// emits it (`YARNDelegationTokenIdentifierProto` in yarn_security_token.proto):
@@ -110,11 +105,7 @@ const KINDS: &[&str] = &[
 /// Every error must point inside the input (or just past its end).
 fn check<T>(result: Result<T, TokenError>, len: usize) {
     if let Err(e) = result {
-        assert!(
-            e.offset() <= len,
-            "offset {} > input length {len}: {e}",
-            e.offset()
-        );
+        assert!(e.offset() <= len, "offset {} > input length {len}: {e}", e.offset());
         assert!(!e.to_string().is_empty());
     }
 }
@@ -147,11 +138,7 @@ fn decode_all(bytes: &[u8]) {
 }
 
 fn text() -> impl Strategy<Value = String> {
-    prop_oneof![
-        Just(String::new()),
-        "[a-z0-9@./:_-]{1,12}",
-        any::<String>().prop_map(|s| s.chars().take(8).collect()),
-    ]
+    prop_oneof![Just(String::new()), "[a-z0-9@./:_-]{1,12}", any::<String>().prop_map(|s| s.chars().take(8).collect()),]
 }
 
 fn bytes() -> impl Strategy<Value = Vec<u8>> {
@@ -159,45 +146,28 @@ fn bytes() -> impl Strategy<Value = Vec<u8>> {
 }
 
 fn token() -> impl Strategy<Value = Token> {
-    (bytes(), bytes(), text(), text()).prop_map(|(identifier, password, kind, service)| Token {
-        identifier,
-        password,
-        kind,
-        service,
-    })
+    (bytes(), bytes(), text(), text()).prop_map(|(identifier, password, kind, service)| Token { identifier, password, kind, service })
 }
 
 fn credentials() -> impl Strategy<Value = Credentials> {
-    (
-        prop::collection::vec((text(), token()), 0..4),
-        prop::collection::vec((text(), bytes()), 0..4),
-    )
+    (prop::collection::vec((text(), token()), 0..4), prop::collection::vec((text(), bytes()), 0..4))
         .prop_map(|(tokens, secrets)| Credentials { tokens, secrets })
 }
 
 fn delegation() -> impl Strategy<Value = DelegationIdentifier> {
-    (
-        (text(), text(), text()),
-        (any::<i64>(), any::<i64>(), any::<i32>(), any::<i32>()),
-        any::<bool>(),
+    ((text(), text(), text()), (any::<i64>(), any::<i64>(), any::<i32>(), any::<i32>()), any::<bool>()).prop_map(
+        |((owner, renewer, real), (issue, max, seq, key), proto)| DelegationIdentifier {
+            kind: "RM_DELEGATION_TOKEN".into(),
+            format: if proto { IdentifierFormat::Protobuf } else { IdentifierFormat::Writable },
+            owner,
+            renewer,
+            real_user: (!real.is_empty()).then_some(real),
+            issue_date: issue,
+            max_date: max,
+            sequence_number: seq,
+            master_key_id: key,
+        },
     )
-        .prop_map(|((owner, renewer, real), (issue, max, seq, key), proto)| {
-            DelegationIdentifier {
-                kind: "RM_DELEGATION_TOKEN".into(),
-                format: if proto {
-                    IdentifierFormat::Protobuf
-                } else {
-                    IdentifierFormat::Writable
-                },
-                owner,
-                renewer,
-                real_user: (!real.is_empty()).then_some(real),
-                issue_date: issue,
-                max_date: max,
-                sequence_number: seq,
-                master_key_id: key,
-            }
-        })
 }
 
 /// Valid encodings of every format, to be damaged by the mutation tests.

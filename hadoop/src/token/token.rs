@@ -72,9 +72,7 @@ impl Token {
                 other => other,
             })
             .collect();
-        let raw = URL_SAFE
-            .decode(&normalized)
-            .map_err(|e| base64_error(&e, lead, normalized.len()))?;
+        let raw = URL_SAFE.decode(&normalized).map_err(|e| base64_error(&e, lead, normalized.len()))?;
         Self::from_writable(&raw)
     }
 
@@ -135,10 +133,7 @@ impl Token {
                 _ => reader.pb_skip(wire, "TokenProto unknown field")?,
             }
         }
-        let missing = |what| TokenError::MissingField {
-            what,
-            offset: start,
-        };
+        let missing = |what| TokenError::MissingField { what, offset: start };
         Ok(Self {
             identifier: identifier.ok_or(missing("TokenProto.identifier"))?.to_vec(),
             password: password.ok_or(missing("TokenProto.password"))?.to_vec(),
@@ -174,20 +169,12 @@ impl Token {
 
 impl fmt::Display for Token {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "kind={} service={} ",
-            display_field(&self.kind),
-            display_field(&self.service)
-        )?;
+        write!(f, "kind={} service={} ", display_field(&self.kind), display_field(&self.service))?;
         match self.identifier() {
             Ok(Identifier::Delegation(id)) => write!(f, "{id}"),
             Ok(Identifier::Other { bytes_len, .. }) => match describe_kind(&self.kind) {
                 Some(what) => write!(f, "identifier_bytes={bytes_len} ({what}, not decoded)"),
-                None => write!(
-                    f,
-                    "identifier_bytes={bytes_len} (unknown kind, not decoded)"
-                ),
+                None => write!(f, "identifier_bytes={bytes_len} (unknown kind, not decoded)"),
             },
             Err(e) => write!(f, "identifier=undecodable ({e})"),
         }
@@ -198,10 +185,7 @@ impl fmt::Debug for Token {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Token")
             .field("identifier", &self.identifier)
-            .field(
-                "password",
-                &format_args!("<{} bytes redacted>", self.password.len()),
-            )
+            .field("password", &format_args!("<{} bytes redacted>", self.password.len()))
             .field("kind", &self.kind)
             .field("service", &self.service)
             .finish()
@@ -210,23 +194,12 @@ impl fmt::Debug for Token {
 
 fn base64_error(error: &DecodeError, lead: usize, len: usize) -> TokenError {
     let (offset, detail) = match *error {
-        DecodeError::InvalidByte(at, byte) => {
-            (at, format!("unexpected character {:?}", char::from(byte)))
-        }
-        DecodeError::InvalidLastSymbol(at, byte) => (
-            at,
-            format!("unexpected final character {:?}", char::from(byte)),
-        ),
-        DecodeError::InvalidLength(_) => (
-            len,
-            format!("{len} characters cannot be base64 (a single character is left over)"),
-        ),
+        DecodeError::InvalidByte(at, byte) => (at, format!("unexpected character {:?}", char::from(byte))),
+        DecodeError::InvalidLastSymbol(at, byte) => (at, format!("unexpected final character {:?}", char::from(byte))),
+        DecodeError::InvalidLength(_) => (len, format!("{len} characters cannot be base64 (a single character is left over)")),
         DecodeError::InvalidPadding => (len, "bad padding".to_owned()),
     };
-    TokenError::Base64 {
-        offset: lead + offset,
-        detail,
-    }
+    TokenError::Base64 { offset: lead + offset, detail }
 }
 
 #[cfg(test)]
@@ -285,47 +258,25 @@ mod tests {
 
     #[test]
     fn summary_of_undecoded_and_broken_tokens() {
-        let am = Token {
-            identifier: vec![0x0a; 12],
-            password: vec![9; 32],
-            kind: "YARN_AM_RM_TOKEN".into(),
-            service: String::new(),
-        };
+        let am = Token { identifier: vec![0x0a; 12], password: vec![9; 32], kind: "YARN_AM_RM_TOKEN".into(), service: String::new() };
         assert_eq!(
             am.summary(),
             "kind=YARN_AM_RM_TOKEN service=- identifier_bytes=12 \
              (yarn application master to resourcemanager token, not decoded)"
         );
-        let broken = Token {
-            identifier: vec![0, 5, b'a'],
-            kind: "HDFS_DELEGATION_TOKEN".into(),
-            ..Token::default()
-        };
-        assert!(broken
-            .summary()
-            .contains("identifier=undecodable (truncated input"));
+        let broken = Token { identifier: vec![0, 5, b'a'], kind: "HDFS_DELEGATION_TOKEN".into(), ..Token::default() };
+        assert!(broken.summary().contains("identifier=undecodable (truncated input"));
     }
 
     #[test]
     fn token_proto_round_trip_and_hand_written_fixture() {
-        let token = Token {
-            identifier: vec![0xaa],
-            password: vec![],
-            kind: "k".into(),
-            service: "s:1".into(),
-        };
+        let token = Token { identifier: vec![0xaa], password: vec![], kind: "k".into(), service: "s:1".into() };
         // TokenProto: 0a 01 aa | 12 00 | 1a 01 'k' | 22 03 's:1'
         let expected = hex("0a01aa 1200 1a016b 2203733a31");
         assert_eq!(token.to_proto(), expected);
         assert_eq!(Token::from_proto(&expected).unwrap(), token);
         let err = Token::from_proto(&hex("0a01aa 1a016b 2203733a31")).unwrap_err();
-        assert_eq!(
-            err,
-            TokenError::MissingField {
-                what: "TokenProto.password",
-                offset: 0
-            }
-        );
+        assert_eq!(err, TokenError::MissingField { what: "TokenProto.password", offset: 0 });
     }
 
     #[test]
@@ -334,12 +285,7 @@ mod tests {
         // Cut inside the service text: 15 service bytes expected at its start.
         let cut = &bytes[..bytes.len() - 3];
         match Token::from_writable(cut).unwrap_err() {
-            TokenError::Truncated {
-                what,
-                offset,
-                needed,
-                available,
-            } => {
+            TokenError::Truncated { what, offset, needed, available } => {
                 assert_eq!(what, "token service");
                 assert_eq!(offset, bytes.len() - 15);
                 assert_eq!((needed, available), (15, 12));
@@ -348,21 +294,11 @@ mod tests {
         }
         let mut extra = bytes.clone();
         extra.push(0);
-        assert_eq!(
-            Token::from_writable(&extra).unwrap_err(),
-            TokenError::TrailingBytes {
-                what: "token",
-                offset: bytes.len(),
-                count: 1
-            }
-        );
+        assert_eq!(Token::from_writable(&extra).unwrap_err(), TokenError::TrailingBytes { what: "token", offset: bytes.len(), count: 1 });
         let err = Token::decode_url_string(" abc!def").unwrap_err();
         assert_eq!(err.offset(), 4);
         assert!(err.to_string().contains("encodeToUrlString"), "{err}");
-        assert!(matches!(
-            Token::decode_url_string("A").unwrap_err(),
-            TokenError::Base64 { offset: 1, .. }
-        ));
+        assert!(matches!(Token::decode_url_string("A").unwrap_err(), TokenError::Base64 { offset: 1, .. }));
     }
 
     #[test]
@@ -371,29 +307,13 @@ mod tests {
         let bytes = hex("8c 7fffffff 0102");
         assert_eq!(
             Token::from_writable(&bytes).unwrap_err(),
-            TokenError::Truncated {
-                what: "token identifier",
-                offset: 5,
-                needed: 0x7fff_ffff,
-                available: 2
-            }
+            TokenError::Truncated { what: "token identifier", offset: 5, needed: 0x7fff_ffff, available: 2 }
         );
         // A length of 2^32 does not fit a Java int.
         assert!(matches!(
             Token::from_writable(&hex("8b 0100000000")).unwrap_err(),
-            TokenError::IntOutOfRange {
-                offset: 0,
-                value: 0x1_0000_0000,
-                ..
-            }
+            TokenError::IntOutOfRange { offset: 0, value: 0x1_0000_0000, .. }
         ));
-        assert!(matches!(
-            Token::from_writable(&hex("87 00")).unwrap_err(),
-            TokenError::NegativeLength {
-                offset: 0,
-                len: -1,
-                ..
-            }
-        ));
+        assert!(matches!(Token::from_writable(&hex("87 00")).unwrap_err(), TokenError::NegativeLength { offset: 0, len: -1, .. }));
     }
 }

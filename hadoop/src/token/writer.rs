@@ -19,11 +19,7 @@ pub fn write_vlong(out: &mut Vec<u8>, value: i64) {
         out.push(value as u8);
         return;
     }
-    let (magnitude, base) = if value < 0 {
-        (!value, -120i32)
-    } else {
-        (value, -112i32)
-    };
+    let (magnitude, base) = if value < 0 { (!value, -120i32) } else { (value, -112i32) };
     let len = 8 - (magnitude.leading_zeros() / 8) as usize;
     out.push((base - len as i32) as u8);
     out.extend_from_slice(&magnitude.to_be_bytes()[8 - len..]);
@@ -87,36 +83,14 @@ mod tests {
         assert_eq!(vlong(128), [0x8f, 0x80]);
         assert_eq!(vlong(-113), [0x87, 0x70]);
         assert_eq!(vlong(-1000), [0x86, 0x03, 0xe7]);
-        assert_eq!(
-            vlong(1_700_000_000_000),
-            [0x8a, 0x01, 0x8b, 0xcf, 0xe5, 0x68, 0x00]
-        );
+        assert_eq!(vlong(1_700_000_000_000), [0x8a, 0x01, 0x8b, 0xcf, 0xe5, 0x68, 0x00]);
         assert_eq!(vlong(i64::MAX)[0], 0x88);
-        assert_eq!(
-            vlong(i64::MIN),
-            [0x80, 0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]
-        );
+        assert_eq!(vlong(i64::MIN), [0x80, 0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]);
     }
 
     #[test]
     fn vlong_round_trips_at_boundaries() {
-        let samples = [
-            0,
-            1,
-            -1,
-            127,
-            128,
-            -112,
-            -113,
-            255,
-            256,
-            -256,
-            -257,
-            i64::from(i32::MAX),
-            i64::from(i32::MIN),
-            i64::MAX,
-            i64::MIN,
-        ];
+        let samples = [0, 1, -1, 127, 128, -112, -113, 255, 256, -256, -257, i64::from(i32::MAX), i64::from(i32::MIN), i64::MAX, i64::MIN];
         for value in samples {
             let bytes = vlong(value);
             let mut r = Reader::new(&bytes);
@@ -133,10 +107,7 @@ mod tests {
         out.clear();
         // int32 -5 is sign-extended to ten bytes.
         write_pb_varint(&mut out, -5i64 as u64);
-        assert_eq!(
-            out,
-            [0xfb, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01]
-        );
+        assert_eq!(out, [0xfb, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01]);
         assert_eq!(Reader::new(&out).pb_varint("t").unwrap() as i64, -5);
     }
 }

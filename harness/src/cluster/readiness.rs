@@ -61,41 +61,22 @@ where
 
 /// The daemons that have exited, with their status, from the start script's `.exit` markers.
 pub(crate) async fn exited_daemons(hadoop: &Node) -> Vec<(String, String)> {
-    let script = format!("for f in {}/*.exit; do [ -e \"$f\" ] && echo \"$(basename \"$f\" .exit) $(cat \"$f\")\"; done; true", paths::HADOOP_LOGS);
+    let script =
+        format!("for f in {}/*.exit; do [ -e \"$f\" ] && echo \"$(basename \"$f\" .exit) $(cat \"$f\")\"; done; true", paths::HADOOP_LOGS);
     match hadoop.sh(&script).await {
-        Ok(out) => out
-            .lines()
-            .filter_map(|l| l.split_once(' '))
-            .map(|(a, b)| (a.to_string(), b.to_string()))
-            .collect(),
+        Ok(out) => out.lines().filter_map(|l| l.split_once(' ')).map(|(a, b)| (a.to_string(), b.to_string())).collect(),
         Err(_) => Vec::new(),
     }
 }
 
 /// The error for a daemon that did not become ready: it exited, or the deadline passed.
-pub(crate) async fn not_ready(
-    hadoop: &Node,
-    daemon: &str,
-    condition: &str,
-    waited: Duration,
-    last_error: String,
-) -> HarnessError {
+pub(crate) async fn not_ready(hadoop: &Node, daemon: &str, condition: &str, waited: Duration, last_error: String) -> HarnessError {
     let log = format!("{}/{daemon}.log", paths::HADOOP_LOGS);
     if let Some((name, status)) = exited_daemons(hadoop).await.into_iter().next() {
         let log = format!("{}/{name}.log", paths::HADOOP_LOGS);
-        return HarnessError::DaemonExited {
-            log_tail: hadoop.tail(&log, 30).await,
-            daemon: name,
-            status,
-        };
+        return HarnessError::DaemonExited { log_tail: hadoop.tail(&log, 30).await, daemon: name, status };
     }
-    HarnessError::NotReady {
-        daemon: daemon.into(),
-        condition: condition.into(),
-        waited,
-        last_error,
-        log_tail: hadoop.tail(&log, 30).await,
-    }
+    HarnessError::NotReady { daemon: daemon.into(), condition: condition.into(), waited, last_error, log_tail: hadoop.tail(&log, 30).await }
 }
 
 /// Waits for every Hadoop daemon, each with its own condition, all at once. Fails early when a
@@ -119,11 +100,7 @@ pub(crate) async fn wait_for_hadoop(
         loop {
             if let Some((name, status)) = exited_daemons(hadoop).await.into_iter().next() {
                 let log = format!("{}/{name}.log", paths::HADOOP_LOGS);
-                return HarnessError::DaemonExited {
-                    log_tail: hadoop.tail(&log, 30).await,
-                    daemon: name,
-                    status,
-                };
+                return HarnessError::DaemonExited { log_tail: hadoop.tail(&log, 30).await, daemon: name, status };
             }
             tokio::time::sleep(Duration::from_secs(1)).await;
         }
@@ -132,9 +109,7 @@ pub(crate) async fn wait_for_hadoop(
     let hdfs = async {
         let cond = "the NameNode to answer JMX and leave safe mode";
         poll(deadline, || async {
-            let bean = jmx::bean(http, &nn, "Hadoop:service=NameNode,name=NameNodeInfo", auth)
-                .await
-                .map_err(|e| e.to_string())?;
+            let bean = jmx::bean(http, &nn, "Hadoop:service=NameNode,name=NameNodeInfo", auth).await.map_err(|e| e.to_string())?;
             match bean["Safemode"].as_str() {
                 Some("") => Ok(()),
                 Some(s) => Err(format!("still in safe mode: {s}")),
@@ -146,14 +121,7 @@ pub(crate) async fn wait_for_hadoop(
         let nn_ready = started.elapsed();
         let cond = "the NameNode to report a live DataNode";
         poll(deadline, || async {
-            let bean = jmx::bean(
-                http,
-                &nn,
-                "Hadoop:service=NameNode,name=FSNamesystemState",
-                auth,
-            )
-            .await
-            .map_err(|e| e.to_string())?;
+            let bean = jmx::bean(http, &nn, "Hadoop:service=NameNode,name=FSNamesystemState", auth).await.map_err(|e| e.to_string())?;
             match bean["NumLiveDataNodes"].as_u64() {
                 Some(n) if n >= 1 => Ok(()),
                 other => Err(format!("NumLiveDataNodes = {other:?}")),
@@ -193,11 +161,9 @@ pub(crate) async fn wait_for_hadoop(
 
     let timeline = async {
         let cond = "the timeline server REST API to answer";
-        poll(deadline, || async {
-            ats.about(auth).await.map(drop).map_err(|e| e.to_string())
-        })
-        .await
-        .map_err(|e| ("timelineserver", cond, e))?;
+        poll(deadline, || async { ats.about(auth).await.map(drop).map_err(|e| e.to_string()) })
+            .await
+            .map_err(|e| ("timelineserver", cond, e))?;
         Ok::<_, (&str, &str, String)>(started.elapsed())
     };
 
@@ -206,22 +172,11 @@ pub(crate) async fn wait_for_hadoop(
         r = all => r,
         e = watch_exits => return Err(e),
     };
-    for result in [
-        hdfs.as_ref().err(),
-        yarn.as_ref().err(),
-        timeline.as_ref().err(),
-    ]
-    .into_iter()
-    .flatten()
-    {
+    for result in [hdfs.as_ref().err(), yarn.as_ref().err(), timeline.as_ref().err()].into_iter().flatten() {
         let (daemon, cond, last) = result;
         return Err(not_ready(hadoop, daemon, cond, started.elapsed(), last.clone()).await);
     }
-    let ((nn, dn), (rmr, nm), tl) = (
-        hdfs.expect("checked"),
-        yarn.expect("checked"),
-        timeline.expect("checked"),
-    );
+    let ((nn, dn), (rmr, nm), tl) = (hdfs.expect("checked"), yarn.expect("checked"), timeline.expect("checked"));
     timings.namenode = nn;
     timings.datanode = dn;
     timings.resourcemanager = rmr;

@@ -64,9 +64,7 @@ impl std::fmt::Debug for SecureCluster {
 /// The root of per-cluster state on this host (keytabs, `krb5.conf`): `$YARNSEC_STATE_DIR`, else
 /// `<temp dir>/yarnsec`.
 pub fn state_root() -> PathBuf {
-    std::env::var_os("YARNSEC_STATE_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| std::env::temp_dir().join("yarnsec"))
+    std::env::var_os("YARNSEC_STATE_DIR").map(PathBuf::from).unwrap_or_else(|| std::env::temp_dir().join("yarnsec"))
 }
 
 /// The `krb5.conf` the `yarnsec` binary names in `KRB5_CONFIG` when none is set.
@@ -122,10 +120,7 @@ impl SecureCluster {
     }
     /// WebHDFS on the NameNode.
     pub fn webhdfs(&self) -> WebHdfs {
-        WebHdfs::new(
-            self.http.clone(),
-            &self.layout.hadoop_url(ports::NAMENODE_HTTP),
-        )
+        WebHdfs::new(self.http.clone(), &self.layout.hadoop_url(ports::NAMENODE_HTTP))
     }
     /// The ResourceManager REST API.
     pub fn resource_manager(&self) -> ResourceManager {
@@ -133,10 +128,7 @@ impl SecureCluster {
     }
     /// The timeline server REST API.
     pub fn timeline(&self) -> Timeline {
-        Timeline::new(
-            self.http.clone(),
-            &self.layout.hadoop_url(ports::TIMELINE_HTTP),
-        )
+        Timeline::new(self.http.clone(), &self.layout.hadoop_url(ports::TIMELINE_HTTP))
     }
     /// Daemon logs, container files, token files: what scenarios attach as evidence.
     pub fn evidence(&self) -> Evidence<'_> {
@@ -153,21 +145,10 @@ impl SecureCluster {
 
     /// A test user (`alice`, `bob` or `carol`).
     pub fn user(&self, name: &str) -> Result<ClusterUser, HarnessError> {
-        let user = self
-            .layout
-            .users
-            .iter()
-            .find(|u| u.name == name)
-            .ok_or_else(|| HarnessError::UnknownUser {
-                name: name.into(),
-                known: self
-                    .layout
-                    .users
-                    .iter()
-                    .map(|u| u.name.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            })?;
+        let user = self.layout.users.iter().find(|u| u.name == name).ok_or_else(|| HarnessError::UnknownUser {
+            name: name.into(),
+            known: self.layout.users.iter().map(|u| u.name.as_str()).collect::<Vec<_>>().join(", "),
+        })?;
         let has_principal = user.password.is_some();
         Ok(ClusterUser {
             name: user.name.clone(),
@@ -179,9 +160,7 @@ impl SecureCluster {
 
     /// Host path of a keytab exported from the KDC (`hdfs`, `yarn`, `http`, `service`, `alice`, `bob`).
     pub fn keytab_path(&self, name: &str) -> PathBuf {
-        self.state_dir
-            .join("keytabs")
-            .join(format!("{name}.keytab"))
+        self.state_dir.join("keytabs").join(format!("{name}.keytab"))
     }
 
     /// Credentials of a Hadoop service principal from its keytab, e.g. `nn` (HDFS superuser) or
@@ -194,10 +173,7 @@ impl SecureCluster {
             other => other,
         };
         let principal: Principal = self.layout.hadoop_principal(primary).parse()?;
-        Ok(Credential::from_keytab(
-            principal,
-            self.keytab_path(keytab),
-        )?)
+        Ok(Credential::from_keytab(principal, self.keytab_path(keytab))?)
     }
 
     /// How a request authenticates as `user` in this profile: SPNEGO with the user's keytab
@@ -220,10 +196,7 @@ impl SecureCluster {
             endpoints: Endpoints {
                 namenode_rpc: format!("hdfs://{host}:{}", ports::NAMENODE_RPC),
                 namenode_http: self.layout.hadoop_url(ports::NAMENODE_HTTP),
-                webhdfs: format!(
-                    "{}/webhdfs/v1",
-                    self.layout.hadoop_url(ports::NAMENODE_HTTP)
-                ),
+                webhdfs: format!("{}/webhdfs/v1", self.layout.hadoop_url(ports::NAMENODE_HTTP)),
                 resourcemanager_http: self.layout.hadoop_url(ports::RM_HTTP),
                 resourcemanager_rpc: format!("rpc://{host}:{}", ports::RM_RPC),
                 timeline_http: self.layout.hadoop_url(ports::TIMELINE_HTTP),
@@ -235,10 +208,7 @@ impl SecureCluster {
                 .iter()
                 .map(|u| UserEntry {
                     name: u.name.clone(),
-                    principal: u
-                        .password
-                        .as_ref()
-                        .map(|_| format!("{}@{}", u.name, self.layout.realm)),
+                    principal: u.password.as_ref().map(|_| format!("{}@{}", u.name, self.layout.realm)),
                     password: u.password.clone(),
                     keytab: u.password.as_ref().map(|_| self.keytab_path(&u.name)),
                 })
@@ -264,10 +234,7 @@ impl SecureCluster {
         if self.keep {
             self.kdc.forget_handle();
             self.hadoop.forget_handle();
-            eprintln!(
-                "yarnsec: kept cluster {} (YARNSEC_KEEP); remove it with `yarnsec down --all`",
-                self.id
-            );
+            eprintln!("yarnsec: kept cluster {} (YARNSEC_KEEP); remove it with `yarnsec down --all`", self.id);
             return Ok(());
         }
         let mut errors = Vec::new();
@@ -286,9 +253,7 @@ impl SecureCluster {
         if errors.is_empty() {
             Ok(())
         } else {
-            Err(HarnessError::Cleanup {
-                detail: errors.join("; "),
-            })
+            Err(HarnessError::Cleanup { detail: errors.join("; ") })
         }
     }
 }
@@ -303,10 +268,7 @@ impl Drop for SecureCluster {
         self.kdc.forget_handle();
         self.hadoop.forget_handle();
         if self.keep {
-            eprintln!(
-                "yarnsec: kept cluster {} (YARNSEC_KEEP); remove it with `yarnsec down --all`",
-                self.id
-            );
+            eprintln!("yarnsec: kept cluster {} (YARNSEC_KEEP); remove it with `yarnsec down --all`", self.id);
             return;
         }
         let id = self.id.clone();
@@ -314,14 +276,10 @@ impl Drop for SecureCluster {
         let registry = self.registry.clone();
         let realm = self.layout.realm.clone();
         let cleanup = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build();
+            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build();
             // A client of its own: the cluster's client belongs to the runtime that made it.
             if let Ok(rt) = rt {
-                let removed = rt.block_on(async {
-                    docker::remove_cluster(&docker::connect().await?, &id).await
-                });
+                let removed = rt.block_on(async { docker::remove_cluster(&docker::connect().await?, &id).await });
                 if let Err(e) = removed {
                     eprintln!("yarnsec: {e}");
                 }
@@ -341,14 +299,8 @@ impl SecureCluster {
     pub async fn attach(description: &ClusterDescription) -> Result<SecureCluster, HarnessError> {
         use std::time::Duration;
         let docker = docker::connect().await?;
-        let filters = std::collections::HashMap::from([(
-            "label".to_string(),
-            vec![format!(
-                "{}={}",
-                super::start::REALM_LABEL,
-                description.realm
-            )],
-        )]);
+        let filters =
+            std::collections::HashMap::from([("label".to_string(), vec![format!("{}={}", super::start::REALM_LABEL, description.realm)])]);
         let containers = docker
             .list_containers(Some(bollard::query_parameters::ListContainersOptions {
                 all: false,
@@ -356,18 +308,13 @@ impl SecureCluster {
                 ..Default::default()
             }))
             .await
-            .map_err(|e| HarnessError::Network {
-                detail: e.to_string(),
-            })?;
+            .map_err(|e| HarnessError::Network { detail: e.to_string() })?;
         let mut found = BTreeMap::new();
         let mut cluster_id = String::new();
         for c in containers {
             let labels = c.labels.unwrap_or_default();
             if let (Some(role), Some(id)) = (labels.get(docker::ROLE_LABEL), c.id) {
-                cluster_id = labels
-                    .get(docker::CLUSTER_LABEL)
-                    .cloned()
-                    .unwrap_or_default();
+                cluster_id = labels.get(docker::CLUSTER_LABEL).cloned().unwrap_or_default();
                 found.insert(role.clone(), id);
             }
         }
@@ -375,57 +322,36 @@ impl SecureCluster {
         let profile = base
             .with_ticket_lifetime(Duration::from_secs(description.profile.ticket_lifetime_s))
             .with_renew_lifetime(Duration::from_secs(description.profile.renew_lifetime_s))
-            .with_token_renew_interval(Duration::from_secs(
-                description.profile.token_renew_interval_s,
-            ))
-            .with_token_max_lifetime(Duration::from_secs(
-                description.profile.token_max_lifetime_s,
-            ));
+            .with_token_renew_interval(Duration::from_secs(description.profile.token_renew_interval_s))
+            .with_token_max_lifetime(Duration::from_secs(description.profile.token_max_lifetime_s));
         let mut layout = Layout::new(description.realm.clone(), "", "");
         for user in &mut layout.users {
-            user.password = description
-                .users
-                .iter()
-                .find(|u| u.name == user.name)
-                .and_then(|u| u.password.clone());
+            user.password = description.users.iter().find(|u| u.name == user.name).and_then(|u| u.password.clone());
         }
         let node = |role: &str, host: String| -> Result<Node, HarnessError> {
             let id = found.get(role).ok_or_else(|| HarnessError::ContainerStart {
                 role: role.into(),
-                detail: format!("no running container of realm {} has this role; is the cluster still up (`docker ps`)?", description.realm),
+                detail: format!(
+                    "no running container of realm {} has this role; is the cluster still up (`docker ps`)?",
+                    description.realm
+                ),
             })?;
             let ip = *description
                 .hosts
                 .get(&host)
-                .ok_or_else(|| HarnessError::UnknownUser {
-                    name: host.clone(),
-                    known: "the description's hosts".into(),
-                })?;
+                .ok_or_else(|| HarnessError::UnknownUser { name: host.clone(), known: "the description's hosts".into() })?;
             Ok(Node::attached(role, id, &host, ip, docker.clone()))
         };
         let kdc = node("kdc", layout.kdc_host())?;
         let hadoop = node("hadoop", layout.hadoop_host())?;
         let http = SpnegoClient::new(&layout.realm, description.hosts.clone())?;
-        let registry = PathBuf::from(
-            std::env::var_os("KRB5_CONFIG").ok_or(yarnsec_hadoop::KerberosError::NoKrb5Config)?,
-        );
+        let registry = PathBuf::from(std::env::var_os("KRB5_CONFIG").ok_or(yarnsec_hadoop::KerberosError::NoKrb5Config)?);
         Krb5Conf::register_realm(
             &registry,
-            yarnsec_hadoop::kerberos::RealmEntry {
-                name: layout.realm.clone(),
-                kdc: description.kdc.clone(),
-            },
+            yarnsec_hadoop::kerberos::RealmEntry { name: layout.realm.clone(), kdc: description.kdc.clone() },
         )?;
-        let state_dir = description
-            .krb5_conf
-            .parent()
-            .map(Path::to_path_buf)
-            .unwrap_or_else(state_root);
-        let version = hadoop
-            .sh("echo $HADOOP_VERSION")
-            .await
-            .map(|s| s.trim().to_string())
-            .unwrap_or_default();
+        let state_dir = description.krb5_conf.parent().map(Path::to_path_buf).unwrap_or_else(state_root);
+        let version = hadoop.sh("echo $HADOOP_VERSION").await.map(|s| s.trim().to_string()).unwrap_or_default();
         Ok(SecureCluster {
             id: cluster_id,
             profile,

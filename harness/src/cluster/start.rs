@@ -43,26 +43,12 @@ pub(crate) async fn start(b: SecureClusterBuilder) -> Result<SecureCluster, Harn
     let images = ensure_images(&docker, &b.images, &b.progress).await?;
     timings.images = started.elapsed();
 
-    let owner = b
-        .owner_pid
-        .unwrap_or(if b.keep { 0 } else { std::process::id() });
+    let owner = b.owner_pid.unwrap_or(if b.keep { 0 } else { std::process::id() });
     let net = docker::create_network(&docker, owner).await?;
     let realm = format!("C{:03}.YARNSEC.TEST", net.index);
     let layout = Layout::new(realm, password(), password());
     let state_dir = state_root().join(&net.name);
-    match start_in(
-        &b,
-        &docker,
-        &images,
-        &net,
-        owner,
-        &layout,
-        &state_dir,
-        &registry,
-        &mut timings,
-    )
-    .await
-    {
+    match start_in(&b, &docker, &images, &net, owner, &layout, &state_dir, &registry, &mut timings).await {
         Ok((kdc, hadoop, http)) => {
             timings.total = started.elapsed();
             let cluster = SecureCluster {
@@ -81,18 +67,14 @@ pub(crate) async fn start(b: SecureClusterBuilder) -> Result<SecureCluster, Harn
                 hadoop_version: images.hadoop_version.clone(),
                 finished: false,
             };
-            let description = serde_json::to_string_pretty(&cluster.describe(None))
-                .expect("the description serializes");
+            let description = serde_json::to_string_pretty(&cluster.describe(None)).expect("the description serializes");
             let path = cluster.state_dir.join("cluster.json");
             std::fs::write(&path, description).map_err(HarnessError::io(path))?;
             Ok(cluster)
         }
         Err(e) => {
             if b.keep_on_failure {
-                eprintln!(
-                    "yarnsec: start failed; kept cluster {} for debugging (YARNSEC_KEEP)",
-                    net.name
-                );
+                eprintln!("yarnsec: start failed; kept cluster {} for debugging (YARNSEC_KEEP)", net.name);
             } else {
                 let _ = docker::remove_cluster(&docker, &net.name).await;
                 let _ = Krb5Conf::unregister_realm(&registry, &layout.realm);
@@ -134,39 +116,17 @@ async fn start_in(
     )
     .await?;
     let kdc_addr = format!("{}:{}", kdc.ip(), ports::KDC);
-    Krb5Conf::register_realm(
-        registry,
-        RealmEntry {
-            name: layout.realm.clone(),
-            kdc: kdc_addr.clone(),
-        },
-    )?;
+    Krb5Conf::register_realm(registry, RealmEntry { name: layout.realm.clone(), kdc: kdc_addr.clone() })?;
     std::fs::create_dir_all(state_dir.join("keytabs")).map_err(HarnessError::io(state_dir))?;
-    let host_conf = Krb5Conf::new(vec![RealmEntry {
-        name: layout.realm.clone(),
-        kdc: kdc_addr.clone(),
-    }])
-    .with_default_realm(layout.realm.clone());
-    write_private(
-        &state_dir.join("krb5.conf"),
-        host_conf.render().as_bytes(),
-        0o644,
-    )?;
+    let host_conf =
+        Krb5Conf::new(vec![RealmEntry { name: layout.realm.clone(), kdc: kdc_addr.clone() }]).with_default_realm(layout.realm.clone());
+    write_private(&state_dir.join("krb5.conf"), host_conf.render().as_bytes(), 0o644)?;
     for name in KEYTABS {
         let bytes = kdc.read_file(&format!("/keytabs/{name}.keytab")).await?;
-        write_private(
-            &state_dir.join("keytabs").join(format!("{name}.keytab")),
-            &bytes,
-            0o600,
-        )?;
+        write_private(&state_dir.join("keytabs").join(format!("{name}.keytab")), &bytes, 0o600)?;
     }
     // Ready when a user gets a ticket from it (a real AS exchange, from this host).
-    let alice = layout
-        .users
-        .iter()
-        .find(|u| u.name == "alice")
-        .and_then(|u| u.password.clone())
-        .unwrap_or_default();
+    let alice = layout.users.iter().find(|u| u.name == "alice").and_then(|u| u.password.clone()).unwrap_or_default();
     let principal = Principal::user("alice", &layout.realm);
     let deadline = Instant::now() + Duration::from_secs(30);
     poll(deadline, || {
@@ -182,10 +142,7 @@ async fn start_in(
     .await
     .map_err(|last_error| HarnessError::NotReady {
         daemon: "kdc".into(),
-        condition: format!(
-            "a ticket for alice@{} from the KDC at {kdc_addr}",
-            layout.realm
-        ),
+        condition: format!("a ticket for alice@{} from the KDC at {kdc_addr}", layout.realm),
         waited: Duration::from_secs(30),
         last_error,
         log_tail: String::new(),
@@ -196,15 +153,11 @@ async fn start_in(
     // The Hadoop node: configuration, krb5.conf and keytabs are copied in before it starts.
     let step = b.progress.step("hadoop daemons");
     let mut files = hadoop_files(&b.profile, layout);
-    files.insert(
-        "/etc/krb5.conf",
-        container_krb5_conf(&b.profile, layout, &kdc_addr),
-    );
+    files.insert("/etc/krb5.conf", container_krb5_conf(&b.profile, layout, &kdc_addr));
     files.insert(paths::HTTP_SECRET, password());
     let mut binary = Vec::new();
     for name in ["hdfs", "yarn", "http"] {
-        let bytes = std::fs::read(state_dir.join("keytabs").join(format!("{name}.keytab")))
-            .map_err(HarnessError::io(state_dir))?;
+        let bytes = std::fs::read(state_dir.join("keytabs").join(format!("{name}.keytab"))).map_err(HarnessError::io(state_dir))?;
         binary.push((format!("{}/{name}.keytab", paths::KEYTABS), bytes));
     }
     let hadoop = start_container(
@@ -219,19 +172,10 @@ async fn start_in(
         WaitFor::message_on_stdout("yarnsec: started"),
     )
     .await?;
-    let http = SpnegoClient::new(
-        &layout.realm,
-        [
-            (layout.kdc_host(), kdc.ip()),
-            (layout.hadoop_host(), hadoop.ip()),
-        ],
-    )?;
+    let http = SpnegoClient::new(&layout.realm, [(layout.kdc_host(), kdc.ip()), (layout.hadoop_host(), hadoop.ip())])?;
     step.message("waiting for NameNode, DataNode, ResourceManager, NodeManager, timeline server");
     let alice_cred = if b.profile.kerberos() {
-        Some(Credential::from_keytab(
-            Principal::user("alice", &layout.realm),
-            state_dir.join("keytabs/alice.keytab"),
-        )?)
+        Some(Credential::from_keytab(Principal::user("alice", &layout.realm), state_dir.join("keytabs/alice.keytab"))?)
     } else {
         None
     };
@@ -247,10 +191,7 @@ async fn start_in(
     // HDFS homes, owned by their users and closed to others.
     let setup_started = Instant::now();
     let superuser = if b.profile.kerberos() {
-        Some(Credential::from_keytab(
-            layout.hadoop_principal("nn").parse()?,
-            state_dir.join("keytabs/hdfs.keytab"),
-        )?)
+        Some(Credential::from_keytab(layout.hadoop_principal("nn").parse()?, state_dir.join("keytabs/hdfs.keytab"))?)
     } else {
         None
     };
@@ -258,12 +199,11 @@ async fn start_in(
         Some(c) => Auth::Kerberos(c),
         None => Auth::Simple("hdfs"),
     };
-    let fs = yarnsec_hadoop::webhdfs::WebHdfs::new(
-        http.clone(),
-        &layout.hadoop_url(ports::NAMENODE_HTTP),
-    );
+    let fs = yarnsec_hadoop::webhdfs::WebHdfs::new(http.clone(), &layout.hadoop_url(ports::NAMENODE_HTTP));
     fs.mkdirs("/tmp", Some("1777"), admin, None).await?;
     fs.set_permission("/tmp", "1777", admin, None).await?;
+    fs.mkdirs("/user", Some("755"), admin, None).await?;
+    fs.set_permission("/user", "755", admin, None).await?;
     for user in &layout.users {
         let home = format!("/user/{}", user.name);
         fs.mkdirs(&home, Some("700"), admin, None).await?;
@@ -293,10 +233,7 @@ async fn start_container(
     binary_files: &[(String, Vec<u8>)],
     ready: WaitFor,
 ) -> Result<Node, HarnessError> {
-    let fail = |detail: String| HarnessError::ContainerStart {
-        role: role.into(),
-        detail,
-    };
+    let fail = |detail: String| HarnessError::ContainerStart { role: role.into(), detail };
     let (name, tag) = image.rsplit_once(':').unwrap_or((image, "latest"));
     let mut request = GenericImage::new(name, tag)
         .with_wait_for(ready)
@@ -312,10 +249,7 @@ async fn start_container(
         request = request.with_copy_to(path.clone(), content.clone());
     }
     let container = request.start().await.map_err(|e| fail(e.to_string()))?;
-    let ip: IpAddr = container
-        .get_bridge_ip_address()
-        .await
-        .map_err(|e| fail(e.to_string()))?;
+    let ip: IpAddr = container.get_bridge_ip_address().await.map_err(|e| fail(e.to_string()))?;
     Ok(Node::owned(role, hostname, ip, docker.clone(), container))
 }
 
@@ -337,8 +271,7 @@ fn registry_path() -> Result<PathBuf, HarnessError> {
 fn write_private(path: &Path, bytes: &[u8], mode: u32) -> Result<(), HarnessError> {
     use std::os::unix::fs::PermissionsExt;
     std::fs::write(path, bytes).map_err(HarnessError::io(path))?;
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
-        .map_err(HarnessError::io(path))
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).map_err(HarnessError::io(path))
 }
 
 fn password() -> String {

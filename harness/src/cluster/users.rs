@@ -35,22 +35,14 @@ impl ClusterUser {
 
     /// Credentials from the user's keytab: a new ticket whenever the old one expires.
     pub fn credential(&self) -> Result<Credential, HarnessError> {
-        let (principal, keytab) = self
-            .principal
-            .clone()
-            .zip(self.keytab.clone())
-            .ok_or_else(|| self.no_principal())?;
+        let (principal, keytab) = self.principal.clone().zip(self.keytab.clone()).ok_or_else(|| self.no_principal())?;
         Ok(Credential::from_keytab(principal, keytab)?)
     }
 
     /// Credentials from the user's password: one ticket that expires after the profile's ticket
     /// lifetime and is never renewed, like a user who ran `kinit` once.
     pub fn login_once(&self) -> Result<Credential, HarnessError> {
-        let (principal, password) = self
-            .principal
-            .clone()
-            .zip(self.password.clone())
-            .ok_or_else(|| self.no_principal())?;
+        let (principal, password) = self.principal.clone().zip(self.password.clone()).ok_or_else(|| self.no_principal())?;
         Ok(Credential::from_password(principal, &password)?)
     }
 
@@ -59,7 +51,10 @@ impl ClusterUser {
             principal: self.name.clone(),
             source_desc: "the cluster's test users".into(),
             gss: "this user has no Kerberos principal".into(),
-            hint: format!("{} exists only as an OS and HDFS user (the missing-credential case); use alice or bob for a user with a ticket", self.name),
+            hint: format!(
+                "{} exists only as an OS and HDFS user (the missing-credential case); use alice or bob for a user with a ticket",
+                self.name
+            ),
         })
     }
 }

@@ -20,10 +20,7 @@ pub fn hadoop_files(profile: &SecurityProfile, layout: &Layout) -> ConfigFiles {
     files.insert(conf("core-site.xml"), core_site(profile, layout).to_xml());
     files.insert(conf("hdfs-site.xml"), hdfs_site(profile, layout).to_xml());
     files.insert(conf("yarn-site.xml"), yarn_site(profile, layout).to_xml());
-    files.insert(
-        conf("capacity-scheduler.xml"),
-        capacity_scheduler().to_xml(),
-    );
+    files.insert(conf("capacity-scheduler.xml"), capacity_scheduler().to_xml());
     files.insert(conf("log4j.properties"), LOG4J.to_string());
     files
 }
@@ -35,39 +32,16 @@ fn keytab(name: &str) -> String {
 /// `core-site.xml`: authentication, RPC protection, principal mapping, web SPNEGO, proxy users.
 pub fn core_site(profile: &SecurityProfile, layout: &Layout) -> SiteXml {
     let mut x = SiteXml::new();
-    x.set(
-        "fs.defaultFS",
-        format!("hdfs://{}:{}", layout.hadoop_host(), ports::NAMENODE_RPC),
-    );
+    x.set("fs.defaultFS", format!("hdfs://{}:{}", layout.hadoop_host(), ports::NAMENODE_RPC));
     // The submission service may act for the test users from any host (the service container's
     // address is not known when this file is written).
     x.set(format!("hadoop.proxyuser.{SERVICE_USER}.hosts"), "*");
-    x.set(
-        format!("hadoop.proxyuser.{SERVICE_USER}.users"),
-        layout
-            .users
-            .iter()
-            .map(|u| u.name.as_str())
-            .collect::<Vec<_>>()
-            .join(","),
-    );
-    x.set(
-        "hadoop.http.authentication.simple.anonymous.allowed",
-        "false",
-    );
-    x.set(
-        "hadoop.http.authentication.signature.secret.file",
-        paths::HTTP_SECRET,
-    );
+    x.set(format!("hadoop.proxyuser.{SERVICE_USER}.users"), layout.users.iter().map(|u| u.name.as_str()).collect::<Vec<_>>().join(","));
+    x.set("hadoop.http.authentication.simple.anonymous.allowed", "false");
+    x.set("hadoop.http.authentication.signature.secret.file", paths::HTTP_SECRET);
     // The web cookie lives no longer than a ticket, so browsers must re-authenticate as often.
-    x.set(
-        "hadoop.http.authentication.token.validity",
-        profile.ticket_lifetime().as_secs(),
-    );
-    x.set(
-        "hadoop.http.filter.initializers",
-        "org.apache.hadoop.security.AuthenticationFilterInitializer",
-    );
+    x.set("hadoop.http.authentication.token.validity", profile.ticket_lifetime().as_secs());
+    x.set("hadoop.http.filter.initializers", "org.apache.hadoop.security.AuthenticationFilterInitializer");
     if profile.kerberos() {
         x.set("hadoop.security.authentication", "kerberos");
         x.set("hadoop.security.authorization", "true");
@@ -82,10 +56,7 @@ pub fn core_site(profile: &SecurityProfile, layout: &Layout) -> SiteXml {
         x.set("hadoop.kerberos.min.seconds.before.relogin", 10);
         x.set("hadoop.kerberos.keytab.login.autorenewal.enabled", "true");
         x.set("hadoop.http.authentication.type", "kerberos");
-        x.set(
-            "hadoop.http.authentication.kerberos.principal",
-            layout.host_principal("HTTP"),
-        );
+        x.set("hadoop.http.authentication.kerberos.principal", layout.host_principal("HTTP"));
         x.set("hadoop.http.authentication.kerberos.keytab", keytab("http"));
     } else {
         x.set("hadoop.security.authentication", "simple");
@@ -102,33 +73,15 @@ pub fn hdfs_site(profile: &SecurityProfile, layout: &Layout) -> SiteXml {
     x.set("dfs.replication", 1);
     x.set("dfs.namenode.name.dir", "/data/hdfs/nn");
     x.set("dfs.datanode.data.dir", "/data/hdfs/dn");
-    x.set(
-        "dfs.namenode.rpc-address",
-        format!("{host}:{}", ports::NAMENODE_RPC),
-    );
-    x.set(
-        "dfs.namenode.http-address",
-        format!("{host}:{}", ports::NAMENODE_HTTP),
-    );
+    x.set("dfs.namenode.rpc-address", format!("{host}:{}", ports::NAMENODE_RPC));
+    x.set("dfs.namenode.http-address", format!("{host}:{}", ports::NAMENODE_HTTP));
     x.set("dfs.namenode.rpc-bind-host", "0.0.0.0");
     x.set("dfs.namenode.http-bind-host", "0.0.0.0");
-    x.set(
-        "dfs.datanode.address",
-        format!("0.0.0.0:{}", ports::DATANODE_DATA),
-    );
-    x.set(
-        "dfs.datanode.http.address",
-        format!("0.0.0.0:{}", ports::DATANODE_HTTP),
-    );
-    x.set(
-        "dfs.datanode.ipc.address",
-        format!("0.0.0.0:{}", ports::DATANODE_IPC),
-    );
+    x.set("dfs.datanode.address", format!("0.0.0.0:{}", ports::DATANODE_DATA));
+    x.set("dfs.datanode.http.address", format!("0.0.0.0:{}", ports::DATANODE_HTTP));
+    x.set("dfs.datanode.ipc.address", format!("0.0.0.0:{}", ports::DATANODE_IPC));
     x.set("dfs.datanode.hostname", &host);
-    x.set(
-        "dfs.namenode.datanode.registration.ip-hostname-check",
-        "false",
-    );
+    x.set("dfs.namenode.datanode.registration.ip-hostname-check", "false");
     // Fast registration and no waiting in safe mode: readiness is observed, so these only save time.
     x.set("dfs.heartbeat.interval", 1);
     x.set("dfs.namenode.safemode.extension", 0);
@@ -137,19 +90,10 @@ pub fn hdfs_site(profile: &SecurityProfile, layout: &Layout) -> SiteXml {
     x.set("dfs.namenode.acls.enabled", "true");
     x.set("dfs.permissions.superusergroup", "supergroup");
     x.set("dfs.webhdfs.enabled", "true");
-    x.set(
-        "dfs.namenode.delegation.token.renew-interval",
-        ms(profile.token_renew_interval()),
-    );
-    x.set(
-        "dfs.namenode.delegation.token.max-lifetime",
-        ms(profile.token_max_lifetime()),
-    );
+    x.set("dfs.namenode.delegation.token.renew-interval", ms(profile.token_renew_interval()));
+    x.set("dfs.namenode.delegation.token.max-lifetime", ms(profile.token_max_lifetime()));
     // Master keys must outlive the tokens they sign; roll them as often as tokens renew.
-    x.set(
-        "dfs.namenode.delegation.key.update-interval",
-        ms(profile.token_renew_interval()),
-    );
+    x.set("dfs.namenode.delegation.key.update-interval", ms(profile.token_renew_interval()));
     if profile.kerberos() {
         x.set("dfs.block.access.token.enable", "true");
         if let Some(p) = profile.data_transfer_protection() {
@@ -157,25 +101,13 @@ pub fn hdfs_site(profile: &SecurityProfile, layout: &Layout) -> SiteXml {
         }
         // SASL on the data transfer port instead of privileged ports and jsvc (test clusters only).
         x.set("ignore.secure.ports.for.testing", "true");
-        x.set(
-            "dfs.namenode.kerberos.principal",
-            layout.host_principal("nn"),
-        );
+        x.set("dfs.namenode.kerberos.principal", layout.host_principal("nn"));
         x.set("dfs.namenode.keytab.file", keytab("hdfs"));
-        x.set(
-            "dfs.datanode.kerberos.principal",
-            layout.host_principal("dn"),
-        );
+        x.set("dfs.datanode.kerberos.principal", layout.host_principal("dn"));
         x.set("dfs.datanode.keytab.file", keytab("hdfs"));
-        x.set(
-            "dfs.web.authentication.kerberos.principal",
-            layout.host_principal("HTTP"),
-        );
+        x.set("dfs.web.authentication.kerberos.principal", layout.host_principal("HTTP"));
         x.set("dfs.web.authentication.kerberos.keytab", keytab("http"));
-        x.set(
-            "dfs.namenode.kerberos.internal.spnego.principal",
-            layout.host_principal("HTTP"),
-        );
+        x.set("dfs.namenode.kerberos.internal.spnego.principal", layout.host_principal("HTTP"));
     }
     x
 }
@@ -186,24 +118,12 @@ pub fn yarn_site(profile: &SecurityProfile, layout: &Layout) -> SiteXml {
     let mut x = SiteXml::new();
     let host = layout.hadoop_host();
     x.set("yarn.resourcemanager.hostname", &host);
-    x.set(
-        "yarn.resourcemanager.address",
-        format!("{host}:{}", ports::RM_RPC),
-    );
-    x.set(
-        "yarn.resourcemanager.webapp.address",
-        format!("{host}:{}", ports::RM_HTTP),
-    );
+    x.set("yarn.resourcemanager.address", format!("{host}:{}", ports::RM_RPC));
+    x.set("yarn.resourcemanager.webapp.address", format!("{host}:{}", ports::RM_HTTP));
     x.set("yarn.resourcemanager.bind-host", "0.0.0.0");
     x.set("yarn.nodemanager.hostname", &host);
-    x.set(
-        "yarn.nodemanager.address",
-        format!("{host}:{}", ports::NM_RPC),
-    );
-    x.set(
-        "yarn.nodemanager.webapp.address",
-        format!("{host}:{}", ports::NM_HTTP),
-    );
+    x.set("yarn.nodemanager.address", format!("{host}:{}", ports::NM_RPC));
+    x.set("yarn.nodemanager.webapp.address", format!("{host}:{}", ports::NM_HTTP));
     x.set("yarn.nodemanager.bind-host", "0.0.0.0");
     x.set("yarn.nodemanager.local-dirs", paths::NM_LOCAL);
     x.set("yarn.nodemanager.log-dirs", paths::NM_LOGS);
@@ -218,111 +138,45 @@ pub fn yarn_site(profile: &SecurityProfile, layout: &Layout) -> SiteXml {
     x.set("yarn.nodemanager.vmem-check-enabled", "false");
     x.set("yarn.nodemanager.pmem-check-enabled", "false");
     // A nearly full disk must not turn the only NodeManager unhealthy.
-    x.set(
-        "yarn.nodemanager.disk-health-checker.max-disk-utilization-per-disk-percentage",
-        "99.9",
-    );
-    x.set(
-        "yarn.nodemanager.disk-health-checker.min-free-space-per-disk-mb",
-        0,
-    );
+    x.set("yarn.nodemanager.disk-health-checker.max-disk-utilization-per-disk-percentage", "99.9");
+    x.set("yarn.nodemanager.disk-health-checker.min-free-space-per-disk-mb", 0);
     x.set("yarn.resourcemanager.am.max-attempts", 1);
-    x.set(
-        "yarn.application.classpath",
-        format!("{},/opt/hadoop/jars/*", paths::HADOOP_CONF),
-    );
-    x.set(
-        "yarn.nodemanager.env-whitelist",
-        "JAVA_HOME,HADOOP_CONF_DIR,PATH,LANG,TZ",
-    );
+    x.set("yarn.application.classpath", format!("{},/opt/hadoop/jars/*", paths::HADOOP_CONF));
+    x.set("yarn.nodemanager.env-whitelist", "JAVA_HOME,HADOOP_CONF_DIR,PATH,LANG,TZ");
     x.set("yarn.log-aggregation-enable", "false");
     x.set("yarn.acl.enable", "true");
     x.set("yarn.admin.acl", "yarn");
-    x.set(
-        "yarn.resourcemanager.delegation.token.renew-interval",
-        ms(profile.token_renew_interval()),
-    );
-    x.set(
-        "yarn.resourcemanager.delegation.token.max-lifetime",
-        ms(profile.token_max_lifetime()),
-    );
-    x.set(
-        "yarn.resourcemanager.delegation.key.update-interval",
-        ms(profile.token_renew_interval()),
-    );
+    x.set("yarn.resourcemanager.delegation.token.renew-interval", ms(profile.token_renew_interval()));
+    x.set("yarn.resourcemanager.delegation.token.max-lifetime", ms(profile.token_max_lifetime()));
+    x.set("yarn.resourcemanager.delegation.key.update-interval", ms(profile.token_renew_interval()));
     // Timeline server v1 with its leveldb store.
     x.set("yarn.timeline-service.enabled", "true");
     x.set("yarn.timeline-service.version", "1.0");
     x.set("yarn.timeline-service.hostname", &host);
-    x.set(
-        "yarn.timeline-service.address",
-        format!("{host}:{}", ports::TIMELINE_RPC),
-    );
-    x.set(
-        "yarn.timeline-service.webapp.address",
-        format!("{host}:{}", ports::TIMELINE_HTTP),
-    );
+    x.set("yarn.timeline-service.address", format!("{host}:{}", ports::TIMELINE_RPC));
+    x.set("yarn.timeline-service.webapp.address", format!("{host}:{}", ports::TIMELINE_HTTP));
     x.set("yarn.timeline-service.bind-host", "0.0.0.0");
-    x.set(
-        "yarn.timeline-service.leveldb-timeline-store.path",
-        "/data/yarn/timeline",
-    );
-    x.set(
-        "yarn.timeline-service.generic-application-history.enabled",
-        "false",
-    );
+    x.set("yarn.timeline-service.leveldb-timeline-store.path", "/data/yarn/timeline");
+    x.set("yarn.timeline-service.generic-application-history.enabled", "false");
     x.set("yarn.system-metrics-publisher.enabled", "true");
-    x.set(
-        "yarn.timeline-service.delegation.token.renew-interval",
-        ms(profile.token_renew_interval()),
-    );
-    x.set(
-        "yarn.timeline-service.delegation.token.max-lifetime",
-        ms(profile.token_max_lifetime()),
-    );
-    x.set(
-        "yarn.timeline-service.delegation.key.update-interval",
-        ms(profile.token_renew_interval()),
-    );
-    x.set(
-        "yarn.timeline-service.http-authentication.simple.anonymous.allowed",
-        "false",
-    );
+    x.set("yarn.timeline-service.delegation.token.renew-interval", ms(profile.token_renew_interval()));
+    x.set("yarn.timeline-service.delegation.token.max-lifetime", ms(profile.token_max_lifetime()));
+    x.set("yarn.timeline-service.delegation.key.update-interval", ms(profile.token_renew_interval()));
+    x.set("yarn.timeline-service.http-authentication.simple.anonymous.allowed", "false");
     if profile.kerberos() {
-        x.set(
-            "yarn.resourcemanager.principal",
-            layout.host_principal("rm"),
-        );
+        x.set("yarn.resourcemanager.principal", layout.host_principal("rm"));
         x.set("yarn.resourcemanager.keytab", keytab("yarn"));
-        x.set(
-            "yarn.resourcemanager.webapp.spnego-principal",
-            layout.host_principal("HTTP"),
-        );
-        x.set(
-            "yarn.resourcemanager.webapp.spnego-keytab-file",
-            keytab("http"),
-        );
+        x.set("yarn.resourcemanager.webapp.spnego-principal", layout.host_principal("HTTP"));
+        x.set("yarn.resourcemanager.webapp.spnego-keytab-file", keytab("http"));
         x.set("yarn.nodemanager.principal", layout.host_principal("nm"));
         x.set("yarn.nodemanager.keytab", keytab("yarn"));
-        x.set(
-            "yarn.nodemanager.webapp.spnego-principal",
-            layout.host_principal("HTTP"),
-        );
+        x.set("yarn.nodemanager.webapp.spnego-principal", layout.host_principal("HTTP"));
         x.set("yarn.nodemanager.webapp.spnego-keytab-file", keytab("http"));
-        x.set(
-            "yarn.timeline-service.principal",
-            layout.host_principal("tl"),
-        );
+        x.set("yarn.timeline-service.principal", layout.host_principal("tl"));
         x.set("yarn.timeline-service.keytab", keytab("yarn"));
         x.set("yarn.timeline-service.http-authentication.type", "kerberos");
-        x.set(
-            "yarn.timeline-service.http-authentication.kerberos.principal",
-            layout.host_principal("HTTP"),
-        );
-        x.set(
-            "yarn.timeline-service.http-authentication.kerberos.keytab",
-            keytab("http"),
-        );
+        x.set("yarn.timeline-service.http-authentication.kerberos.principal", layout.host_principal("HTTP"));
+        x.set("yarn.timeline-service.http-authentication.kerberos.keytab", keytab("http"));
     } else {
         x.set("yarn.timeline-service.http-authentication.type", "simple");
     }
@@ -338,14 +192,8 @@ pub fn capacity_scheduler() -> SiteXml {
     x.set("yarn.scheduler.capacity.maximum-am-resource-percent", "0.5");
     x.set("yarn.scheduler.capacity.root.acl_submit_applications", " ");
     x.set("yarn.scheduler.capacity.root.acl_administer_queue", "yarn");
-    x.set(
-        "yarn.scheduler.capacity.root.default.acl_submit_applications",
-        "*",
-    );
-    x.set(
-        "yarn.scheduler.capacity.root.default.acl_administer_queue",
-        "yarn",
-    );
+    x.set("yarn.scheduler.capacity.root.default.acl_submit_applications", "*");
+    x.set("yarn.scheduler.capacity.root.default.acl_administer_queue", "yarn");
     x
 }
 

@@ -22,10 +22,7 @@ pub fn kdc_files(profile: &SecurityProfile, layout: &Layout) -> ConfigFiles {
             kdc = ports::KDC
         ),
     );
-    files.insert(
-        "/etc/krb5.conf",
-        container_krb5_conf(profile, layout, &format!("127.0.0.1:{}", ports::KDC)),
-    );
+    files.insert("/etc/krb5.conf", container_krb5_conf(profile, layout, &format!("127.0.0.1:{}", ports::KDC)));
     files.insert("/yarnsec/realm", format!("{realm}\n"));
 
     // Short lifetimes need the realm's limits above *and* each principal's own, the ticket-granting
@@ -46,34 +43,12 @@ pub fn kdc_files(profile: &SecurityProfile, layout: &Layout) -> ConfigFiles {
         let _ = writeln!(p, "addprinc -pw {password} {limits} {}@{realm}", user.name);
     }
     // -norandkey keeps keys (and passwords) as they are, so one key can go into several keytabs.
-    let _ = writeln!(
-        p,
-        "ktadd -norandkey -k /keytabs/hdfs.keytab {} {}",
-        hadoop("nn"),
-        hadoop("dn")
-    );
-    let _ = writeln!(
-        p,
-        "ktadd -norandkey -k /keytabs/yarn.keytab {} {} {}",
-        hadoop("rm"),
-        hadoop("nm"),
-        hadoop("tl")
-    );
-    let _ = writeln!(
-        p,
-        "ktadd -norandkey -k /keytabs/http.keytab {}",
-        hadoop("HTTP")
-    );
-    let _ = writeln!(
-        p,
-        "ktadd -norandkey -k /keytabs/service.keytab {service} {service_http}"
-    );
+    let _ = writeln!(p, "ktadd -norandkey -k /keytabs/hdfs.keytab {} {}", hadoop("nn"), hadoop("dn"));
+    let _ = writeln!(p, "ktadd -norandkey -k /keytabs/yarn.keytab {} {} {}", hadoop("rm"), hadoop("nm"), hadoop("tl"));
+    let _ = writeln!(p, "ktadd -norandkey -k /keytabs/http.keytab {}", hadoop("HTTP"));
+    let _ = writeln!(p, "ktadd -norandkey -k /keytabs/service.keytab {service} {service_http}");
     for user in layout.kerberos_users() {
-        let _ = writeln!(
-            p,
-            "ktadd -norandkey -k /keytabs/{0}.keytab {0}@{realm}",
-            user.name
-        );
+        let _ = writeln!(p, "ktadd -norandkey -k /keytabs/{0}.keytab {0}@{realm}", user.name);
     }
     files.insert("/yarnsec/principals", p);
     files
@@ -81,11 +56,8 @@ pub fn kdc_files(profile: &SecurityProfile, layout: &Layout) -> ConfigFiles {
 
 /// The `krb5.conf` of a container whose KDC answers at `kdc` (`ip:port`).
 pub fn container_krb5_conf(profile: &SecurityProfile, layout: &Layout, kdc: &str) -> String {
-    Krb5Conf::new(vec![RealmEntry {
-        name: layout.realm.clone(),
-        kdc: kdc.to_string(),
-    }])
-    .with_default_realm(layout.realm.clone())
-    .with_lifetimes(profile.ticket_lifetime(), profile.renew_lifetime())
-    .render()
+    Krb5Conf::new(vec![RealmEntry { name: layout.realm.clone(), kdc: kdc.to_string() }])
+        .with_default_realm(layout.realm.clone())
+        .with_lifetimes(profile.ticket_lifetime(), profile.renew_lifetime())
+        .render()
 }

@@ -36,9 +36,7 @@ where
 {
     let tag = spec.tag();
     if !no_cache && image_exists(docker, &tag).await {
-        progress
-            .step(format!("image {}", spec.role))
-            .done(&format!("{tag} (cached)"));
+        progress.step(format!("image {}", spec.role)).done(&format!("{tag} (cached)"));
         return Ok(tag);
     }
     let dirs = large_inputs(progress.clone()).await?;
@@ -46,9 +44,7 @@ where
     step.message("packing the build context");
     let context = {
         let spec = spec.clone();
-        tokio::task::spawn_blocking(move || pack_context(&spec, &dirs))
-            .await
-            .expect("packing does not panic")?
+        tokio::task::spawn_blocking(move || pack_context(&spec, &dirs)).await.expect("packing does not panic")?
     };
     let options = BuildImageOptions {
         dockerfile: "Dockerfile".into(),
@@ -56,16 +52,8 @@ where
         rm: true,
         forcerm: true,
         nocache: no_cache,
-        buildargs: Some(
-            spec.build_args
-                .clone()
-                .into_iter()
-                .collect::<HashMap<_, _>>(),
-        ),
-        labels: Some(HashMap::from([(
-            PROJECT_LABEL.to_string(),
-            "yarnsec".to_string(),
-        )])),
+        buildargs: Some(spec.build_args.clone().into_iter().collect::<HashMap<_, _>>()),
+        labels: Some(HashMap::from([(PROJECT_LABEL.to_string(), "yarnsec".to_string())])),
         ..Default::default()
     };
     let mut stream = docker.build_image(options, None, Some(bollard::body_full(context.into())));
@@ -102,10 +90,7 @@ where
     }
     if !image_exists(docker, &tag).await {
         step.fail();
-        return Err(fail(
-            "the build ended without producing the image".into(),
-            &tail,
-        ));
+        return Err(fail("the build ended without producing the image".into(), &tail));
     }
     step.done(&format!("{tag} (built)"));
     Ok(tag)
@@ -126,8 +111,7 @@ fn pack_context(spec: &ImageSpec, dirs: &[(String, PathBuf)]) -> Result<Vec<u8>,
         add(path, content, *mode).map_err(HarnessError::io(path))?;
     }
     for (name, dir) in dirs {
-        tar.append_dir_all(name, dir)
-            .map_err(HarnessError::io(dir))?;
+        tar.append_dir_all(name, dir).map_err(HarnessError::io(dir))?;
     }
     tar.into_inner().map_err(HarnessError::io("build context"))
 }

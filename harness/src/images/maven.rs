@@ -23,23 +23,14 @@ pub fn cache_dir() -> PathBuf {
 /// Runs `mvn dependency:copy-dependencies` (the jars) and `dependency:unpack@hdfs-webapps` (the
 /// HDFS web UIs) for `version` and returns the context entries `jars` and `hdfs-web`. Maven's own
 /// cache (`~/.m2`) makes repeats fast.
-pub async fn collect_jars(
-    version: &str,
-    progress: &Progress,
-) -> Result<Vec<(String, PathBuf)>, HarnessError> {
+pub async fn collect_jars(version: &str, progress: &Progress) -> Result<Vec<(String, PathBuf)>, HarnessError> {
     let dir = cache_dir().join(format!("hadoop-{version}"));
     let jars = dir.join("jars");
     let web = dir.join("hdfs-web");
-    let entries = vec![
-        ("jars".to_string(), jars.clone()),
-        ("hdfs-web".to_string(), web.clone()),
-    ];
+    let entries = vec![("jars".to_string(), jars.clone()), ("hdfs-web".to_string(), web.clone())];
     let pom = dir.join("pom.xml");
     let done_marker = dir.join(".complete");
-    if done_marker.exists()
-        && web.join("webapps/hdfs").is_dir()
-        && std::fs::read_to_string(&pom).ok().as_deref() == Some(HADOOP_POM)
-    {
+    if done_marker.exists() && web.join("webapps/hdfs").is_dir() && std::fs::read_to_string(&pom).ok().as_deref() == Some(HADOOP_POM) {
         return Ok(entries);
     }
     let step = progress.step(format!("maven: Hadoop {version} jars"));
@@ -51,10 +42,7 @@ pub async fn collect_jars(
     let mut child = Command::new("mvn")
         .args(["-B", "-ntp", "-f"])
         .arg(&pom)
-        .args([
-            "dependency:copy-dependencies",
-            "dependency:unpack@hdfs-webapps",
-        ])
+        .args(["dependency:copy-dependencies", "dependency:unpack@hdfs-webapps"])
         .arg(format!("-Dwebapps.dir={}", web.display()))
         .arg(format!("-DoutputDirectory={}", jars.display()))
         .arg(format!("-Dhadoop.version={version}"))
@@ -67,8 +55,7 @@ pub async fn collect_jars(
             tool: "mvn".into(),
             detail: e.to_string(),
             log_tail: String::new(),
-            hint: "install Maven and a JDK (`apt-get install -y maven openjdk-17-jdk-headless`)"
-                .into(),
+            hint: "install Maven and a JDK (`apt-get install -y maven openjdk-17-jdk-headless`)".into(),
         })?;
     let mut lines = BufReader::new(child.stdout.take().expect("stdout is piped")).lines();
     let mut tail: Vec<String> = Vec::new();
@@ -79,10 +66,7 @@ pub async fn collect_jars(
             tail.remove(0);
         }
     }
-    let output = child
-        .wait_with_output()
-        .await
-        .map_err(HarnessError::io("mvn"))?;
+    let output = child.wait_with_output().await.map_err(HarnessError::io("mvn"))?;
     if !output.status.success() {
         step.fail();
         tail.push(String::from_utf8_lossy(&output.stderr).into_owned());
@@ -97,10 +81,7 @@ pub async fn collect_jars(
         step.fail();
         return Err(HarnessError::HostTool {
             tool: "mvn".into(),
-            detail: format!(
-                "the HDFS web applications were not unpacked into {}",
-                web.display()
-            ),
+            detail: format!("the HDFS web applications were not unpacked into {}", web.display()),
             log_tail: tail.join("\n"),
             hint: "check the `hdfs-webapps` execution in docker/hadoop/pom.xml".into(),
         });

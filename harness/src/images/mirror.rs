@@ -18,17 +18,12 @@ pub fn debian_mirror() -> String {
         }
     }
     texts.extend(fs::read_to_string("/etc/apt/sources.list").ok());
-    texts
-        .iter()
-        .find_map(|t| mirror_in(t))
-        .unwrap_or_else(|| FALLBACK.to_string())
+    texts.iter().find_map(|t| mirror_in(t)).unwrap_or_else(|| FALLBACK.to_string())
 }
 
 /// The first Debian (non-security) HTTP mirror named in one apt sources file.
 pub fn mirror_in(text: &str) -> Option<String> {
-    let usable = |uri: &str| {
-        uri.starts_with("http://") && !uri.contains("security") && uri.contains("debian")
-    };
+    let usable = |uri: &str| uri.starts_with("http://") && !uri.contains("security") && uri.contains("debian");
     for line in text.lines().map(str::trim) {
         if let Some(rest) = line.strip_prefix("URIs:") {
             if let Some(uri) = rest.split_whitespace().find(|u| usable(u)) {
@@ -36,10 +31,7 @@ pub fn mirror_in(text: &str) -> Option<String> {
             }
         }
         if let Some(rest) = line.strip_prefix("deb ") {
-            if let Some(uri) = rest
-                .split_whitespace()
-                .find(|u| !u.starts_with('[') && u.contains("://"))
-            {
+            if let Some(uri) = rest.split_whitespace().find(|u| !u.starts_with('[') && u.contains("://")) {
                 if usable(uri) {
                     return Some(uri.trim_end_matches('/').to_string());
                 }
@@ -55,19 +47,11 @@ mod tests {
 
     #[test]
     fn reads_deb822_and_one_line_sources() {
-        let deb822 = "Types: deb\nURIs: http://mirror.example/debian\nSuites: bookworm\n\nTypes: deb\nURIs: http://mirror.example/debian-security\n";
-        assert_eq!(
-            mirror_in(deb822).as_deref(),
-            Some("http://mirror.example/debian")
-        );
+        let deb822 =
+            "Types: deb\nURIs: http://mirror.example/debian\nSuites: bookworm\n\nTypes: deb\nURIs: http://mirror.example/debian-security\n";
+        assert_eq!(mirror_in(deb822).as_deref(), Some("http://mirror.example/debian"));
         let list = "# comment\ndeb [arch=amd64] http://ftp.example/debian/ bookworm main\n";
-        assert_eq!(
-            mirror_in(list).as_deref(),
-            Some("http://ftp.example/debian")
-        );
-        assert_eq!(
-            mirror_in("deb https://secure.example/debian bookworm main"),
-            None
-        );
+        assert_eq!(mirror_in(list).as_deref(), Some("http://ftp.example/debian"));
+        assert_eq!(mirror_in("deb https://secure.example/debian bookworm main"), None);
     }
 }

@@ -36,8 +36,7 @@ pub struct ImageOptions {
 impl Default for ImageOptions {
     fn default() -> Self {
         Self {
-            hadoop_version: std::env::var("YARNSEC_HADOOP_VERSION")
-                .unwrap_or_else(|_| DEFAULT_HADOOP_VERSION.to_string()),
+            hadoop_version: std::env::var("YARNSEC_HADOOP_VERSION").unwrap_or_else(|_| DEFAULT_HADOOP_VERSION.to_string()),
             no_cache: false,
         }
     }
@@ -57,35 +56,15 @@ pub struct ImageSet {
 }
 
 /// Builds (or finds) every image.
-pub async fn ensure_images(
-    docker: &Docker,
-    options: &ImageOptions,
-    progress: &Progress,
-) -> Result<ImageSet, HarnessError> {
+pub async fn ensure_images(docker: &Docker, options: &ImageOptions, progress: &Progress) -> Result<ImageSet, HarnessError> {
     let mirror = debian_mirror();
     let base = base::ensure_base(docker, &mirror, options.no_cache, progress).await?;
-    let kdc = build::ensure_built(
-        docker,
-        &sources::kdc(&base, &mirror),
-        options.no_cache,
-        progress,
-        |_| async { Ok(Vec::new()) },
-    )
-    .await?;
+    let kdc = build::ensure_built(docker, &sources::kdc(&base, &mirror), options.no_cache, progress, |_| async { Ok(Vec::new()) }).await?;
     let hadoop_spec = sources::hadoop(&base, &mirror, &options.hadoop_version);
     let version = options.hadoop_version.clone();
-    let hadoop = build::ensure_built(
-        docker,
-        &hadoop_spec,
-        options.no_cache,
-        progress,
-        |progress| async move { maven::collect_jars(&version, &progress).await },
-    )
-    .await?;
-    Ok(ImageSet {
-        base,
-        kdc,
-        hadoop,
-        hadoop_version: options.hadoop_version.clone(),
+    let hadoop = build::ensure_built(docker, &hadoop_spec, options.no_cache, progress, |progress| async move {
+        maven::collect_jars(&version, &progress).await
     })
+    .await?;
+    Ok(ImageSet { base, kdc, hadoop, hadoop_version: options.hadoop_version.clone() })
 }

@@ -51,10 +51,7 @@ impl ImageSpec {
 }
 
 fn args(base: &str, mirror: &str) -> BTreeMap<String, String> {
-    BTreeMap::from([
-        ("BASE_IMAGE".to_string(), base.to_string()),
-        ("DEBIAN_MIRROR".to_string(), mirror.to_string()),
-    ])
+    BTreeMap::from([("BASE_IMAGE".to_string(), base.to_string()), ("DEBIAN_MIRROR".to_string(), mirror.to_string())])
 }
 
 /// The KDC image.
@@ -63,11 +60,7 @@ pub fn kdc(base: &str, mirror: &str) -> ImageSpec {
         role: "kdc",
         repo: "yarnsec/kdc",
         dockerfile: include_str!("../../../docker/kdc/Dockerfile"),
-        files: vec![(
-            "kdc-start".into(),
-            include_bytes!("../../../docker/kdc/kdc-start").to_vec(),
-            0o755,
-        )],
+        files: vec![("kdc-start".into(), include_bytes!("../../../docker/kdc/kdc-start").to_vec(), 0o755)],
         build_args: args(base, mirror),
         extra_inputs: Vec::new(),
     }
@@ -81,11 +74,7 @@ pub fn hadoop(base: &str, mirror: &str, version: &str) -> ImageSpec {
         role: "hadoop",
         repo: "yarnsec/hadoop",
         dockerfile: include_str!("../../../docker/hadoop/Dockerfile"),
-        files: vec![(
-            "bin/hadoop-start".into(),
-            include_bytes!("../../../docker/hadoop/bin/hadoop-start").to_vec(),
-            0o755,
-        )],
+        files: vec![("bin/hadoop-start".into(), include_bytes!("../../../docker/hadoop/bin/hadoop-start").to_vec(), 0o755)],
         build_args,
         extra_inputs: HADOOP_POM.as_bytes().to_vec(),
     }
@@ -102,9 +91,6 @@ mod tests {
         assert!(a.tag().starts_with("yarnsec/hadoop:3.4.2-"));
         assert_ne!(a.tag(), hadoop("base:2", "http://m/debian", "3.4.2").tag());
         assert_ne!(a.tag(), hadoop("base:1", "http://m/debian", "3.3.6").tag());
-        assert_ne!(
-            kdc("base:1", "http://m/debian").tag(),
-            kdc("base:1", "http://n/debian").tag()
-        );
+        assert_ne!(kdc("base:1", "http://m/debian").tag(), kdc("base:1", "http://n/debian").tag());
     }
 }

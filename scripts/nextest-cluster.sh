@@ -1,0 +1,11 @@
+#!/bin/sh
+# nextest setup script: starts one cluster for the whole test run and hands its description to
+# every test through YARNSEC_CLUSTER. The cluster is removed once nextest (our parent) exits.
+set -eu
+# A cluster given by the caller (YARNSEC_CLUSTER=<yarnsec up --json output>) is used as is.
+[ -z "${YARNSEC_CLUSTER:-}" ] || exit 0
+dir="${CARGO_TARGET_DIR:-target}/yarnsec"
+mkdir -p "$dir"
+out="$dir/cluster-$PPID.json"
+cargo run --quiet --bin yarnsec -- up --no-service --json --down-when-gone "$PPID" > "$out"
+echo "YARNSEC_CLUSTER=$(cd "$(dirname "$out")" && pwd)/$(basename "$out")" >> "$NEXTEST_ENV"

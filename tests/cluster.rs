@@ -1,0 +1,215 @@
+//! The foundation against a real cluster: Kerberos, SPNEGO, HDFS, YARN, timeline, tokens and
+//! their lifetimes, permissions, and the user without credentials.
+
+mod common;
+
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use yarnsec_hadoop::http::Auth;
+use yarnsec_hadoop::token::Token;
+use yarnsec_hadoop::webhdfs::TokenRequest;
+use yarnsec_hadoop::{jmx, Credential, Principal};
+
+macro_rules! cluster_or_skip {
+    () => {
+        match common::cluster().await {
+            Some(c) => c,
+            None => return,
+        }
+    };
+}
+
+#[tokio::test]
+async fn cluster_describes_itself() {
+    let Some(d) = common::description() else { return };
+    assert!(d.realm.ends_with(".YARNSEC.TEST"), "realm {}", d.realm);
+    assert!(d.krb5_conf.is_absolute() && d.krb5_conf.exists());
+    assert!(d.hosts.contains_key("hadoop.yarnsec.test") && d.hosts.contains_key("kdc.yarnsec.test"));
+    assert!(d.endpoints.resourcemanager_http.starts_with("http://hadoop.yarnsec.test:"));
+    let names: Vec<_> = d.users.iter().map(|u| u.name.as_str()).collect();
+    assert_eq!(names, ["alice", "bob", "carol"]);
+    for u in &d.users[..2] {
+        assert!(u.keytab.as_ref().is_some_and(|k| k.is_absolute() && k.exists()), "{u:?}");
+    }
+    assert!(d.users[2].principal.is_none(), "carol must have no principal");
+}
+
+#[tokio::test]
+async fn alice_gets_a_ticket_from_her_keytab() {
+    let cluster = cluster_or_skip!();
+    let alice = cluster.user("alice").unwrap().credential().unwrap();
+    let target = Principal::http("hadoop.yarnsec.test", cluster.realm());
+    let token = tokio::task::spawn_blocking(move || alice.initiate(&target))
+        .await
+        .unwrap()
+        .expect("a SPNEGO token for the NameNode's HTTP principal");
+    assert!(token.len() > 100, "a real Kerberos AP-REQ inside SPNEGO is hundreds of bytes, got {}", token.len());
+}
+
+#[tokio::test]
+async fn web_and_rest_refuse_anonymous_users_and_accept_alice() {
+    let cluster = cluster_or_skip!();
+    let alice = cluster.user("alice").unwrap().credential().unwrap();
+    let layout = cluster.layout();
+    for url in [
+        format!("{}/jmx", layout.hadoop_url(9870)),
+        format!("{}/webhdfs/v1/user/alice?op=GETFILESTATUS", layout.hadoop_url(9870)),
+        format!("{}/ws/v1/cluster/info", layout.hadoop_url(8088)),
+        format!("{}/cluster", layout.hadoop_url(8088)),
+        format!("{}/ws/v1/timeline/", layout.hadoop_url(8188)),
+    ] {
+        let anonymous = cluster.http().get(&url, Auth::Anonymous).await.unwrap();
+        assert_eq!(anonymous.status, 401, "anonymous GET {url}");
+        assert_eq!(anonymous.header("www-authenticate"), Some("Negotiate"), "{url} must ask for SPNEGO");
+        let as_alice = cluster.http().get(&url, Auth::Kerberos(&alice)).await.unwrap();
+        assert_eq!(as_alice.status, 200, "alice GET {url}: {}", as_alice.text());
+    }
+}
+
+#[tokio::test]
+async fn namenode_reports_security_on_and_a_live_datanode() {
+    let cluster = cluster_or_skip!();
+    let alice = cluster.user("alice").unwrap().credential().unwrap();
+    let nn = cluster.layout().hadoop_url(9870);
+    let status = jmx::bean(cluster.http(), &nn, "Hadoop:service=NameNode,name=NameNodeStatus", Auth::Kerberos(&alice)).await.unwrap();
+    assert_eq!(status["SecurityEnabled"], true, "{status}");
+    let state = jmx::bean(cluster.http(), &nn, "Hadoop:service=NameNode,name=FSNamesystemState", Auth::Kerberos(&alice)).await.unwrap();
+    assert!(state["NumLiveDataNodes"].as_u64().unwrap() >= 1, "{state}");
+}
+
+#[tokio::test]
+async fn resourcemanager_reports_a_running_nodemanager() {
+    let cluster = cluster_or_skip!();
+    let alice = cluster.user("alice").unwrap().credential().unwrap();
+    let nodes = cluster.resource_manager().nodes(Auth::Kerberos(&alice)).await.unwrap();
+    assert!(nodes.iter().any(|n| n["state"] == "RUNNING" && n["nodeHostName"] == "hadoop.yarnsec.test"), "{nodes:?}");
+}
+
+/// The NameNode's RPC address as a token service (`ip:port`).
+fn namenode_service(cluster: &yarnsec_harness::SecureCluster) -> String {
+    format!("{}:8020", cluster.hadoop().ip())
+}
+
+#[tokio::test]
+async fn alice_gets_an_hdfs_token_the_resourcemanager_may_renew() {
+    let cluster = cluster_or_skip!();
+    let alice = cluster.user("alice").unwrap().credential().unwrap();
+    let service = namenode_service(&cluster);
+    let request = TokenRequest { renewer: Some("yarn"), kind: Some("HDFS_DELEGATION_TOKEN"), service: Some(&service) };
+    let url = cluster.webhdfs().delegation_token(&request, Auth::Kerberos(&alice), None).await.unwrap();
+    let token = Token::decode_url_string(&url).unwrap();
+    assert_eq!(token.kind, "HDFS_DELEGATION_TOKEN");
+    assert_eq!(token.service, service);
+    let id = token.identifier().unwrap();
+    let d = id.as_delegation().expect("a delegation token identifier");
+    assert_eq!(d.owner_short_name(), "alice", "{id}");
+    assert_eq!(d.renewer, "yarn", "the ResourceManager (rm/… maps to yarn) must be the renewer: {id}");
+    assert_eq!((d.max_date - d.issue_date) as u64, cluster.profile().token_max_lifetime().as_millis() as u64, "{id}");
+    // The renewer can renew it: the RM's own credentials.
+    let rm = cluster.service_credential("rm").unwrap();
+    let expiry = cluster.webhdfs().renew_delegation_token(&url, Auth::Kerberos(&rm)).await.unwrap();
+    assert!(expiry <= d.max_date, "renewed to {expiry}, past the max date {}", d.max_date);
+    // Anyone else cannot.
+    let bob = cluster.user("bob").unwrap().credential().unwrap();
+    let refused = cluster.webhdfs().renew_delegation_token(&url, Auth::Kerberos(&bob)).await.unwrap_err();
+    assert!(refused.to_string().contains("403") || refused.to_string().contains("renew"), "{refused}");
+}
+
+fn now_ms() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_millis() as i64
+}
+
+/// Short lifetimes are in force, not only configured: a token renewed as often as allowed still
+/// stops working at its max date.
+#[tokio::test]
+async fn a_delegation_token_is_refused_after_its_max_lifetime() {
+    let cluster = cluster_or_skip!();
+    let alice = cluster.user("alice").unwrap().credential().unwrap();
+    let rm = cluster.service_credential("rm").unwrap();
+    let fs = cluster.webhdfs();
+    let request = TokenRequest { renewer: Some("yarn"), ..Default::default() };
+    let token = fs.delegation_token(&request, Auth::Kerberos(&alice), None).await.unwrap();
+    let id = Token::decode_url_string(&token).unwrap().identifier().unwrap();
+    let max_date = id.as_delegation().unwrap().max_date;
+    let status = fs.status("/user/alice", Auth::Delegation(&token), None).await.expect("the fresh token works");
+    assert_eq!(status.owner, "alice");
+
+    // Renew at half the interval until the max date, then expect refusal.
+    let renew_every = cluster.profile().token_renew_interval() / 2;
+    let mut renewals = 0;
+    while now_ms() < max_date - 1_000 {
+        let expiry = fs.renew_delegation_token(&token, Auth::Kerberos(&rm)).await.expect("renewal before the max date");
+        assert!(expiry <= max_date);
+        renewals += 1;
+        fs.status("/user/alice", Auth::Delegation(&token), None).await.expect("a renewed token works");
+        let left = Duration::from_millis((max_date - now_ms()).max(0) as u64);
+        tokio::time::sleep(renew_every.min(left)).await;
+    }
+    assert!(renewals >= 2, "the token was renewed {renewals} times before its max date");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        match fs.status("/user/alice", Auth::Delegation(&token), None).await {
+            Err(e) => {
+                let text = e.to_string();
+                assert!(text.contains("403") || text.contains("401") || text.contains("expired"), "refused for the wrong reason: {text}");
+                break;
+            }
+            Ok(_) if Instant::now() < deadline => tokio::time::sleep(Duration::from_secs(1)).await,
+            Ok(_) => panic!("the token still works 30 s after its max date"),
+        }
+    }
+    assert!(fs.renew_delegation_token(&token, Auth::Kerberos(&rm)).await.is_err(), "a token past its max date must not renew");
+}
+
+/// A ticket from a single login (no keytab) stops working after the profile's ticket lifetime.
+#[tokio::test]
+async fn a_ticket_is_refused_after_its_lifetime() {
+    let cluster = cluster_or_skip!();
+    let once = cluster.user("alice").unwrap().login_once().unwrap();
+    let url = format!("{}/ws/v1/cluster/info", cluster.layout().hadoop_url(8088));
+    assert_eq!(cluster.http().get(&url, Auth::Kerberos(&once)).await.unwrap().status, 200);
+    let lifetime = once.remaining_lifetime().unwrap();
+    assert!(lifetime <= cluster.profile().ticket_lifetime(), "ticket lives {lifetime:?}, more than the profile allows");
+    tokio::time::sleep(lifetime + Duration::from_secs(2)).await;
+    assert_eq!(once.remaining_lifetime().unwrap(), Duration::ZERO);
+    // A service it never spoke to: no cached service ticket can stand in.
+    let ats = format!("{}/ws/v1/timeline/", cluster.layout().hadoop_url(8188));
+    let err = cluster.http().get(&ats, Auth::Kerberos(&once)).await.unwrap_err();
+    assert!(err.to_string().to_lowercase().contains("expired"), "{err}");
+    // While a keytab login simply gets a new ticket.
+    let renewing = cluster.user("alice").unwrap().credential().unwrap();
+    assert_eq!(cluster.http().get(&ats, Auth::Kerberos(&renewing)).await.unwrap().status, 200);
+}
+
+#[tokio::test]
+async fn bob_cannot_read_alices_private_home() {
+    let cluster = cluster_or_skip!();
+    let fs = cluster.webhdfs();
+    let alice = cluster.user("alice").unwrap().credential().unwrap();
+    let bob = cluster.user("bob").unwrap().credential().unwrap();
+    let home = fs.status("/user/alice", Auth::Kerberos(&alice), None).await.unwrap();
+    assert_eq!((home.owner.as_str(), home.permission.as_str()), ("alice", "700"));
+    fs.create("/user/alice/secret.txt", b"alice only".to_vec(), true, Auth::Kerberos(&alice), None).await.unwrap();
+    assert_eq!(fs.open("/user/alice/secret.txt", Auth::Kerberos(&alice), None).await.unwrap(), b"alice only");
+    let denied = fs.open("/user/alice/secret.txt", Auth::Kerberos(&bob), None).await.unwrap_err().to_string();
+    assert!(denied.contains("403") && denied.contains("AccessControlException"), "{denied}");
+    let audit = cluster.evidence().audit_lines("/user/alice/secret.txt").await.unwrap();
+    assert!(audit.iter().any(|l| l.contains("allowed=false") && l.contains("ugi=bob")), "the audit log must show bob refused: {audit:?}");
+}
+
+#[tokio::test]
+async fn carol_cannot_get_a_ticket() {
+    let cluster = cluster_or_skip!();
+    let carol = cluster.user("carol").unwrap();
+    assert!(carol.principal().is_none());
+    let err = carol.credential().unwrap_err().to_string();
+    assert!(err.contains("no Kerberos principal"), "{err}");
+    // Asking the KDC directly: it does not know her.
+    let principal = Principal::user("carol", cluster.realm());
+    let err = tokio::task::spawn_blocking(move || Credential::from_password(principal, "guess")).await.unwrap().unwrap_err().to_string();
+    assert!(err.contains("not found"), "{err}");
+    assert!(err.contains("kadmin.local"), "the error must name the fix: {err}");
+    // And without a ticket, the cluster refuses her.
+    let url = format!("{}/webhdfs/v1/user/carol?op=GETFILESTATUS", cluster.layout().hadoop_url(9870));
+    assert_eq!(cluster.http().get(&url, Auth::Anonymous).await.unwrap().status, 401);
+}

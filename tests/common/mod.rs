@@ -1,0 +1,62 @@
+//! The shared cluster of the integration tests.
+//!
+//! Under `cargo nextest run`, the `yarnsec-cluster` setup script (see `.config/nextest.toml`)
+//! starts one cluster for the whole run and passes its description in `YARNSEC_CLUSTER`; every
+//! test attaches to it. Without it (plain `cargo test`), the first test of a process starts one
+//! with `yarnsec up` for that process, removed when the process ends.
+//!
+//! A machine without a Docker engine cannot run these tests: they say so and pass, except under
+//! CI (`CI=true`), where that is a failure.
+
+#![allow(dead_code)]
+
+use std::sync::OnceLock;
+
+use yarnsec_harness::{ClusterDescription, SecureCluster};
+
+/// The description of the cluster this test process uses, or `None` (with a message) when no
+/// Docker engine answers outside CI.
+pub fn description() -> Option<ClusterDescription> {
+    static DESCRIPTION: OnceLock<Result<ClusterDescription, String>> = OnceLock::new();
+    let result = DESCRIPTION.get_or_init(|| {
+        if let Ok(path) = std::env::var("YARNSEC_CLUSTER") {
+            let text = std::fs::read_to_string(&path).map_err(|e| format!("YARNSEC_CLUSTER={path}: {e}"))?;
+            return ClusterDescription::from_json(&text).map_err(|e| format!("YARNSEC_CLUSTER={path}: {e}"));
+        }
+        if !docker_answers() {
+            return Err(String::from("no Docker engine answers (start one with `dockerd &`; `.ci/run` does)"));
+        }
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_yarnsec"))
+            .args(["up", "--no-service", "--json", "--down-when-gone", &std::process::id().to_string()])
+            .stderr(std::process::Stdio::inherit())
+            .output()
+            .map_err(|e| format!("could not run yarnsec up: {e}"))?;
+        if !out.status.success() {
+            return Err(format!("yarnsec up failed with {}", out.status));
+        }
+        ClusterDescription::from_json(&String::from_utf8_lossy(&out.stdout)).map_err(|e| format!("yarnsec up printed no description: {e}"))
+    });
+    match result {
+        Ok(d) => Some(d.clone()),
+        Err(reason) if std::env::var("CI").is_ok_and(|v| v == "true") => panic!("this test needs a cluster and CI must run it: {reason}"),
+        Err(reason) => {
+            eprintln!("SKIPPED: this test needs a running cluster: {reason}");
+            None
+        }
+    }
+}
+
+/// Attaches to the shared cluster (see [`description`]).
+pub async fn cluster() -> Option<SecureCluster> {
+    let description = description()?;
+    Some(SecureCluster::attach(&description).await.expect("the shared cluster is reachable"))
+}
+
+fn docker_answers() -> bool {
+    std::process::Command::new("docker")
+        .arg("info")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
