@@ -64,7 +64,7 @@ impl Step {
         self.bar.finish_and_clear();
         if !self.quiet {
             if self.tty {
-                let _ = self.bar.println(format!("✔ {} {note} ({:.1}s)", self.name, took.as_secs_f64()));
+                self.bar.println(format!("✔ {} {note} ({:.1}s)", self.name, took.as_secs_f64()));
             } else {
                 eprintln!("yarnsec: {} {note} ({:.1}s)", self.name, took.as_secs_f64());
             }

@@ -1,10 +1,111 @@
-//! `yarnsec bench`: measures what the README promises (placeholder until measured).
+//! `yarnsec bench`: measures what the README promises, and prints a Markdown table.
+//!
+//! Rows: cold image build (optional, it throws away the image caches), cached rebuild, cluster
+//! start to all-ready with each daemon's ready time, memory of the running containers, `down`
+//! time, and two clusters started side by side.
+
+use std::time::{Duration, Instant};
 
 use clap::Args;
+use yarnsec_harness::images::{ensure_images, ImageOptions};
+use yarnsec_harness::node::Node;
+use yarnsec_harness::progress::Progress;
+use yarnsec_harness::{SecureCluster, SecurityProfile};
 
 #[derive(Debug, Args)]
-pub struct BenchArgs {}
+pub struct BenchArgs {
+    /// Also measure a cold image build: removes yarnsec's images and its jar cache first (Maven's
+    /// own `~/.m2` cache stays; the Debian root is made again).
+    #[arg(long)]
+    cold: bool,
+    /// Skip starting two clusters side by side.
+    #[arg(long)]
+    no_pair: bool,
+    /// Security profile.
+    #[arg(long, env = "YARNSEC_PROFILE", default_value = "strict")]
+    profile: String,
+}
 
-pub async fn run(_args: BenchArgs) -> anyhow::Result<u8> {
-    anyhow::bail!("not written yet")
+struct Table(Vec<(String, String)>);
+
+impl Table {
+    fn row(&mut self, what: impl Into<String>, value: impl Into<String>) {
+        let (what, value) = (what.into(), value.into());
+        eprintln!("bench: {what}: {value}");
+        self.0.push((what, value));
+    }
+}
+
+fn secs(d: Duration) -> String {
+    format!("{:.1} s", d.as_secs_f64())
+}
+
+pub async fn run(args: BenchArgs) -> anyhow::Result<u8> {
+    let profile: SecurityProfile = args.profile.parse()?;
+    let docker = yarnsec_harness::docker::connect().await?;
+    let options = ImageOptions::default();
+    let quiet = Progress::hidden();
+    let mut table = Table(Vec::new());
+
+    if args.cold {
+        remove_project_images(&docker).await?;
+        let _ = std::fs::remove_dir_all(yarnsec_harness::images::cache_dir());
+        let t = Instant::now();
+        ensure_images(&docker, &options, &Progress::stderr()).await?;
+        table.row("cold image build (base, kdc, hadoop; Maven cache warm)", secs(t.elapsed()));
+    } else {
+        ensure_images(&docker, &options, &quiet).await?;
+    }
+    let t = Instant::now();
+    ensure_images(&docker, &options, &quiet).await?;
+    table.row("cached rebuild (nothing changed)", secs(t.elapsed()));
+
+    let cluster = SecureCluster::builder().profile(profile.clone()).progress(quiet.clone()).start().await?;
+    let t = cluster.timings().clone();
+    table.row("cluster start to all-ready (warm images)", secs(t.total - t.images));
+    table.row("  KDC answers a kinit", secs(t.kdc));
+    table.row("  NameNode out of safe mode", secs(t.namenode));
+    table.row("  DataNode live", secs(t.datanode));
+    table.row("  ResourceManager answers", secs(t.resourcemanager));
+    table.row("  NodeManager RUNNING", secs(t.nodemanager));
+    table.row("  timeline server answers", secs(t.timeline));
+    table.row("  HDFS homes created", secs(t.hdfs_setup));
+    let rss = rss_mib(cluster.kdc()).await + rss_mib(cluster.hadoop()).await;
+    table.row("memory of all containers at rest (RSS)", format!("{rss} MiB"));
+    let t = Instant::now();
+    cluster.shutdown().await?;
+    table.row("down (remove containers and network)", secs(t.elapsed()));
+
+    if !args.no_pair {
+        let t = Instant::now();
+        let start = || SecureCluster::builder().profile(profile.clone()).progress(quiet.clone()).start();
+        let (a, b) = tokio::join!(start(), start());
+        let (a, b) = (a?, b?);
+        table.row("two clusters side by side, both ready", format!("{} ({} and {})", secs(t.elapsed()), a.realm(), b.realm()));
+        a.shutdown().await?;
+        b.shutdown().await?;
+    }
+
+    println!("| measure | value |\n|---|---|");
+    for (what, value) in &table.0 {
+        println!("| {what} | {value} |");
+    }
+    Ok(yarnsec::exit_codes::OK)
+}
+
+/// The resident memory of every process in a container, in MiB.
+async fn rss_mib(node: &Node) -> u64 {
+    let script = "cat /proc/[0-9]*/status 2>/dev/null | awk '/^VmRSS/ {s += $2} END {print s}'";
+    node.sh(script).await.ok().and_then(|s| s.trim().parse::<u64>().ok()).unwrap_or(0) / 1024
+}
+
+async fn remove_project_images(docker: &bollard::Docker) -> anyhow::Result<()> {
+    use bollard::query_parameters::{ListImagesOptions, RemoveImageOptions};
+    let images = docker.list_images(Some(ListImagesOptions { all: false, ..Default::default() })).await?;
+    for image in images {
+        for tag in image.repo_tags.iter().filter(|t| t.starts_with("yarnsec/")) {
+            docker.remove_image(tag, Some(RemoveImageOptions { force: true, ..Default::default() }), None).await?;
+        }
+    }
+    Ok(())
 }

@@ -18,6 +18,7 @@ pub struct SecureClusterBuilder {
     pub(crate) owner_pid: Option<u32>,
     pub(crate) ready_timeout: Duration,
     pub(crate) progress: Progress,
+    pub(crate) overrides: Vec<crate::config::PropertyOverride>,
 }
 
 impl Default for SecureClusterBuilder {
@@ -30,6 +31,7 @@ impl Default for SecureClusterBuilder {
             owner_pid: None,
             ready_timeout: Duration::from_secs(240),
             progress: Progress::stderr(),
+            overrides: Vec::new(),
         }
     }
 }
@@ -72,6 +74,14 @@ impl SecureClusterBuilder {
         self.ready_timeout = d;
         self
     }
+    /// Sets a Hadoop property over the generated configuration, e.g.
+    /// `("yarn-site.xml", "yarn.resourcemanager.am.max-attempts", "2")`: to try a setting, or to
+    /// reproduce a broken cluster.
+    pub fn hadoop_property(mut self, file: &str, name: &str, value: &str) -> Self {
+        self.overrides.push((file.into(), name.into(), value.into()));
+        self
+    }
+
     /// Where progress goes (default: stderr).
     pub fn progress(mut self, progress: Progress) -> Self {
         self.progress = progress;

@@ -172,8 +172,7 @@ pub(crate) async fn wait_for_hadoop(
         r = all => r,
         e = watch_exits => return Err(e),
     };
-    for result in [hdfs.as_ref().err(), yarn.as_ref().err(), timeline.as_ref().err()].into_iter().flatten() {
-        let (daemon, cond, last) = result;
+    if let Some((daemon, cond, last)) = [hdfs.as_ref().err(), yarn.as_ref().err(), timeline.as_ref().err()].into_iter().flatten().next() {
         return Err(not_ready(hadoop, daemon, cond, started.elapsed(), last.clone()).await);
     }
     let ((nn, dn), (rmr, nm), tl) = (hdfs.expect("checked"), yarn.expect("checked"), timeline.expect("checked"));

@@ -152,7 +152,7 @@ async fn start_in(
 
     // The Hadoop node: configuration, krb5.conf and keytabs are copied in before it starts.
     let step = b.progress.step("hadoop daemons");
-    let mut files = hadoop_files(&b.profile, layout);
+    let mut files = hadoop_files(&b.profile, layout, &b.overrides);
     files.insert("/etc/krb5.conf", container_krb5_conf(&b.profile, layout, &kdc_addr));
     files.insert(paths::HTTP_SECRET, password());
     let mut binary = Vec::new();

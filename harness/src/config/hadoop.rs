@@ -13,13 +13,24 @@ fn ms(d: Duration) -> String {
     d.as_millis().to_string()
 }
 
-/// Every file of `/opt/hadoop/conf` for this profile and layout.
-pub fn hadoop_files(profile: &SecurityProfile, layout: &Layout) -> ConfigFiles {
+/// A property set by the user over the generated ones: (file name such as `hdfs-site.xml`,
+/// property name, value).
+pub type PropertyOverride = (String, String, String);
+
+/// Every file of `/opt/hadoop/conf` for this profile and layout, with `overrides` applied last.
+pub fn hadoop_files(profile: &SecurityProfile, layout: &Layout, overrides: &[PropertyOverride]) -> ConfigFiles {
     let mut files = ConfigFiles::default();
     let conf = |name: &str| format!("{}/{name}", paths::HADOOP_CONF);
-    files.insert(conf("core-site.xml"), core_site(profile, layout).to_xml());
-    files.insert(conf("hdfs-site.xml"), hdfs_site(profile, layout).to_xml());
-    files.insert(conf("yarn-site.xml"), yarn_site(profile, layout).to_xml());
+    for (name, mut site) in [
+        ("core-site.xml", core_site(profile, layout)),
+        ("hdfs-site.xml", hdfs_site(profile, layout)),
+        ("yarn-site.xml", yarn_site(profile, layout)),
+    ] {
+        for (_, key, value) in overrides.iter().filter(|(file, _, _)| file == name) {
+            site.set(key.clone(), value);
+        }
+        files.insert(conf(name), site.to_xml());
+    }
     files.insert(conf("capacity-scheduler.xml"), capacity_scheduler().to_xml());
     files.insert(conf("log4j.properties"), LOG4J.to_string());
     files

@@ -9,7 +9,7 @@ mod kerberos;
 
 use std::collections::BTreeMap;
 
-pub use hadoop::hadoop_files;
+pub use hadoop::{hadoop_files, PropertyOverride};
 pub use kerberos::{container_krb5_conf, kdc_files};
 
 /// Files by their absolute path inside a container.

@@ -16,6 +16,7 @@ mod sources;
 
 use bollard::Docker;
 
+pub use maven::cache_dir;
 pub use mirror::debian_mirror;
 
 use crate::error::HarnessError;
