@@ -1,5 +1,5 @@
 #!/bin/sh
-# nextest setup script: starts one cluster for the whole test run and hands its description to
+# nextest setup script: starts one cluster (with the reference service) for the whole test run and hands its description to
 # every test through YARNSEC_CLUSTER. The cluster is removed once nextest (our parent) exits.
 set -eu
 # A cluster given by the caller (YARNSEC_CLUSTER=<yarnsec up --json output>) is used as is.
@@ -7,5 +7,5 @@ set -eu
 dir="${CARGO_TARGET_DIR:-target}/yarnsec"
 mkdir -p "$dir"
 out="$dir/cluster-$PPID.json"
-cargo run --quiet --bin yarnsec -- up --no-service --json --down-when-gone "$PPID" > "$out"
+cargo run --quiet --bin yarnsec -- up --json --down-when-gone "$PPID" > "$out"
 echo "YARNSEC_CLUSTER=$(cd "$(dirname "$out")" && pwd)/$(basename "$out")" >> "$NEXTEST_ENV"

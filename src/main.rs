@@ -7,6 +7,12 @@ use clap::Parser;
 mod cli;
 
 fn main() -> ExitCode {
+    // One executable, two programs: copied into the service image as `yarnsec-service`, it is the
+    // reference submission service.
+    let program = std::env::args_os().next().map(std::path::PathBuf::from);
+    if program.as_deref().and_then(|p| p.file_name()).is_some_and(|n| n == "yarnsec-service") {
+        return yarnsec_service::cli::main(std::env::args_os());
+    }
     // The system GSSAPI library finds KDCs through the file named by KRB5_CONFIG. Point it at a
     // file yarnsec maintains (each cluster adds its realm there) before any thread exists, so the
     // environment is never changed while other threads could read it.

@@ -35,13 +35,6 @@ fn no_docker_engine_says_how_to_start_one() {
 }
 
 #[test]
-fn up_with_the_service_says_it_is_not_built_yet() {
-    let out = yarnsec(&["up"], &[]);
-    assert_eq!(out.status.code(), Some(yarnsec::exit_codes::BAD_INPUT as i32));
-    assert!(stderr(&out).contains("--no-service"), "{}", stderr(&out));
-}
-
-#[test]
 fn help_lists_the_commands() {
     let out = yarnsec(&["--help"], &[]);
     let text = String::from_utf8_lossy(&out.stdout);

@@ -40,6 +40,9 @@ pub struct FileStatus {
     /// Name relative to the listed directory (empty for a status call).
     #[serde(default)]
     pub path_suffix: String,
+    /// Last modification, ms since the epoch (YARN checks it when localizing a file).
+    #[serde(default)]
+    pub modification_time: i64,
 }
 
 #[derive(Deserialize)]

@@ -163,6 +163,18 @@ impl Node {
         }
     }
 
+    /// The last `lines` lines the container's main process printed (stdout and stderr).
+    pub async fn log_tail(&self, lines: usize) -> String {
+        use bollard::query_parameters::LogsOptions;
+        let options = LogsOptions { stdout: true, stderr: true, tail: lines.to_string(), ..Default::default() };
+        let mut stream = self.docker.logs(&self.id, Some(options));
+        let mut text = String::new();
+        while let Some(Ok(chunk)) = stream.next().await {
+            text.push_str(&chunk.to_string());
+        }
+        text
+    }
+
     /// Files matching a shell glob (e.g. `/data/yarn/local/usercache/*/appcache/*/*/launch_container.sh`).
     pub async fn glob(&self, pattern: &str) -> Result<Vec<String>, HarnessError> {
         let out = self.exec(&["sh", "-c", &format!("for f in {pattern}; do [ -e \"$f\" ] && echo \"$f\"; done; true")]).await?;

@@ -17,6 +17,9 @@ pub struct UpArgs {
     /// The Hadoop version.
     #[arg(long, env = "YARNSEC_HADOOP_VERSION", default_value = yarnsec_harness::images::DEFAULT_HADOOP_VERSION)]
     hadoop_version: String,
+    /// A fault switch of the reference service (repeatable), e.g. `no-doas`.
+    #[arg(long = "fault", value_name = "NAME")]
+    faults: Vec<yarnsec_service::faults::Fault>,
     /// Remove the cluster once this process is gone (for test runners: pass the runner's pid).
     #[arg(long, value_name = "PID")]
     down_when_gone: Option<u32>,
@@ -24,16 +27,15 @@ pub struct UpArgs {
 
 pub async fn run(args: UpArgs) -> anyhow::Result<u8> {
     let profile: SecurityProfile = args.profile.parse()?;
-    if !args.no_service {
-        eprintln!("error: the reference submission service is not built yet, so `yarnsec up` cannot start it\nhint: start the cluster alone with `yarnsec up --no-service`");
-        return Ok(yarnsec::exit_codes::BAD_INPUT);
-    }
     let mut builder = SecureCluster::builder().profile(profile).hadoop_version(args.hadoop_version).keep(true);
+    if !args.no_service {
+        builder = builder.service(std::env::current_exe()?, args.faults.iter().map(|f| f.to_string()).collect());
+    }
     if let Some(pid) = args.down_when_gone {
         builder = builder.owner_pid(pid);
     }
     let cluster = builder.start().await?;
-    let description = cluster.describe(None);
+    let description = cluster.describe();
     if let Some(pid) = args.down_when_gone {
         super::down::spawn_reaper(cluster.id(), pid)?;
     }
@@ -41,11 +43,12 @@ pub async fn run(args: UpArgs) -> anyhow::Result<u8> {
         println!("{}", serde_json::to_string(&description)?);
     } else {
         eprintln!(
-            "cluster {} is up: realm {}, ResourceManager {}, NameNode {}\nuse it with: export KRB5_CONFIG={}\nstop it with: yarnsec down",
+            "cluster {} is up: realm {}, ResourceManager {}, NameNode {}, service {}\nuse it with: export KRB5_CONFIG={}\nstop it with: yarnsec down",
             cluster.id(),
             description.realm,
             description.endpoints.resourcemanager_http,
             description.endpoints.namenode_http,
+            description.endpoints.service_http.as_deref().unwrap_or("(none)"),
             description.krb5_conf.display()
         );
     }

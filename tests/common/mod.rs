@@ -27,7 +27,7 @@ pub fn description() -> Option<ClusterDescription> {
             return Err(String::from("no Docker engine answers (start one with `dockerd &`; `.ci/run` does)"));
         }
         let out = std::process::Command::new(env!("CARGO_BIN_EXE_yarnsec"))
-            .args(["up", "--no-service", "--json", "--down-when-gone", &std::process::id().to_string()])
+            .args(["up", "--json", "--down-when-gone", &std::process::id().to_string()])
             .stderr(std::process::Stdio::inherit())
             .output()
             .map_err(|e| format!("could not run yarnsec up: {e}"))?;

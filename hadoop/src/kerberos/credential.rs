@@ -78,6 +78,23 @@ impl Credential {
         Ok(Self::new(principal, CredentialSource::Password, cred))
     }
 
+    /// Credentials that log in from `keytab` once and never again: the ticket expires after its
+    /// lifetime, like a service that forgot to re-login.
+    pub fn from_keytab_once(principal: Principal, keytab: impl AsRef<Path>) -> Result<Self, KerberosError> {
+        let keytab = keytab.as_ref();
+        let ccache = new_memory_ccache();
+        let keytab_str = keytab.to_string_lossy().into_owned();
+        let with_keytab = ffi::acquire_from(&principal.to_string(), &[("ccache", &ccache), ("client_keytab", &keytab_str)])
+            .map_err(|e| acquire_error(&principal, &format!("keytab {}", keytab.display()), e))?;
+        // One service ticket for our own realm's ticket-granting service fills the cache...
+        let tgs = Principal::service("krbtgt", principal.realm(), principal.realm());
+        let name = principal_name(&tgs)?;
+        let mut ctx = ClientCtx::new(Some(with_keytab), name, CtxFlags::empty(), Some(GSS_MECH_KRB5));
+        ctx.step(None, None).map_err(|e| acquire_error(&principal, &format!("keytab {}", keytab.display()), e))?;
+        // ...and from then on only the cache is used.
+        Self::from_ccache(principal, &ccache)
+    }
+
     /// Credentials from an existing ticket cache such as `FILE:/tmp/cc` written by `kinit`.
     pub fn from_ccache(principal: Principal, ccache: &str) -> Result<Self, KerberosError> {
         let cred = ffi::acquire_from(&principal.to_string(), &[("ccache", ccache)])

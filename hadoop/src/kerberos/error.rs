@@ -35,6 +35,12 @@ pub enum KerberosError {
         /// What to check.
         hint: String,
     },
+    /// A client's SPNEGO token was not accepted (forged, expired, for another service).
+    #[error("the client's Kerberos token was refused: {gss}")]
+    Accept {
+        /// The GSSAPI error text.
+        gss: String,
+    },
     /// A `krb5.conf` file could not be read or written.
     #[error(
         "could not update the Kerberos configuration {path}: {source}\nhint: the file named by KRB5_CONFIG must be writable by yarnsec"

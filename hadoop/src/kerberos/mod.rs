@@ -1,11 +1,13 @@
 //! Kerberos for clients and servers: principals, per-principal credentials, `krb5.conf` files.
 
+mod acceptor;
 mod credential;
 mod error;
 mod ffi;
 mod krb5_conf;
 mod principal;
 
+pub use acceptor::{Accepted, Acceptor};
 pub use credential::{Credential, CredentialSource};
 pub use error::KerberosError;
 pub use krb5_conf::{Krb5Conf, RealmEntry};

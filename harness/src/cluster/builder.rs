@@ -19,6 +19,16 @@ pub struct SecureClusterBuilder {
     pub(crate) ready_timeout: Duration,
     pub(crate) progress: Progress,
     pub(crate) overrides: Vec<crate::config::PropertyOverride>,
+    pub(crate) service: Option<ServiceOptions>,
+}
+
+/// The reference submission service to run beside the cluster.
+#[derive(Clone, Debug)]
+pub struct ServiceOptions {
+    /// A `yarnsec-service` executable built on this host (Debian bookworm, like the images).
+    pub binary: std::path::PathBuf,
+    /// Fault switches to turn on (`no-doas`, ...).
+    pub faults: Vec<String>,
 }
 
 impl Default for SecureClusterBuilder {
@@ -32,6 +42,7 @@ impl Default for SecureClusterBuilder {
             ready_timeout: Duration::from_secs(240),
             progress: Progress::stderr(),
             overrides: Vec::new(),
+            service: None,
         }
     }
 }
@@ -79,6 +90,12 @@ impl SecureClusterBuilder {
     /// reproduce a broken cluster.
     pub fn hadoop_property(mut self, file: &str, name: &str, value: &str) -> Self {
         self.overrides.push((file.into(), name.into(), value.into()));
+        self
+    }
+
+    /// Also runs the reference submission service, from `binary`, with these fault switches.
+    pub fn service(mut self, binary: impl Into<std::path::PathBuf>, faults: Vec<String>) -> Self {
+        self.service = Some(ServiceOptions { binary: binary.into(), faults });
         self
     }
 

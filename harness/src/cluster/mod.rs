@@ -16,7 +16,7 @@ mod secure;
 mod start;
 mod users;
 
-pub use builder::SecureClusterBuilder;
+pub use builder::{SecureClusterBuilder, ServiceOptions};
 pub use description::{ClusterDescription, Endpoints, UserEntry};
 pub use readiness::StartTimings;
 pub use secure::{state_root, state_root_krb5_conf, SecureCluster};

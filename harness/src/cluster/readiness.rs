@@ -35,6 +35,8 @@ pub struct StartTimings {
     pub timeline: Duration,
     /// Creating the users' HDFS homes.
     pub hdfs_setup: Duration,
+    /// The submission service, from image to healthy.
+    pub service: Duration,
     /// The whole start, images included.
     pub total: Duration,
 }

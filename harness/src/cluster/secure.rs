@@ -41,6 +41,7 @@ pub struct SecureCluster {
     pub(crate) docker: Docker,
     pub(crate) kdc: Node,
     pub(crate) hadoop: Node,
+    pub(crate) service: Option<Node>,
     pub(crate) http: SpnegoClient,
     pub(crate) state_dir: PathBuf,
     pub(crate) registry: Option<PathBuf>,
@@ -109,6 +110,14 @@ impl SecureCluster {
     /// The Hadoop container (NameNode, DataNode, ResourceManager, NodeManager, timeline server).
     pub fn hadoop(&self) -> &Node {
         &self.hadoop
+    }
+    /// The reference submission service's container, when one runs.
+    pub fn service(&self) -> Option<&Node> {
+        self.service.as_ref()
+    }
+    /// The reference submission service's URL, when one runs.
+    pub fn service_url(&self) -> Option<String> {
+        self.service.as_ref().map(|_| format!("http://{}:{}", self.layout.service_host(), ports::SERVICE_HTTP))
     }
     /// Host name → address of every container.
     pub fn hosts(&self) -> BTreeMap<String, IpAddr> {
@@ -186,7 +195,8 @@ impl SecureCluster {
     }
 
     /// The `yarnsec up --json` object.
-    pub fn describe(&self, service_http: Option<String>) -> ClusterDescription {
+    pub fn describe(&self) -> ClusterDescription {
+        let service_http = self.service_url();
         let host = self.layout.hadoop_host();
         ClusterDescription {
             realm: self.layout.realm.clone(),
@@ -232,13 +242,13 @@ impl SecureCluster {
             return Ok(());
         }
         if self.keep {
-            self.kdc.forget_handle();
-            self.hadoop.forget_handle();
-            eprintln!("yarnsec: kept cluster {} (YARNSEC_KEEP); remove it with `yarnsec down --all`", self.id);
+            for node in self.nodes_mut() {
+                node.forget_handle();
+            }
             return Ok(());
         }
         let mut errors = Vec::new();
-        for node in [&mut self.hadoop, &mut self.kdc] {
+        for node in self.nodes_mut() {
             if let Err(e) = node.remove().await {
                 errors.push(e.to_string());
             }
@@ -258,6 +268,12 @@ impl SecureCluster {
     }
 }
 
+impl SecureCluster {
+    fn nodes_mut(&mut self) -> impl Iterator<Item = &mut Node> {
+        self.service.iter_mut().chain([&mut self.hadoop, &mut self.kdc])
+    }
+}
+
 impl Drop for SecureCluster {
     fn drop(&mut self) {
         if self.finished || !self.owned {
@@ -265,8 +281,9 @@ impl Drop for SecureCluster {
         }
         // Dropped without `shutdown` (a failed test, a panic): clean up on a thread of our own,
         // because Drop cannot await and may run inside (or outside) a runtime.
-        self.kdc.forget_handle();
-        self.hadoop.forget_handle();
+        for node in self.nodes_mut() {
+            node.forget_handle();
+        }
         if self.keep {
             eprintln!("yarnsec: kept cluster {} (YARNSEC_KEEP); remove it with `yarnsec down --all`", self.id);
             return;
@@ -344,6 +361,7 @@ impl SecureCluster {
         };
         let kdc = node("kdc", layout.kdc_host())?;
         let hadoop = node("hadoop", layout.hadoop_host())?;
+        let service = if description.endpoints.service_http.is_some() { Some(node("service", layout.service_host())?) } else { None };
         let http = SpnegoClient::new(&layout.realm, description.hosts.clone())?;
         let registry = PathBuf::from(std::env::var_os("KRB5_CONFIG").ok_or(yarnsec_hadoop::KerberosError::NoKrb5Config)?);
         Krb5Conf::register_realm(
@@ -359,6 +377,7 @@ impl SecureCluster {
             docker,
             kdc,
             hadoop,
+            service,
             http,
             state_dir,
             registry: None,

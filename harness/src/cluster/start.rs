@@ -9,6 +9,7 @@ use bollard::Docker;
 use rand::distr::{Alphanumeric, SampleString};
 use testcontainers::core::WaitFor;
 use testcontainers::runners::AsyncRunner;
+use testcontainers::CopyTargetOptions;
 use testcontainers::{GenericImage, ImageExt};
 use yarnsec_hadoop::http::Auth;
 use yarnsec_hadoop::kerberos::{Krb5Conf, RealmEntry};
@@ -17,7 +18,7 @@ use yarnsec_hadoop::{Credential, KerberosError, Principal, SpnegoClient};
 use super::readiness::{poll, wait_for_hadoop};
 use super::secure::state_root;
 use super::{SecureCluster, SecureClusterBuilder, StartTimings};
-use crate::config::{container_krb5_conf, hadoop_files, kdc_files, ConfigFiles};
+use crate::config::{container_krb5_conf, hadoop_files, kdc_files, service_toml, ConfigFiles};
 use crate::docker::{self, cluster_labels, ClusterNetwork, ROLE_LABEL};
 use crate::error::HarnessError;
 use crate::images::{ensure_images, ImageSet};
@@ -49,7 +50,7 @@ pub(crate) async fn start(b: SecureClusterBuilder) -> Result<SecureCluster, Harn
     let layout = Layout::new(realm, password(), password());
     let state_dir = state_root().join(&net.name);
     match start_in(&b, &docker, &images, &net, owner, &layout, &state_dir, &registry, &mut timings).await {
-        Ok((kdc, hadoop, http)) => {
+        Ok((kdc, hadoop, service, http)) => {
             timings.total = started.elapsed();
             let cluster = SecureCluster {
                 id: net.name.clone(),
@@ -58,6 +59,7 @@ pub(crate) async fn start(b: SecureClusterBuilder) -> Result<SecureCluster, Harn
                 docker,
                 kdc,
                 hadoop,
+                service,
                 http,
                 state_dir,
                 registry: Some(registry),
@@ -67,7 +69,7 @@ pub(crate) async fn start(b: SecureClusterBuilder) -> Result<SecureCluster, Harn
                 hadoop_version: images.hadoop_version.clone(),
                 finished: false,
             };
-            let description = serde_json::to_string_pretty(&cluster.describe(None)).expect("the description serializes");
+            let description = serde_json::to_string_pretty(&cluster.describe()).expect("the description serializes");
             let path = cluster.state_dir.join("cluster.json");
             std::fs::write(&path, description).map_err(HarnessError::io(path))?;
             Ok(cluster)
@@ -96,7 +98,7 @@ async fn start_in(
     state_dir: &Path,
     registry: &Path,
     timings: &mut StartTimings,
-) -> Result<(Node, Node, SpnegoClient), HarnessError> {
+) -> Result<(Node, Node, Option<Node>, SpnegoClient), HarnessError> {
     let mut labels = cluster_labels(&net.name, owner);
     labels.insert(REALM_LABEL.into(), layout.realm.clone());
 
@@ -218,7 +220,57 @@ async fn start_in(
         timings.nodemanager.as_secs_f64(),
         timings.timeline.as_secs_f64()
     ));
-    Ok((kdc, hadoop, http))
+
+    let Some(options) = &b.service else {
+        return Ok((kdc, hadoop, None, http));
+    };
+    let step = b.progress.step("submission service");
+    let service_started = Instant::now();
+    let image = crate::images::ensure_service_image(docker, &images.base, &options.binary, &b.progress).await?;
+    let mut files = ConfigFiles::default();
+    files.insert("/etc/yarnsec/service.toml", service_toml(&b.profile, layout, hadoop.ip(), &options.faults));
+    files.insert("/etc/krb5.conf", container_krb5_conf(&b.profile, layout, &kdc_addr));
+    let keytab = std::fs::read(state_dir.join("keytabs/service.keytab")).map_err(HarnessError::io(state_dir))?;
+    let service = start_container(
+        docker,
+        "service",
+        &image,
+        &layout.service_host(),
+        net,
+        &labels,
+        &files,
+        &[("/etc/yarnsec/service.keytab".into(), keytab)],
+        WaitFor::Nothing,
+    )
+    .await?;
+    let http = SpnegoClient::new(
+        &layout.realm,
+        [(layout.kdc_host(), kdc.ip()), (layout.hadoop_host(), hadoop.ip()), (layout.service_host(), service.ip())],
+    )?;
+    let health = format!("http://{}:{}/healthz", layout.service_host(), ports::SERVICE_HTTP);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let ready = poll(deadline, || async {
+        let r = http.get(&health, Auth::Anonymous).await.map_err(|e| e.to_string())?;
+        if r.status.is_success() {
+            Ok(())
+        } else {
+            Err(format!("{} {}", r.status, r.text()))
+        }
+    })
+    .await;
+    if let Err(last_error) = ready {
+        step.fail();
+        return Err(HarnessError::NotReady {
+            daemon: "service".into(),
+            condition: format!("{health} to answer 200"),
+            waited: service_started.elapsed(),
+            last_error,
+            log_tail: service.log_tail(30).await,
+        });
+    }
+    timings.service = service_started.elapsed();
+    step.done(&format!("{} ready", layout.service_host()));
+    Ok((kdc, hadoop, Some(service), http))
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -245,8 +297,9 @@ async fn start_container(
     for (path, content) in files.iter() {
         request = request.with_copy_to(path.to_string(), content.as_bytes().to_vec());
     }
+    // Binary files are keytabs: readable by their owner only.
     for (path, content) in binary_files {
-        request = request.with_copy_to(path.clone(), content.clone());
+        request = request.with_copy_to(CopyTargetOptions::new(path.clone()).with_mode(0o600), content.clone());
     }
     let container = request.start().await.map_err(|e| fail(e.to_string()))?;
     let ip: IpAddr = container.get_bridge_ip_address().await.map_err(|e| fail(e.to_string()))?;

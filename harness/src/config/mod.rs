@@ -6,11 +6,13 @@
 
 mod hadoop;
 mod kerberos;
+mod service;
 
 use std::collections::BTreeMap;
 
 pub use hadoop::{hadoop_files, PropertyOverride};
 pub use kerberos::{container_krb5_conf, kdc_files};
+pub use service::service_toml;
 
 /// Files by their absolute path inside a container.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

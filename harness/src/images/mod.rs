@@ -56,6 +56,19 @@ pub struct ImageSet {
     pub hadoop_version: String,
 }
 
+/// Builds (or finds) the service image around `binary` (a `yarnsec-service` executable built on
+/// this host).
+pub async fn ensure_service_image(
+    docker: &Docker,
+    base: &str,
+    binary: &std::path::Path,
+    progress: &Progress,
+) -> Result<String, HarnessError> {
+    let bytes = std::fs::read(binary).map_err(HarnessError::io(binary))?;
+    let spec = sources::service(base, &debian_mirror(), bytes);
+    build::ensure_built(docker, &spec, false, progress, |_| async { Ok(Vec::new()) }).await
+}
+
 /// Builds (or finds) every image.
 pub async fn ensure_images(docker: &Docker, options: &ImageOptions, progress: &Progress) -> Result<ImageSet, HarnessError> {
     let mirror = debian_mirror();

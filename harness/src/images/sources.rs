@@ -80,6 +80,18 @@ pub fn hadoop(base: &str, mirror: &str, version: &str) -> ImageSpec {
     }
 }
 
+/// The service image, around a service binary built on the host.
+pub fn service(base: &str, mirror: &str, binary: Vec<u8>) -> ImageSpec {
+    ImageSpec {
+        role: "service",
+        repo: "yarnsec/service",
+        dockerfile: include_str!("../../../docker/service/Dockerfile"),
+        files: vec![("yarnsec-service".into(), binary, 0o755)],
+        build_args: args(base, mirror),
+        extra_inputs: Vec::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

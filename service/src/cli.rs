@@ -1,0 +1,109 @@
+//! Command line and start-up: configuration, keytab check, login, serving.
+
+use std::ffi::OsString;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::Parser;
+use yarnsec_hadoop::kerberos::Acceptor;
+use yarnsec_hadoop::{Credential, Principal, SpnegoClient};
+
+use crate::auth::Authenticator;
+use crate::config::{AuthMode, ServiceConfig};
+use crate::error::ServiceError;
+use crate::faults::Fault;
+use crate::keytab::check_keytab;
+use crate::submit::Submitter;
+use crate::web::{router, AppState};
+
+/// The reference YARN submission service: users upload a script, it runs on YARN as them.
+///
+/// Configuration comes from a TOML file (every key is documented in `ServiceConfig`); the flags
+/// below override it.
+#[derive(Debug, Parser)]
+#[command(name = "yarnsec-service", version)]
+pub struct Args {
+    /// The TOML configuration file.
+    #[arg(long)]
+    pub config: PathBuf,
+    /// Listen address, over `listen`.
+    #[arg(long)]
+    pub listen: Option<SocketAddr>,
+    /// The service keytab, over `keytab` (it must be readable by its owner only).
+    #[arg(long)]
+    pub keytab: Option<PathBuf>,
+    /// A deliberate mistake to reproduce (repeatable): no-doas, allow-anonymous, wrong-renewer,
+    /// no-hdfs-token, no-timeline-token, no-relogin, world-readable-keytab-ok, drop-user-name.
+    #[arg(long = "fault")]
+    pub faults: Vec<Fault>,
+}
+
+/// Runs the service; returns when it stops.
+pub fn main(args: impl IntoIterator<Item = OsString>) -> ExitCode {
+    let args = match Args::try_parse_from(args) {
+        Ok(a) => a,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(2);
+        }
+    };
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("YARNSEC_LOG").unwrap_or_else(|_| "info".into()))
+        .init();
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("a tokio runtime starts");
+    match runtime.block_on(run(args)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("yarnsec-service: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// Loads the configuration, checks the keytab, logs in and serves.
+pub async fn run(args: Args) -> Result<(), ServiceError> {
+    let mut config = ServiceConfig::from_file(&args.config)?;
+    if let Some(listen) = args.listen {
+        config.listen = listen;
+    }
+    if let Some(keytab) = args.keytab {
+        config.keytab = keytab;
+    }
+    for fault in args.faults {
+        if !config.faults.contains(&fault) {
+            config.faults.push(fault);
+        }
+    }
+    let state = build_state(config)?;
+    let listener = tokio::net::TcpListener::bind(state.config.listen)
+        .await
+        .map_err(|e| ServiceError::Config { detail: format!("cannot listen on {}: {e}", state.config.listen) })?;
+    tracing::info!(listen = %state.config.listen, auth = ?state.config.auth, faults = ?state.config.faults, "serving");
+    axum::serve(listener, router(Arc::new(state))).await.map_err(|e| ServiceError::Config { detail: e.to_string() })
+}
+
+/// Everything the handlers need, from a configuration: the keytab is checked and the service
+/// logs in before it serves anyone.
+pub fn build_state(config: ServiceConfig) -> Result<AppState, ServiceError> {
+    let http = SpnegoClient::new(&config.realm, config.hosts.clone())?;
+    let (login, acceptor) = match config.auth {
+        AuthMode::Simple => (None, None),
+        AuthMode::Kerberos => {
+            if !config.fault(Fault::WorldReadableKeytabOk) {
+                check_keytab(&config.keytab)?;
+            }
+            let principal: Principal = config.principal.parse()?;
+            let login = if config.fault(Fault::NoRelogin) {
+                Credential::from_keytab_once(principal, &config.keytab)?
+            } else {
+                Credential::from_keytab(principal, &config.keytab)?
+            };
+            (Some(login), Some(Acceptor::from_keytab(&config.keytab)?))
+        }
+    };
+    let auth = Authenticator::new(config.auth, &config.realm, acceptor, config.fault(Fault::AllowAnonymous));
+    let submitter = Submitter::new(config.clone(), http, login.clone());
+    Ok(AppState { config, auth, submitter, login })
+}

@@ -1,0 +1,72 @@
+//! Fault switches: each reproduces one classic mistake of YARN submission services, so that the
+//! checklist can prove it catches that mistake. All are off by default.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+/// One deliberate mistake.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Fault {
+    /// Submits as the service principal instead of the user (no proxy-user `doAs`).
+    NoDoas,
+    /// Serves and submits without authenticating the user (as the service itself).
+    AllowAnonymous,
+    /// Asks for the HDFS delegation token with a renewer that is not the ResourceManager.
+    WrongRenewer,
+    /// Puts no HDFS delegation token in the submission.
+    NoHdfsToken,
+    /// Puts no timeline delegation token in the submission.
+    NoTimelineToken,
+    /// Never renews its own Kerberos login (it dies when the first ticket expires).
+    NoRelogin,
+    /// Starts even when its keytab is readable by group or others.
+    WorldReadableKeytabOk,
+    /// In simple mode, does not pass `HADOOP_USER_NAME` to the application.
+    DropUserName,
+}
+
+/// Every fault, for `--help` and validation.
+pub const ALL_FAULTS: [Fault; 8] = [
+    Fault::NoDoas,
+    Fault::AllowAnonymous,
+    Fault::WrongRenewer,
+    Fault::NoHdfsToken,
+    Fault::NoTimelineToken,
+    Fault::NoRelogin,
+    Fault::WorldReadableKeytabOk,
+    Fault::DropUserName,
+];
+
+impl fmt::Display for Fault {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let text = serde_json::to_value(self).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+        f.write_str(&text)
+    }
+}
+
+impl FromStr for Fault {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        ALL_FAULTS.into_iter().find(|f| f.to_string() == s).ok_or_else(|| {
+            format!("unknown fault `{s}`; the faults are: {}", ALL_FAULTS.iter().map(|f| f.to_string()).collect::<Vec<_>>().join(", "))
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip() {
+        for f in ALL_FAULTS {
+            assert_eq!(f.to_string().parse::<Fault>().unwrap(), f);
+        }
+        assert_eq!(Fault::NoDoas.to_string(), "no-doas");
+        assert!("no-such".parse::<Fault>().unwrap_err().contains("no-doas"));
+    }
+}

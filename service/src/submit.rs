@@ -1,0 +1,147 @@
+//! The submission itself, as the user: stage the script in the user's HDFS home, get every
+//! delegation token the application needs with the ResourceManager as renewer, and submit
+//! DistributedShell through the ResourceManager REST API with `doAs=<user>`.
+
+use serde::Serialize;
+use yarnsec_hadoop::http::Auth;
+use yarnsec_hadoop::timeline::Timeline;
+use yarnsec_hadoop::token::Token;
+use yarnsec_hadoop::webhdfs::{TokenRequest, WebHdfs};
+use yarnsec_hadoop::yarn::ResourceManager;
+use yarnsec_hadoop::{Credential, SpnegoClient};
+
+use crate::auth::Caller;
+use crate::config::{AuthMode, ServiceConfig};
+use crate::error::ServiceError;
+use crate::faults::Fault;
+use crate::form::Submission;
+use crate::launch::{submission_context, LaunchPlan};
+
+/// What a successful submission returns.
+#[derive(Clone, Debug, Serialize)]
+pub struct Submitted {
+    /// The application id.
+    pub application_id: String,
+    /// The tracking URL, through the ResourceManager's web proxy.
+    pub tracking_url: String,
+    /// The user the application was submitted for.
+    pub user: String,
+    /// The kinds of the tokens put in the submission (never the tokens themselves).
+    pub token_kinds: Vec<String>,
+}
+
+/// Submits applications for users.
+#[derive(Clone, Debug)]
+pub struct Submitter {
+    config: ServiceConfig,
+    http: SpnegoClient,
+    login: Option<Credential>,
+}
+
+impl Submitter {
+    /// A submitter using the service's own login (`None` in simple mode).
+    pub fn new(config: ServiceConfig, http: SpnegoClient, login: Option<Credential>) -> Self {
+        Self { config, http, login }
+    }
+
+    /// The service's own short name (its principal's primary).
+    fn service_user(&self) -> &str {
+        self.config.principal.split(['/', '@']).next().unwrap_or("yarnsec")
+    }
+
+    fn auth(&self) -> Auth<'_> {
+        match (&self.login, self.config.auth) {
+            (Some(c), AuthMode::Kerberos) => Auth::Kerberos(c),
+            _ => Auth::Simple(self.service_user()),
+        }
+    }
+
+    /// Submits `submission` for `caller`.
+    pub async fn submit(&self, caller: &Caller, submission: Submission) -> Result<Submitted, ServiceError> {
+        let cfg = &self.config;
+        // Who the application runs as: the user through doAs, unless a fault says otherwise.
+        let (do_as, user) = match caller {
+            Caller::User(u) if !cfg.fault(Fault::NoDoas) => (Some(u.as_str()), u.clone()),
+            _ => (None, self.service_user().to_string()),
+        };
+        let auth = self.auth();
+        let rm = ResourceManager::new(self.http.clone(), &cfg.resourcemanager_http);
+        let fs = WebHdfs::new(self.http.clone(), &cfg.namenode_http);
+
+        let app_id = rm.new_application(auth, do_as).await?;
+        let home = format!("/user/{user}");
+        let dir = format!("{home}/yarnsec/{app_id}");
+        let script_path = format!("{dir}/ExecScript.sh");
+        fs.mkdirs(&dir, Some("700"), auth, do_as).await?;
+        fs.create(&script_path, submission.script.clone(), true, auth, do_as).await?;
+        let status = fs.status(&script_path, auth, do_as).await?;
+
+        let mut tokens: Vec<(String, String)> = Vec::new();
+        if cfg.auth == AuthMode::Kerberos {
+            if !cfg.fault(Fault::NoHdfsToken) {
+                let renewer = if cfg.fault(Fault::WrongRenewer) { user.as_str() } else { cfg.rm_renewer.as_str() };
+                let request =
+                    TokenRequest { renewer: Some(renewer), kind: Some("HDFS_DELEGATION_TOKEN"), service: Some(&cfg.token_service) };
+                tokens.push((cfg.token_service.clone(), fs.delegation_token(&request, auth, do_as).await?));
+            }
+            for extra in &cfg.extra_filesystems {
+                let other = WebHdfs::new(self.http.clone(), &extra.namenode_http);
+                let request = TokenRequest {
+                    renewer: Some(&cfg.rm_renewer),
+                    kind: Some("HDFS_DELEGATION_TOKEN"),
+                    service: Some(&extra.token_service),
+                };
+                tokens.push((extra.token_service.clone(), other.delegation_token(&request, auth, do_as).await?));
+            }
+            if let (Some(timeline), false) = (&cfg.timeline_http, cfg.fault(Fault::NoTimelineToken)) {
+                let token = Timeline::new(self.http.clone(), timeline).delegation_token(&cfg.rm_renewer, auth, do_as).await?;
+                let (alias, token) = timeline_token_for(timeline, &token, &cfg.hosts)?;
+                tokens.push((alias, token));
+            }
+        }
+        let mut env = Vec::new();
+        if cfg.auth == AuthMode::Simple && !cfg.fault(Fault::DropUserName) {
+            env.push(("HADOOP_USER_NAME".to_string(), user.clone()));
+        }
+        if std::env::var("HADOOP_JAAS_DEBUG").is_ok_and(|v| v == "true") {
+            env.push(("HADOOP_JAAS_DEBUG".to_string(), "true".to_string()));
+        }
+        let token_kinds = tokens.iter().map(|(_, t)| Token::decode_url_string(t).map(|t| t.kind).unwrap_or_else(|_| "?".into())).collect();
+        let plan = LaunchPlan {
+            app_id: app_id.clone(),
+            name: submission.name.clone(),
+            queue: submission.queue.clone(),
+            memory_mb: submission.memory_mb,
+            vcores: submission.vcores,
+            script_url: format!("hdfs://{}{script_path}", cfg.namenode_rpc),
+            script_len: status.length,
+            script_timestamp: status.modification_time,
+            tokens,
+            env,
+            user: user.clone(),
+            home,
+        };
+        rm.submit(&submission_context(&plan), auth, do_as).await?;
+        let tracking_url = format!("{}/proxy/{app_id}/", cfg.resourcemanager_http.trim_end_matches('/'));
+        let submitted = Submitted { application_id: app_id, tracking_url, user, token_kinds };
+        tracing::info!(user = %submitted.user, application = %submitted.application_id, tokens = ?submitted.token_kinds, "submitted");
+        Ok(submitted)
+    }
+}
+
+/// The timeline server answers with a token whose service is empty; the application finds it by
+/// the server's `ip:port`, so the service is set to that before submission.
+fn timeline_token_for(
+    base: &str,
+    token: &str,
+    hosts: &std::collections::BTreeMap<String, std::net::IpAddr>,
+) -> Result<(String, String), ServiceError> {
+    let url = url::Url::parse(base).map_err(|e| ServiceError::Config { detail: format!("timeline_http `{base}`: {e}") })?;
+    let host = url.host_str().unwrap_or_default();
+    let ip = hosts.get(host).map(|ip| ip.to_string()).unwrap_or_else(|| host.to_string());
+    let service = format!("{ip}:{}", url.port_or_known_default().unwrap_or(8188));
+    let mut decoded = Token::decode_url_string(token)
+        .map_err(|e| ServiceError::Config { detail: format!("the timeline server sent a token that does not decode: {e}") })?;
+    decoded.service = service.clone();
+    Ok((service, decoded.encode_url_string()))
+}
