@@ -8,7 +8,7 @@ pub(super) mod fixtures {
     pub fn hex(text: &str) -> Vec<u8> {
         let digits: Vec<u8> =
             text.lines().flat_map(|line| line.split('#').next().unwrap_or("").bytes()).filter(|b| !b.is_ascii_whitespace()).collect();
-        assert!(digits.len() % 2 == 0, "odd number of hex digits");
+        assert!(digits.len().is_multiple_of(2), "odd number of hex digits");
         digits.chunks(2).map(|pair| u8::from_str_radix(std::str::from_utf8(pair).unwrap(), 16).unwrap()).collect()
     }
 
