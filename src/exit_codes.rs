@@ -42,7 +42,7 @@ pub fn for_error(e: &anyhow::Error) -> u8 {
     if let Some(h) = e.downcast_ref::<HarnessError>() {
         return for_harness_error(h);
     }
-    if e.downcast_ref::<yarnsec_harness::ProfileError>().is_some() {
+    if e.downcast_ref::<yarnsec_harness::ProfileError>().is_some() || e.downcast_ref::<crate::BadInput>().is_some() {
         return BAD_INPUT;
     }
     CLIENT_FAILED

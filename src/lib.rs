@@ -19,6 +19,12 @@
 //! ```
 
 pub mod exit_codes;
+pub mod report;
+
+/// A bad flag or value given to the binary (exit code 2).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct BadInput(pub String);
 
 pub use yarnsec_hadoop as hadoop;
 pub use yarnsec_harness as harness;

@@ -68,6 +68,18 @@ impl<'a> Evidence<'a> {
         Ok(files)
     }
 
+    /// The token files the NodeManager wrote for an application's containers
+    /// (`nmPrivate/<app>/<container>/<container>.tokens`: the same bytes each container read
+    /// through `HADOOP_TOKEN_FILE_LOCATION`, kept after the container's own copy is gone).
+    pub async fn container_token_files(&self, app_id: &str) -> Result<Vec<ContainerFile>, HarnessError> {
+        let mut files = Vec::new();
+        for path in self.hadoop.glob(&format!("{}/nmPrivate/{app_id}/container_*/container_*.tokens", paths::NM_LOCAL)).await? {
+            let content = self.hadoop.read_file(&path).await?;
+            files.push(ContainerFile { path, content });
+        }
+        Ok(files)
+    }
+
     /// The stdout/stderr files of an application's containers.
     pub async fn container_logs(&self, app_id: &str) -> Result<Vec<ContainerFile>, HarnessError> {
         let mut files = Vec::new();

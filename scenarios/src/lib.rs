@@ -1,3 +1,24 @@
-//! The "YARN Application Security" checklist as scenarios (one module per item), and the
-//! `SubmissionService` trait they drive. Not written yet: see the checklist issue. Item ids follow
-//! the checklist's order: C1–C7, A1–A7, K1–K2, L1–L7, T1–T9.
+//! The "YARN Application Security" checklist as scenarios.
+//!
+//! ```text
+//! checklist.rs  the 32 items with their exact text (C1–C7, A1–A7, K1–K2, L1–L7, T1–T9)
+//! verdict.rs    Status, Evidence, Verdict, ItemResult: what every report writer reads
+//! service.rs    the submission service under test and what it declares
+//! context.rs    the cluster, the service, and alice's application run shared by many items
+//! items/        one module per checklist section; `judge(id)` runs an item's scenario
+//! ```
+//!
+//! Scenarios judge by what the cluster shows (token files the NodeManager wrote, launch scripts,
+//! the NameNode audit log, HTTP status codes), never by what the service says about itself.
+
+pub mod checklist;
+pub mod context;
+pub mod items;
+pub mod service;
+pub mod verdict;
+
+pub use checklist::{ChecklistItem, CHECKLIST};
+pub use context::Context;
+pub use items::judge;
+pub use service::ServiceUnderTest;
+pub use verdict::{Evidence, ItemResult, Status, Verdict};

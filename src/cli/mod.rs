@@ -3,6 +3,7 @@
 mod bench;
 mod down;
 mod images;
+mod run;
 mod up;
 
 use clap::{Parser, Subcommand};
@@ -17,6 +18,8 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Run the checklist against the reference service on a fresh secure cluster; write reports.
+    Run(run::RunArgs),
     /// Start a secure cluster (and the reference service) and leave it running.
     Up(up::UpArgs),
     /// Stop clusters that `up` started.
@@ -33,6 +36,7 @@ enum Command {
 /// Runs one command; returns the exit code.
 pub async fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
+        Command::Run(args) => run::run(args).await,
         Command::Up(args) => up::run(args).await,
         Command::Down(args) => down::run(args).await,
         Command::Images { command } => images::run(command).await,

@@ -1,0 +1,173 @@
+//! What scenarios share: the cluster, the service under test, and one application run by alice
+//! whose evidence (token files, launch scripts, output) several items judge.
+
+use std::time::{Duration, Instant};
+
+use tokio::sync::OnceCell;
+use yarnsec_hadoop::http::Auth;
+use yarnsec_hadoop::token::Credentials;
+use yarnsec_hadoop::yarn::App;
+use yarnsec_hadoop::Credential;
+use yarnsec_harness::SecureCluster;
+
+use crate::service::{ServiceUnderTest, Submitted};
+use crate::verdict::Evidence;
+
+/// One application run to its end, with what the NodeManager gave its containers.
+#[derive(Clone, Debug)]
+pub struct AppRun {
+    /// The service's answer.
+    pub submitted: Submitted,
+    /// The application in its final state.
+    pub app: App,
+    /// The ApplicationMaster container's token file, decoded.
+    pub am_tokens: Option<Credentials>,
+    /// The worker container's token file, decoded.
+    pub worker_tokens: Option<Credentials>,
+    /// The ApplicationMaster's `launch_container.sh`.
+    pub am_launch: String,
+    /// The worker's `launch_container.sh`.
+    pub worker_launch: String,
+    /// What the script printed.
+    pub worker_stdout: String,
+    /// The HDFS file the script wrote in the user's home.
+    pub output_path: String,
+    /// Submission to final state.
+    pub took: Duration,
+}
+
+/// The shell script every run executes: it reports who it runs as and writes to the user's HDFS
+/// home with the delegation token YARN gave its container.
+pub fn probe_script(marker: &str) -> String {
+    let opens = "--add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/sun.security.util=ALL-UNNAMED";
+    format!(
+        "echo \"id=$(id -un)\"\necho \"USER=$USER\"\necho \"HADOOP_USER_NAME=${{HADOOP_USER_NAME:-}}\"\necho \"HADOOP_TOKEN_FILE_LOCATION=${{HADOOP_TOKEN_FILE_LOCATION:-}}\"\n\
+         echo \"written by $USER in a YARN container\" > out.txt\n\
+         \"$JAVA_HOME/bin/java\" -Xmx128m {opens} -cp '/opt/hadoop/conf:/opt/hadoop/jars/*' org.apache.hadoop.fs.FsShell -put -f out.txt \"/user/$USER/{marker}.txt\" && echo put=ok\n"
+    )
+}
+
+/// Everything a scenario may use.
+pub struct Context<'a> {
+    /// The cluster.
+    pub cluster: &'a SecureCluster,
+    /// The service under test.
+    pub service: &'a ServiceUnderTest,
+    alice: OnceCell<Result<AppRun, String>>,
+}
+
+impl<'a> Context<'a> {
+    /// A context for one checklist run.
+    pub fn new(cluster: &'a SecureCluster, service: &'a ServiceUnderTest) -> Self {
+        Self { cluster, service, alice: OnceCell::new() }
+    }
+
+    /// A user's keytab credential, if the profile uses Kerberos.
+    pub fn credential(&self, user: &str) -> Result<Option<Credential>, String> {
+        if !self.cluster.profile().kerberos() {
+            return Ok(None);
+        }
+        self.cluster.user(user).and_then(|u| u.credential()).map(Some).map_err(|e| e.to_string())
+    }
+
+    /// alice's application, submitted once through the service and run to its end; shared by
+    /// every item that judges one run.
+    pub async fn alice_run(&self) -> Result<&AppRun, String> {
+        self.alice.get_or_init(|| async { self.run_as("alice").await }).await.as_ref().map_err(Clone::clone)
+    }
+
+    /// Submits the probe script as `user` and waits for the application to end.
+    pub async fn run_as(&self, user: &str) -> Result<AppRun, String> {
+        let cred = self.credential(user)?;
+        let auth = self.cluster.auth_for(user, cred.as_ref());
+        let started = Instant::now();
+        let marker = format!("yarnsec-probe-{}", started.elapsed().as_nanos() ^ u128::from(std::process::id()));
+        let submitted = self
+            .service
+            .submit(self.cluster.http(), auth, &probe_script(&marker))
+            .await
+            .map_err(|e| format!("the service refused {user}'s submission: {e}"))?;
+        let app = self.wait_for_end(&submitted.application_id, auth, Duration::from_secs(240)).await?;
+        let took = started.elapsed();
+        let evidence = self.cluster.evidence();
+        let mut run = AppRun {
+            submitted,
+            app,
+            am_tokens: None,
+            worker_tokens: None,
+            am_launch: String::new(),
+            worker_launch: String::new(),
+            worker_stdout: String::new(),
+            output_path: format!("/user/{user}/{marker}.txt"),
+            took,
+        };
+        let app_id = run.app.id.clone();
+        for file in evidence.container_token_files(&app_id).await.map_err(|e| e.to_string())? {
+            let parsed = Credentials::parse(&file.content).ok();
+            if file.path.contains("_000001/") {
+                run.am_tokens = parsed;
+            } else {
+                run.worker_tokens = parsed;
+            }
+        }
+        for file in evidence.container_files(&app_id, "launch_container.sh").await.map_err(|e| e.to_string())? {
+            let text = String::from_utf8_lossy(&file.content).into_owned();
+            if file.path.contains("_000001/") {
+                run.am_launch = text;
+            } else {
+                run.worker_launch = text;
+            }
+        }
+        for file in evidence.container_logs(&app_id).await.map_err(|e| e.to_string())? {
+            if file.path.ends_with("/stdout") && !file.path.contains("_000001/") {
+                run.worker_stdout = String::from_utf8_lossy(&file.content).into_owned();
+            }
+        }
+        Ok(run)
+    }
+
+    /// Polls the ResourceManager (as the user) until the application reaches a final state.
+    pub async fn wait_for_end(&self, app_id: &str, auth: Auth<'_>, timeout: Duration) -> Result<App, String> {
+        let rm = self.cluster.resource_manager();
+        let deadline = Instant::now() + timeout;
+        loop {
+            match rm.app(app_id, auth).await {
+                Ok(app) if app.is_final() => return Ok(app),
+                Ok(_) | Err(_) if Instant::now() < deadline => tokio::time::sleep(Duration::from_secs(1)).await,
+                Ok(app) => return Err(format!("{app_id} was still {} after {}s", app.state, timeout.as_secs())),
+                Err(e) => return Err(format!("{app_id}: {e}")),
+            }
+        }
+    }
+}
+
+/// Evidence describing an application.
+pub fn app_evidence(app: &App) -> Evidence {
+    Evidence::new(
+        "app",
+        format!("ResourceManager: {}", app.id),
+        format!(
+            "user={} state={} finalStatus={} queue={} diagnostics={}",
+            app.user,
+            app.state,
+            app.final_status,
+            app.queue,
+            app.diagnostics.as_deref().unwrap_or("").trim()
+        ),
+    )
+}
+
+/// Evidence listing the tokens of a token file (never their secrets).
+pub fn tokens_evidence(title: &str, creds: Option<&Credentials>) -> Evidence {
+    let body = match creds {
+        Some(c) => c.tokens.iter().map(|(alias, t)| format!("{alias}: {}", t.summary())).collect::<Vec<_>>().join("\n"),
+        None => "(no token file found)".into(),
+    };
+    Evidence::new("token", title, body)
+}
+
+/// Lines of a launch script that mention `needle`.
+pub fn script_lines(title: &str, script: &str, needle: &str) -> Evidence {
+    let lines: Vec<&str> = script.lines().filter(|l| l.contains(needle)).collect();
+    Evidence::new("launch_script", title, if lines.is_empty() { format!("(no line mentions {needle})") } else { lines.join("\n") })
+}

@@ -1,0 +1,52 @@
+//! One module per checklist section; `judge` dispatches an item id to its scenario.
+
+mod application_master;
+mod client;
+mod container;
+mod long_lived;
+mod testing;
+
+use crate::context::Context;
+use crate::verdict::Verdict;
+
+/// Runs the scenario of one checklist item.
+pub async fn judge(id: &str, ctx: &Context<'_>) -> Verdict {
+    match id {
+        "C1" => client::c1(ctx).await,
+        "C2" => client::c2(ctx).await,
+        "C3" => client::c3(ctx).await,
+        "C4" => client::c4(ctx),
+        "C5" => client::c5(ctx).await,
+        "C6" => client::c6(ctx).await,
+        "C7" => client::c7(ctx).await,
+        "A1" => application_master::a1(ctx).await,
+        "A2" => application_master::a2(ctx).await,
+        "A3" => not_implemented("watching the ApplicationMaster renew tokens itself"),
+        "A4" => application_master::a4(ctx).await,
+        "A5" => application_master::a5(ctx).await,
+        "A6" => application_master::a6(ctx),
+        "A7" => application_master::a7(ctx).await,
+        "K1" | "K2" => container::k(ctx),
+        "L1" | "L2" | "L3" | "L4" | "L5" | "L6" | "L7" => long_lived::l(ctx),
+        "T1" => testing::t1(ctx).await,
+        "T2" => testing::t2(ctx).await,
+        "T3" => not_implemented("driving headless Chromium with a Kerberos ticket"),
+        "T4" => testing::t4(ctx).await,
+        "T5" => not_implemented("the post-expiry survival run"),
+        "T6" => testing::t6(ctx).await,
+        "T7" => testing::t7(ctx).await,
+        "T8" => Verdict::not_applicable("the cluster runs no HBase or Hive, and the reference service integrates with neither"),
+        "T9" => not_implemented("a second NameNode for the remote-HDFS scenario"),
+        other => Verdict::skipped(format!("no scenario has the id {other}")),
+    }
+}
+
+/// An item this version of yarnsec cannot judge yet: SKIPPED, with what is missing. Never PASS.
+fn not_implemented(what: &str) -> Verdict {
+    Verdict::skipped(format!("not judged: this version of yarnsec does not implement {what} yet"))
+}
+
+/// The verdict for items that need alice's run when that run could not happen.
+fn no_run(reason: &str) -> Verdict {
+    Verdict::fail(format!("alice's application could not be run through the service: {reason}"), Vec::new())
+}

@@ -1,0 +1,226 @@
+//! Testing items (T1–T9): the application on the secure cluster, as the cluster shows it.
+
+use yarnsec_hadoop::http::{Auth, HttpResponse};
+
+use super::no_run;
+use crate::context::{app_evidence, Context};
+use crate::verdict::{Evidence, Verdict};
+
+fn exchange(what: &str, r: &HttpResponse) -> Evidence {
+    let body: String = r.text().chars().take(300).collect();
+    Evidence::new("http", what, format!("{} {}\n{}", r.status.as_u16(), r.url, body))
+}
+
+/// T1: the application launches and completes on the secure cluster.
+pub async fn t1(ctx: &Context<'_>) -> Verdict {
+    if !ctx.cluster.profile().kerberos() {
+        return Verdict::not_applicable("this profile is not a secure cluster");
+    }
+    let run = match ctx.alice_run().await {
+        Ok(r) => r,
+        Err(e) => return no_run(&e),
+    };
+    Verdict::check(
+        run.app.state == "FINISHED" && run.app.final_status == "SUCCEEDED",
+        format!(
+            "{} ran to FINISHED/SUCCEEDED in {:.0} s on a {} cluster",
+            run.app.id,
+            run.took.as_secs_f64(),
+            ctx.cluster.profile().name()
+        ),
+        format!("{} ended {}/{}", run.app.id, run.app.state, run.app.final_status),
+        vec![app_evidence(&run.app)],
+    )
+}
+
+/// T2: the application runs as the submitting user, for alice and for bob.
+pub async fn t2(ctx: &Context<'_>) -> Verdict {
+    let alice = match ctx.alice_run().await {
+        Ok(r) => r,
+        Err(e) => return no_run(&e),
+    };
+    let bob = match ctx.run_as("bob").await {
+        Ok(r) => r,
+        Err(e) => return Verdict::fail(format!("bob's application could not be run: {e}"), vec![]),
+    };
+    let mut problems = Vec::new();
+    let mut evidence = Vec::new();
+    for (user, run) in [("alice", alice), ("bob", &bob)] {
+        evidence.push(app_evidence(&run.app));
+        evidence.push(Evidence::new("log", format!("{user}'s container stdout"), run.worker_stdout.clone()));
+        if run.app.user != user {
+            problems.push(format!("the ResourceManager runs {}'s application as `{}`", user, run.app.user));
+        }
+        if !run.worker_stdout.contains(&format!("USER={user}")) {
+            problems.push(format!("{user}'s container does not run with USER={user}"));
+        }
+        let audit = ctx.cluster.evidence().audit_lines(&run.output_path).await.unwrap_or_default();
+        let created = audit.iter().filter(|l| l.contains("cmd=create") || l.contains("cmd=rename")).cloned().collect::<Vec<_>>();
+        if !created.iter().any(|l| l.contains(&format!("ugi={user}"))) {
+            problems.push(format!("the NameNode audit log shows no write of {} by ugi={user}", run.output_path));
+        }
+        evidence.push(Evidence::new("audit_log", format!("NameNode audit: {}", run.output_path), created.join("\n")));
+        if ctx.cluster.profile().kerberos() {
+            let staged = ctx.cluster.evidence().audit_lines(&format!("/user/{user}/yarnsec/{}", run.app.id)).await.unwrap_or_default();
+            evidence.push(Evidence::new(
+                "audit_log",
+                format!("NameNode audit: {user}'s staged script"),
+                staged.iter().take(4).cloned().collect::<Vec<_>>().join("\n"),
+            ));
+            if !staged.iter().any(|l| l.contains(&format!("ugi={user} ")) && l.contains("proto=webhdfs")) {
+                problems.push(format!("the service did not stage the script as {user}"));
+            }
+        }
+    }
+    Verdict::check(
+        problems.is_empty(),
+        "alice's and bob's applications run as themselves: ResourceManager user, the container's USER, and HDFS identity (audit ugi=) all match the submitter",
+        problems.join("; "),
+        evidence,
+    )
+}
+
+/// T4: REST GETs as alice succeed, anonymous ones are refused.
+pub async fn t4(ctx: &Context<'_>) -> Verdict {
+    let run = match ctx.alice_run().await {
+        Ok(r) => r,
+        Err(e) => return no_run(&e),
+    };
+    let cred = match ctx.credential("alice") {
+        Ok(c) => c,
+        Err(e) => return Verdict::fail(e, vec![]),
+    };
+    let alice = ctx.cluster.auth_for("alice", cred.as_ref());
+    let layout = ctx.cluster.layout();
+    let urls = [
+        format!("{}/ws/v1/cluster/apps/{}", layout.hadoop_url(8088), run.app.id),
+        format!("{}/ws/v1/timeline/", layout.hadoop_url(8188)),
+        format!("{}/", ctx.service.base_url),
+    ];
+    let mut evidence = Vec::new();
+    let mut problems = Vec::new();
+    for url in &urls {
+        for (who, auth, want_ok) in [("alice", alice, true), ("anonymous", Auth::Anonymous, false)] {
+            match ctx.cluster.http().get(url, auth).await {
+                Ok(r) => {
+                    let ok = r.status.is_success();
+                    if ok != want_ok || (!want_ok && r.status.as_u16() != 401 && ctx.cluster.profile().kerberos()) {
+                        problems.push(format!("GET {url} as {who} answered {}", r.status));
+                    }
+                    evidence.push(exchange(&format!("GET as {who}"), &r));
+                }
+                Err(e) => problems.push(format!("GET {url} as {who}: {e}")),
+            }
+        }
+    }
+    Verdict::check(
+        problems.is_empty(),
+        "REST GETs on the application, the timeline server and the service answer alice (200) and refuse anonymous callers (401)",
+        problems.join("; "),
+        evidence,
+    )
+}
+
+/// T6: without Kerberos credentials, nothing launches.
+pub async fn t6(ctx: &Context<'_>) -> Verdict {
+    if !ctx.cluster.profile().kerberos() {
+        return Verdict::not_applicable("this profile has no Kerberos credentials to lack");
+    }
+    let admin = match ctx.cluster.service_credential("rm") {
+        Ok(c) => c,
+        Err(e) => return Verdict::fail(e.to_string(), vec![]),
+    };
+    let rm = ctx.cluster.resource_manager();
+    let count = || async { rm.apps(Auth::Kerberos(&admin)).await.map(|a| a.len()) };
+    let before = match count().await {
+        Ok(n) => n,
+        Err(e) => return Verdict::fail(format!("cannot list applications: {e}"), vec![]),
+    };
+    let mut evidence = Vec::new();
+    let mut problems = Vec::new();
+    let script = "echo should-not-run";
+    let url = format!("{}/api/submit", ctx.service.base_url);
+    // No ticket at all (carol's case: she has no principal, so she can only come without one).
+    match ctx.service.submit_raw(ctx.cluster.http(), Auth::Anonymous, script).await {
+        Ok(r) => {
+            if r.status.is_success() {
+                problems.push("an anonymous submission was accepted".to_string());
+            }
+            evidence.push(exchange("POST /api/submit without credentials", &r));
+        }
+        Err(e) => problems.push(format!("anonymous POST {url}: {e}")),
+    }
+    // A forged SPNEGO token.
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(
+        reqwest::header::AUTHORIZATION,
+        reqwest::header::HeaderValue::from_static("Negotiate YIIBforgedtokenAAAAAAAAAAAAAAAAAAAAAAAAAAAA"),
+    );
+    let body = serde_json::to_vec(&serde_json::json!({"script": script})).expect("JSON serializes");
+    match ctx.cluster.http().send(reqwest::Method::POST, &url, Auth::Anonymous, Some((body, "application/json")), Some(headers)).await {
+        Ok(r) => {
+            if r.status.is_success() || r.status.is_server_error() {
+                problems.push(format!("a forged Kerberos token got {}", r.status));
+            }
+            evidence.push(exchange("POST /api/submit with a forged Negotiate token", &r));
+        }
+        Err(e) => problems.push(format!("forged POST {url}: {e}")),
+    }
+    // carol asks the KDC for a ticket.
+    let carol = yarnsec_hadoop::Principal::user("carol", ctx.cluster.realm());
+    let kdc = tokio::task::spawn_blocking(move || yarnsec_hadoop::Credential::from_password(carol, "guess")).await;
+    match kdc {
+        Ok(Err(e)) => evidence.push(Evidence::new("kerberos", "carol asks the KDC for a ticket", e.to_string())),
+        _ => problems.push("carol, who has no principal, got a ticket".into()),
+    }
+    let after = count().await.unwrap_or(usize::MAX);
+    evidence.push(Evidence::new("app", "applications known to the ResourceManager", format!("before: {before}, after: {after}")));
+    if after != before {
+        problems.push(format!("the ResourceManager has {} new application(s)", after.saturating_sub(before)));
+    }
+    Verdict::check(
+        problems.is_empty(),
+        "no credentials, a forged token, and a user without a principal: each refused, and no application was submitted",
+        problems.join("; "),
+        evidence,
+    )
+}
+
+/// T7: the application publishes timeline events, readable by alice and not anonymously.
+pub async fn t7(ctx: &Context<'_>) -> Verdict {
+    if !ctx.service.features.timeline {
+        return Verdict::not_applicable("the service declares no timeline support");
+    }
+    let run = match ctx.alice_run().await {
+        Ok(r) => r,
+        Err(e) => return no_run(&e),
+    };
+    let cred = match ctx.credential("alice") {
+        Ok(c) => c,
+        Err(e) => return Verdict::fail(e, vec![]),
+    };
+    let alice = ctx.cluster.auth_for("alice", cred.as_ref());
+    let url = format!("{}/ws/v1/timeline/DS_APP_ATTEMPT", ctx.cluster.layout().hadoop_url(8188));
+    let attempt = run.app.id.replacen("application_", "appattempt_", 1);
+    let mine = match ctx.cluster.http().get(&url, alice).await {
+        Ok(r) => r,
+        Err(e) => return Verdict::fail(format!("GET {url}: {e}"), vec![]),
+    };
+    let anonymous = ctx.cluster.http().get(&url, Auth::Anonymous).await;
+    let published = mine.status.is_success() && mine.text().contains(&attempt);
+    let refused = anonymous.as_ref().is_ok_and(|r| r.status == 401) || !ctx.cluster.profile().kerberos();
+    let mut evidence = vec![exchange("timeline DS_APP_ATTEMPT entities as alice", &mine)];
+    if let Ok(r) = &anonymous {
+        evidence.push(exchange("the same, anonymously", r));
+    }
+    Verdict::check(
+        published && refused,
+        format!("the ApplicationMaster published {attempt} to the secure timeline server; alice reads it, anonymous callers are refused"),
+        if published {
+            "the timeline server serves the events anonymously".to_string()
+        } else {
+            format!("no timeline entity for {attempt}: the application did not publish (a missing timeline token is the usual cause)")
+        },
+        evidence,
+    )
+}

@@ -1,0 +1,104 @@
+//! The checklist report: one model, three writers (Markdown for people, JSON for scripts, JUnit
+//! for CI), all reading the same [`Report`].
+
+mod json;
+mod junit;
+mod markdown;
+
+use serde::Serialize;
+use yarnsec_harness::ProfileSummary;
+use yarnsec_scenarios::{ItemResult, Status};
+
+pub use json::to_json;
+pub use junit::to_junit;
+pub use markdown::to_markdown;
+
+/// Counts by status.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    /// PASS.
+    pub pass: usize,
+    /// FAIL.
+    pub fail: usize,
+    /// NOT_APPLICABLE.
+    pub not_applicable: usize,
+    /// SKIPPED.
+    pub skipped: usize,
+}
+
+/// A whole checklist run.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Report {
+    /// The service under test.
+    pub service: String,
+    /// The cluster's profile (same object as `up --json`).
+    pub profile: ProfileSummary,
+    /// When the run started (RFC 3339, UTC).
+    pub started_at: String,
+    /// Wall time, seconds.
+    pub duration_s: f64,
+    /// Every item judged, in checklist order.
+    pub items: Vec<ItemResult>,
+    /// Counts by status.
+    pub summary: Summary,
+}
+
+impl Report {
+    /// A report over `items`, with the summary counted from them.
+    pub fn new(service: String, profile: ProfileSummary, started_at: String, duration_s: f64, items: Vec<ItemResult>) -> Self {
+        let mut summary = Summary::default();
+        for item in &items {
+            match item.status {
+                Status::Pass => summary.pass += 1,
+                Status::Fail => summary.fail += 1,
+                Status::NotApplicable => summary.not_applicable += 1,
+                Status::Skipped => summary.skipped += 1,
+            }
+        }
+        Self { service, profile, started_at, duration_s, items, summary }
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use yarnsec_scenarios::Evidence;
+
+    use super::*;
+
+    /// A report with one item of each status, for the writers' snapshot tests.
+    pub fn sample() -> Report {
+        let item = |id: &str, status: Status, reason: &str, evidence: Vec<Evidence>| ItemResult {
+            id: id.into(),
+            section: "Client".into(),
+            text: format!("text of {id} <with> & \"markup\""),
+            status,
+            reason: reason.into(),
+            evidence,
+            duration_s: 1.25,
+        };
+        Report::new(
+            "reference".into(),
+            ProfileSummary {
+                name: "strict".into(),
+                ticket_lifetime_s: 120,
+                renew_lifetime_s: 300,
+                token_renew_interval_s: 60,
+                token_max_lifetime_s: 300,
+                rpc_protection: "privacy".into(),
+            },
+            "2026-01-01T00:00:00Z".into(),
+            42.5,
+            vec![
+                item(
+                    "C1",
+                    Status::Pass,
+                    "it holds",
+                    vec![Evidence::new("token", "AM tokens", "alias: kind=HDFS_DELEGATION_TOKEN owner=alice")],
+                ),
+                item("C2", Status::Fail, "renewer is bob", vec![Evidence::new("http", "GET as anonymous", "401 http://h/")]),
+                item("C4", Status::NotApplicable, "no token-file mode", vec![]),
+                item("T3", Status::Skipped, "not implemented", vec![]),
+            ],
+        )
+    }
+}
