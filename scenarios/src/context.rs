@@ -7,7 +7,7 @@ use tokio::sync::OnceCell;
 use yarnsec_hadoop::http::Auth;
 use yarnsec_hadoop::token::Credentials;
 use yarnsec_hadoop::yarn::App;
-use yarnsec_hadoop::Credential;
+use yarnsec_hadoop::{Credential, SpnegoClient};
 use yarnsec_harness::SecureCluster;
 
 use crate::service::{ServiceUnderTest, Submitted};
@@ -53,13 +53,25 @@ pub struct Context<'a> {
     pub cluster: &'a SecureCluster,
     /// The service under test.
     pub service: &'a ServiceUnderTest,
+    http: SpnegoClient,
     alice: OnceCell<Result<AppRun, String>>,
 }
 
 impl<'a> Context<'a> {
     /// A context for one checklist run.
     pub fn new(cluster: &'a SecureCluster, service: &'a ServiceUnderTest) -> Self {
-        Self { cluster, service, alice: OnceCell::new() }
+        Self::with_http(cluster, service, cluster.http().clone())
+    }
+
+    /// A context whose HTTP client reaches the service's host at another container (a second
+    /// service started on the same cluster, e.g. with a fault switch on).
+    pub fn with_http(cluster: &'a SecureCluster, service: &'a ServiceUnderTest, http: SpnegoClient) -> Self {
+        Self { cluster, service, http, alice: OnceCell::new() }
+    }
+
+    /// The HTTP client for the cluster and the service.
+    pub fn http(&self) -> &SpnegoClient {
+        &self.http
     }
 
     /// A user's keytab credential, if the profile uses Kerberos.
@@ -81,10 +93,11 @@ impl<'a> Context<'a> {
         let cred = self.credential(user)?;
         let auth = self.cluster.auth_for(user, cred.as_ref());
         let started = Instant::now();
-        let marker = format!("yarnsec-probe-{}", started.elapsed().as_nanos() ^ u128::from(std::process::id()));
+        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or_default();
+        let marker = format!("yarnsec-probe-{user}-{nanos}");
         let submitted = self
             .service
-            .submit(self.cluster.http(), auth, &probe_script(&marker))
+            .submit(&self.http, auth, &probe_script(&marker))
             .await
             .map_err(|e| format!("the service refused {user}'s submission: {e}"))?;
         let app = self.wait_for_end(&submitted.application_id, auth, Duration::from_secs(240)).await?;

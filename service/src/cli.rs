@@ -107,3 +107,40 @@ pub fn build_state(config: ServiceConfig) -> Result<AppState, ServiceError> {
     let submitter = Submitter::new(config.clone(), http, login.clone());
     Ok(AppState { config, auth, submitter, login })
 }
+
+#[cfg(test)]
+mod tests {
+    use std::os::unix::fs::PermissionsExt;
+
+    use super::*;
+
+    fn config(keytab: &std::path::Path, faults: Vec<Fault>) -> ServiceConfig {
+        let text = format!(
+            "listen = \"127.0.0.1:0\"\nauth = \"kerberos\"\nrealm = \"R.TEST\"\nprincipal = \"yarnsec/s.test@R.TEST\"\nkeytab = \"{}\"\nnamenode_http = \"http://h:9870\"\nnamenode_rpc = \"h:8020\"\ntoken_service = \"127.0.0.1:8020\"\nresourcemanager_http = \"http://h:8088\"\nrm_renewer = \"yarn\"\n",
+            keytab.display()
+        );
+        let mut c = ServiceConfig::from_toml(&text).unwrap();
+        c.faults = faults;
+        c
+    }
+
+    #[test]
+    fn a_world_readable_keytab_stops_the_start_unless_the_fault_is_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let keytab = dir.path().join("svc.keytab");
+        std::fs::write(&keytab, b"not a keytab").unwrap();
+        std::fs::set_permissions(&keytab, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let err = build_state(config(&keytab, vec![])).unwrap_err();
+        assert!(matches!(err, ServiceError::KeytabExposed { .. }), "{err}");
+        assert!(err.to_string().contains("chmod 600"), "{err}");
+        // With the fault on, the permission check is skipped: whatever fails next is not it.
+        let other = build_state(config(&keytab, vec![Fault::WorldReadableKeytabOk]));
+        assert!(!matches!(other, Err(ServiceError::KeytabExposed { .. })));
+    }
+
+    #[test]
+    fn unknown_configuration_keys_are_refused_by_name() {
+        let err = ServiceConfig::from_toml("listen = \"127.0.0.1:0\"\nbogus = 1\n").unwrap_err().to_string();
+        assert!(err.contains("bogus") || err.contains("unknown field"), "{err}");
+    }
+}

@@ -19,5 +19,5 @@ mod users;
 pub use builder::{SecureClusterBuilder, ServiceOptions};
 pub use description::{ClusterDescription, Endpoints, UserEntry};
 pub use readiness::StartTimings;
-pub use secure::{state_root, state_root_krb5_conf, SecureCluster};
+pub use secure::{state_root, state_root_krb5_conf, ExtraService, SecureCluster};
 pub use users::ClusterUser;

@@ -389,3 +389,43 @@ impl SecureCluster {
         })
     }
 }
+
+/// A second reference-service container on a running cluster (e.g. one with fault switches on),
+/// removed when dropped.
+#[derive(Debug)]
+pub struct ExtraService {
+    /// The container.
+    pub node: Node,
+    /// A client whose service host name reaches this container.
+    pub http: SpnegoClient,
+    /// The service's URL.
+    pub url: String,
+}
+
+impl SecureCluster {
+    /// Starts another reference service on this cluster, e.g. with fault switches on, without
+    /// restarting anything else. It answers at the same host name through [`ExtraService::http`].
+    pub async fn start_extra_service(&self, binary: impl Into<PathBuf>, faults: Vec<String>) -> Result<ExtraService, HarnessError> {
+        let images =
+            crate::images::ensure_images(&self.docker, &crate::images::ImageOptions::default(), &crate::progress::Progress::hidden())
+                .await?;
+        let mut labels = docker::cluster_labels(&self.id, std::process::id());
+        labels.insert(super::start::REALM_LABEL.into(), self.layout.realm.clone());
+        let options = super::ServiceOptions { binary: binary.into(), faults };
+        let parts = super::start::ServiceParts {
+            role: "service-extra",
+            docker: &self.docker,
+            base_image: &images.base,
+            network: &self.id,
+            labels: &labels,
+            profile: &self.profile,
+            layout: &self.layout,
+            state_dir: &self.state_dir,
+            kdc_ip: self.kdc.ip(),
+            hadoop_ip: self.hadoop.ip(),
+            progress: &crate::progress::Progress::hidden(),
+        };
+        let (node, http) = super::start::start_service(&parts, &options).await?;
+        Ok(ExtraService { node, http, url: format!("http://{}:{}", self.layout.service_host(), ports::SERVICE_HTTP) })
+    }
+}

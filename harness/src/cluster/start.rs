@@ -110,7 +110,7 @@ async fn start_in(
         "kdc",
         &images.kdc,
         &layout.kdc_host(),
-        net,
+        &net.name,
         &labels,
         &kdc_files(&b.profile, layout),
         &[],
@@ -167,7 +167,7 @@ async fn start_in(
         "hadoop",
         &images.hadoop,
         &layout.hadoop_host(),
-        net,
+        &net.name,
         &labels,
         &files,
         &binary,
@@ -206,11 +206,14 @@ async fn start_in(
     fs.set_permission("/tmp", "1777", admin, None).await?;
     fs.mkdirs("/user", Some("755"), admin, None).await?;
     fs.set_permission("/user", "755", admin, None).await?;
-    for user in &layout.users {
-        let home = format!("/user/{}", user.name);
+    // The test users' homes, and the submission service's own (where a service that forgets
+    // `doAs` stages its files: the mistake must show as the wrong owner, not as a missing home).
+    let homes = layout.users.iter().map(|u| u.name.as_str()).chain([crate::layout::SERVICE_USER]);
+    for user in homes {
+        let home = format!("/user/{user}");
         fs.mkdirs(&home, Some("700"), admin, None).await?;
         fs.set_permission(&home, "700", admin, None).await?;
-        fs.set_owner(&home, &user.name, &user.name, admin).await?;
+        fs.set_owner(&home, user, user, admin).await?;
     }
     timings.hdfs_setup = setup_started.elapsed();
     step.done(&format!(
@@ -226,26 +229,66 @@ async fn start_in(
     };
     let step = b.progress.step("submission service");
     let service_started = Instant::now();
-    let image = crate::images::ensure_service_image(docker, &images.base, &options.binary, &b.progress).await?;
-    let mut files = ConfigFiles::default();
-    files.insert("/etc/yarnsec/service.toml", service_toml(&b.profile, layout, hadoop.ip(), &options.faults));
-    files.insert("/etc/krb5.conf", container_krb5_conf(&b.profile, layout, &kdc_addr));
-    let keytab = std::fs::read(state_dir.join("keytabs/service.keytab")).map_err(HarnessError::io(state_dir))?;
-    let service = start_container(
+    let parts = ServiceParts {
+        role: "service",
         docker,
-        "service",
-        &image,
-        &layout.service_host(),
-        net,
-        &labels,
-        &files,
-        &[("/etc/yarnsec/service.keytab".into(), keytab)],
-        WaitFor::Nothing,
-    )
-    .await?;
+        base_image: &images.base,
+        network: &net.name,
+        labels: &labels,
+        profile: &b.profile,
+        layout,
+        state_dir,
+        kdc_ip: kdc.ip(),
+        hadoop_ip: hadoop.ip(),
+        progress: &b.progress,
+    };
+    match start_service(&parts, options).await {
+        Ok((service, http)) => {
+            timings.service = service_started.elapsed();
+            step.done(&format!("{} ready", layout.service_host()));
+            Ok((kdc, hadoop, Some(service), http))
+        }
+        Err(e) => {
+            step.fail();
+            Err(e)
+        }
+    }
+}
+
+/// What starting a service container needs to know about its cluster.
+pub(crate) struct ServiceParts<'a> {
+    /// `service`, or `service-extra` for more services on the same cluster (attaching finds the
+    /// cluster's main one by its role).
+    pub role: &'a str,
+    pub docker: &'a Docker,
+    pub base_image: &'a str,
+    pub network: &'a str,
+    pub labels: &'a std::collections::HashMap<String, String>,
+    pub profile: &'a crate::SecurityProfile,
+    pub layout: &'a Layout,
+    pub state_dir: &'a Path,
+    pub kdc_ip: IpAddr,
+    pub hadoop_ip: IpAddr,
+    pub progress: &'a crate::progress::Progress,
+}
+
+/// Starts a reference-service container and waits until `/healthz` answers 200. Returns the
+/// node and an HTTP client that reaches the service's host name at this container.
+pub(crate) async fn start_service(p: &ServiceParts<'_>, options: &super::ServiceOptions) -> Result<(Node, SpnegoClient), HarnessError> {
+    let started = Instant::now();
+    let layout = p.layout;
+    let image = crate::images::ensure_service_image(p.docker, p.base_image, &options.binary, p.progress).await?;
+    let kdc_addr = format!("{}:{}", p.kdc_ip, ports::KDC);
+    let mut files = ConfigFiles::default();
+    files.insert("/etc/yarnsec/service.toml", service_toml(p.profile, layout, p.hadoop_ip, &options.faults));
+    files.insert("/etc/krb5.conf", container_krb5_conf(p.profile, layout, &kdc_addr));
+    let keytab = std::fs::read(p.state_dir.join("keytabs/service.keytab")).map_err(HarnessError::io(p.state_dir))?;
+    let keytabs = [("/etc/yarnsec/service.keytab".to_string(), keytab)];
+    let service =
+        start_container(p.docker, p.role, &image, &layout.service_host(), p.network, p.labels, &files, &keytabs, WaitFor::Nothing).await?;
     let http = SpnegoClient::new(
         &layout.realm,
-        [(layout.kdc_host(), kdc.ip()), (layout.hadoop_host(), hadoop.ip()), (layout.service_host(), service.ip())],
+        [(layout.kdc_host(), p.kdc_ip), (layout.hadoop_host(), p.hadoop_ip), (layout.service_host(), service.ip())],
     )?;
     let health = format!("http://{}:{}/healthz", layout.service_host(), ports::SERVICE_HTTP);
     let deadline = Instant::now() + Duration::from_secs(30);
@@ -259,18 +302,15 @@ async fn start_in(
     })
     .await;
     if let Err(last_error) = ready {
-        step.fail();
         return Err(HarnessError::NotReady {
             daemon: "service".into(),
             condition: format!("{health} to answer 200"),
-            waited: service_started.elapsed(),
+            waited: started.elapsed(),
             last_error,
             log_tail: service.log_tail(30).await,
         });
     }
-    timings.service = service_started.elapsed();
-    step.done(&format!("{} ready", layout.service_host()));
-    Ok((kdc, hadoop, Some(service), http))
+    Ok((service, http))
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -279,7 +319,7 @@ async fn start_container(
     role: &str,
     image: &str,
     hostname: &str,
-    net: &ClusterNetwork,
+    network: &str,
     labels: &std::collections::HashMap<String, String>,
     files: &ConfigFiles,
     binary_files: &[(String, Vec<u8>)],
@@ -289,7 +329,7 @@ async fn start_container(
     let (name, tag) = image.rsplit_once(':').unwrap_or((image, "latest"));
     let mut request = GenericImage::new(name, tag)
         .with_wait_for(ready)
-        .with_network(&net.name)
+        .with_network(network)
         .with_hostname(hostname)
         .with_labels(labels.clone())
         .with_label(ROLE_LABEL, role)

@@ -43,6 +43,10 @@ pub async fn c2(ctx: &Context<'_>) -> Verdict {
     };
     let renewer = ctx.cluster.layout().rm_renewer();
     let evidence = vec![tokens_evidence("ApplicationMaster container_tokens", run.am_tokens.as_ref()), app_evidence(&run.app)];
+    if run.am_tokens.is_none() {
+        let diagnostics = run.app.diagnostics.clone().unwrap_or_default();
+        return Verdict::fail(format!("the ResourceManager never launched an ApplicationMaster: {}", diagnostics.trim()), evidence);
+    }
     let hdfs: Vec<_> = run.am_tokens.iter().flat_map(|c| c.tokens.iter()).filter(|(_, t)| t.kind == "HDFS_DELEGATION_TOKEN").collect();
     if hdfs.is_empty() {
         return Verdict::fail(

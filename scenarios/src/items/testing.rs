@@ -101,7 +101,7 @@ pub async fn t4(ctx: &Context<'_>) -> Verdict {
     let mut problems = Vec::new();
     for url in &urls {
         for (who, auth, want_ok) in [("alice", alice, true), ("anonymous", Auth::Anonymous, false)] {
-            match ctx.cluster.http().get(url, auth).await {
+            match ctx.http().get(url, auth).await {
                 Ok(r) => {
                     let ok = r.status.is_success();
                     if ok != want_ok || (!want_ok && r.status.as_u16() != 401 && ctx.cluster.profile().kerberos()) {
@@ -141,7 +141,7 @@ pub async fn t6(ctx: &Context<'_>) -> Verdict {
     let script = "echo should-not-run";
     let url = format!("{}/api/submit", ctx.service.base_url);
     // No ticket at all (carol's case: she has no principal, so she can only come without one).
-    match ctx.service.submit_raw(ctx.cluster.http(), Auth::Anonymous, script).await {
+    match ctx.service.submit_raw(ctx.http(), Auth::Anonymous, script).await {
         Ok(r) => {
             if r.status.is_success() {
                 problems.push("an anonymous submission was accepted".to_string());
@@ -157,7 +157,7 @@ pub async fn t6(ctx: &Context<'_>) -> Verdict {
         reqwest::header::HeaderValue::from_static("Negotiate YIIBforgedtokenAAAAAAAAAAAAAAAAAAAAAAAAAAAA"),
     );
     let body = serde_json::to_vec(&serde_json::json!({"script": script})).expect("JSON serializes");
-    match ctx.cluster.http().send(reqwest::Method::POST, &url, Auth::Anonymous, Some((body, "application/json")), Some(headers)).await {
+    match ctx.http().send(reqwest::Method::POST, &url, Auth::Anonymous, Some((body, "application/json")), Some(headers)).await {
         Ok(r) => {
             if r.status.is_success() || r.status.is_server_error() {
                 problems.push(format!("a forged Kerberos token got {}", r.status));
@@ -202,11 +202,11 @@ pub async fn t7(ctx: &Context<'_>) -> Verdict {
     let alice = ctx.cluster.auth_for("alice", cred.as_ref());
     let url = format!("{}/ws/v1/timeline/DS_APP_ATTEMPT", ctx.cluster.layout().hadoop_url(8188));
     let attempt = run.app.id.replacen("application_", "appattempt_", 1);
-    let mine = match ctx.cluster.http().get(&url, alice).await {
+    let mine = match ctx.http().get(&url, alice).await {
         Ok(r) => r,
         Err(e) => return Verdict::fail(format!("GET {url}: {e}"), vec![]),
     };
-    let anonymous = ctx.cluster.http().get(&url, Auth::Anonymous).await;
+    let anonymous = ctx.http().get(&url, Auth::Anonymous).await;
     let published = mine.status.is_success() && mine.text().contains(&attempt);
     let refused = anonymous.as_ref().is_ok_and(|r| r.status == 401) || !ctx.cluster.profile().kerberos();
     let mut evidence = vec![exchange("timeline DS_APP_ATTEMPT entities as alice", &mine)];

@@ -1,0 +1,76 @@
+//! Each checklist item against the reference service on the shared cluster: the verdict the
+//! reference service earns, with its reason and evidence.
+
+mod common;
+
+use yarnsec_scenarios::{judge, Context, ServiceUnderTest, Status, Verdict};
+
+async fn verdict(id: &str) -> Option<(Verdict, bool)> {
+    let cluster = common::cluster().await?;
+    let url = cluster.service_url().expect("the shared cluster runs the reference service");
+    let service = ServiceUnderTest::reference(&url);
+    let ctx = Context::new(&cluster, &service);
+    let v = judge(id, &ctx).await;
+    eprintln!("{id}: {:?}: {}", v.status, v.reason);
+    for e in &v.evidence {
+        eprintln!("  [{}] {}\n{}", e.kind, e.title, e.body);
+    }
+    Some((v, cluster.profile().kerberos()))
+}
+
+/// Asserts the status on a Kerberos profile and, on `simple`, the status given for it.
+macro_rules! item {
+    ($name:ident, $id:literal, $secure:expr, $simple:expr) => {
+        #[tokio::test]
+        async fn $name() {
+            let Some((v, kerberos)) = verdict($id).await else { return };
+            let want = if kerberos { $secure } else { $simple };
+            assert_eq!(v.status, want, "{}: {}", $id, v.reason);
+            if matches!(v.status, Status::Pass | Status::Fail) {
+                assert!(!v.evidence.is_empty(), "{} has no evidence", $id);
+            }
+        }
+    };
+}
+
+use Status::{Fail, NotApplicable as NA, Pass, Skipped};
+
+item!(c1_client_sees_security, "C1", Pass, NA);
+item!(c2_hdfs_token_renewable_by_the_rm, "C2", Pass, NA);
+item!(c3_tokens_for_other_services, "C3", Pass, NA);
+item!(c4_token_file_launch_is_not_declared, "C4", NA, NA);
+item!(c5_tokens_reach_the_am, "C5", Pass, NA);
+item!(c6_jaas_debug_not_set, "C6", NA, NA);
+item!(c7_user_name_in_insecure_clusters, "C7", NA, Pass);
+item!(a1_am_reads_its_token_file, "A1", Pass, NA);
+item!(a4_tokens_cancelled_at_the_end, "A4", Pass, NA);
+item!(a5_worker_gets_its_tokens, "A5", Pass, NA);
+item!(a6_user_name_to_workers_in_insecure_clusters, "A6", NA, Skipped);
+item!(a7_jaas_debug_not_set_in_the_am, "A7", NA, NA);
+item!(k1_container_code, "K1", NA, NA);
+item!(l1_no_long_lived_mode, "L1", NA, NA);
+item!(t1_launched_in_a_secure_cluster, "T1", Pass, NA);
+item!(t2_runs_as_the_submitter, "T2", Pass, Pass);
+item!(t4_rest_gets, "T4", Pass, Pass);
+item!(t6_no_credentials_no_launch, "T6", Pass, NA);
+item!(t7_timeline_events, "T7", Pass, Pass);
+item!(t8_no_hbase_or_hive, "T8", NA, NA);
+
+/// DistributedShell's ApplicationMaster serializes its credentials for the worker containers
+/// before it removes the AM/RM token, and keeps the timeline token: the checklist catches it.
+#[tokio::test]
+async fn a2_catches_distributedshell_passing_the_am_rm_token_to_containers() {
+    let Some((v, _)) = verdict("A2").await else { return };
+    assert_eq!(v.status, Fail, "{}", v.reason);
+    assert!(v.reason.contains("YARN_AM_RM_TOKEN"), "{}", v.reason);
+}
+
+/// Items this version cannot judge say so: SKIPPED with the reason, never PASS.
+#[tokio::test]
+async fn unimplemented_items_are_skipped_with_a_reason() {
+    for id in ["A3", "T3", "T5", "T9"] {
+        let Some((v, _)) = verdict(id).await else { return };
+        assert_eq!(v.status, Skipped, "{id}");
+        assert!(v.reason.contains("not implement"), "{id}: {}", v.reason);
+    }
+}
