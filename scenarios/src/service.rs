@@ -52,14 +52,16 @@ impl ServiceUnderTest {
         }
     }
 
-    /// Submits `script` (its whole text) as whoever `auth` names; any status is returned.
-    pub async fn submit_raw(&self, http: &SpnegoClient, auth: Auth<'_>, script: &str) -> Result<HttpResponse, HttpError> {
-        let body = serde_json::to_vec(&serde_json::json!({"script": script, "memory_gib": 0.5, "vcores": 1})).expect("JSON serializes");
+    /// Submits `script` (its whole text) under the application name `name`, as whoever `auth`
+    /// names; any status is returned.
+    pub async fn submit_raw(&self, http: &SpnegoClient, auth: Auth<'_>, script: &str, name: &str) -> Result<HttpResponse, HttpError> {
+        let body = serde_json::to_vec(&serde_json::json!({"script": script, "memory_gib": 0.5, "vcores": 1, "name": name}))
+            .expect("JSON serializes");
         http.send(Method::POST, &format!("{}/api/submit", self.base_url), auth, Some((body, "application/json")), None).await
     }
 
     /// Submits and expects success.
     pub async fn submit(&self, http: &SpnegoClient, auth: Auth<'_>, script: &str) -> Result<Submitted, HttpError> {
-        self.submit_raw(http, auth, script).await?.success("POST")?.json()
+        self.submit_raw(http, auth, script, "yarnsec-probe").await?.success("POST")?.json()
     }
 }

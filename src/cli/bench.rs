@@ -21,6 +21,10 @@ pub struct BenchArgs {
     /// Skip starting two clusters side by side.
     #[arg(long)]
     no_pair: bool,
+    /// Also measure the reference service: this many submissions in a row by alice, each timed
+    /// from POST to RUNNING and to FINISHED, and the service's memory afterwards.
+    #[arg(long, value_name = "N")]
+    service_submissions: Option<u32>,
     /// Security profile.
     #[arg(long, env = "YARNSEC_PROFILE", default_value = "strict")]
     profile: String,
@@ -76,6 +80,10 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<u8> {
     cluster.shutdown().await?;
     table.row("down (remove containers and network)", secs(t.elapsed()));
 
+    if let Some(n) = args.service_submissions {
+        service_bench(&profile, n, &quiet, &mut table).await?;
+    }
+
     if !args.no_pair {
         let t = Instant::now();
         let start = || SecureCluster::builder().profile(profile.clone()).progress(quiet.clone()).start();
@@ -91,6 +99,58 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<u8> {
         println!("| {what} | {value} |");
     }
     Ok(yarnsec::exit_codes::OK)
+}
+
+/// Submits `n` scripts in a row through the reference service and times each.
+async fn service_bench(profile: &SecurityProfile, n: u32, quiet: &Progress, table: &mut Table) -> anyhow::Result<()> {
+    use yarnsec_hadoop::http::Auth;
+    let cluster = SecureCluster::builder()
+        .profile(profile.clone())
+        .progress(quiet.clone())
+        .service(std::env::current_exe()?, Vec::new())
+        .start()
+        .await?;
+    let service = yarnsec_scenarios::ServiceUnderTest::reference(&cluster.service_url().expect("the service runs"));
+    let alice = cluster.user("alice")?.credential()?;
+    let auth = cluster.auth_for("alice", Some(&alice));
+    let rm = cluster.resource_manager();
+    let rss_before = rss_mib(cluster.service().expect("the service runs")).await;
+    let (mut to_running, mut to_finished) = (Vec::new(), Vec::new());
+    for i in 0..n {
+        let t = Instant::now();
+        let submitted = service.submit(cluster.http(), auth, &format!("echo submission {i}")).await?;
+        let mut running = None;
+        loop {
+            let app = rm.app(&submitted.application_id, Auth::Kerberos(&alice)).await?;
+            if running.is_none() && (app.state == "RUNNING" || app.is_final()) {
+                running = Some(t.elapsed());
+            }
+            if app.is_final() {
+                anyhow::ensure!(app.final_status == "SUCCEEDED", "{} ended {}: {:?}", app.id, app.final_status, app.diagnostics);
+                break;
+            }
+            anyhow::ensure!(t.elapsed() < Duration::from_secs(180), "{} did not finish in 180 s", app.id);
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        }
+        to_running.push(running.unwrap_or_default());
+        to_finished.push(t.elapsed());
+        eprintln!(
+            "bench: submission {}/{n}: RUNNING after {}, FINISHED after {}",
+            i + 1,
+            secs(to_running[i as usize]),
+            secs(to_finished[i as usize])
+        );
+    }
+    let rss_after = rss_mib(cluster.service().expect("the service runs")).await;
+    let median = |v: &mut Vec<Duration>| {
+        v.sort();
+        v[v.len() / 2]
+    };
+    table.row(format!("service: POST to RUNNING (median of {n})"), secs(median(&mut to_running)));
+    table.row(format!("service: POST to FINISHED (median of {n})"), secs(median(&mut to_finished)));
+    table.row(format!("service: RSS before / after {n} submissions"), format!("{rss_before} MiB / {rss_after} MiB"));
+    cluster.shutdown().await?;
+    Ok(())
 }
 
 /// The resident memory of every process in a container, in MiB.
