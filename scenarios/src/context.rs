@@ -11,7 +11,7 @@ use yarnsec_hadoop::{Credential, SpnegoClient};
 use yarnsec_harness::SecureCluster;
 
 use crate::service::{ServiceUnderTest, Submitted};
-use crate::verdict::Evidence;
+use crate::verdict::{Evidence, Verdict};
 
 /// One application run to its end, with what the NodeManager gave its containers.
 #[derive(Clone, Debug)]
@@ -86,6 +86,18 @@ impl<'a> Context<'a> {
     /// every item that judges one run.
     pub async fn alice_run(&self) -> Result<&AppRun, String> {
         self.alice.get_or_init(|| async { self.run_as("alice").await }).await.as_ref().map_err(Clone::clone)
+    }
+
+    /// alice's run, or the FAIL verdict an item gets when that run could not happen.
+    pub async fn alice(&self) -> Result<&AppRun, Verdict> {
+        self.alice_run()
+            .await
+            .map_err(|e| Verdict::fail(format!("alice's application could not be run through the service: {e}"), Vec::new()))
+    }
+
+    /// A user's credential (`None` without Kerberos), or the FAIL verdict if it cannot be had.
+    pub fn credential_or_fail(&self, user: &str) -> Result<Option<Credential>, Verdict> {
+        self.credential(user).map_err(|e| Verdict::fail(e, Vec::new()))
     }
 
     /// Submits the probe script as `user` and waits for the application to end.

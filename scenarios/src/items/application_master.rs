@@ -5,19 +5,14 @@ use std::time::{Duration, Instant};
 
 use yarnsec_hadoop::http::Auth;
 
-use super::no_run;
+use super::require_kerberos;
 use crate::context::{script_lines, tokens_evidence, Context};
 use crate::verdict::{Evidence, Verdict};
 
 /// A1: the AM finds its tokens through HADOOP_TOKEN_FILE_LOCATION.
 pub async fn a1(ctx: &Context<'_>) -> Verdict {
-    if !ctx.cluster.profile().kerberos() {
-        return Verdict::not_applicable("a secure-cluster item, and this profile has no Kerberos");
-    }
-    let run = match ctx.alice_run().await {
-        Ok(r) => r,
-        Err(e) => return no_run(&e),
-    };
+    or_verdict!(require_kerberos(ctx));
+    let run = or_verdict!(ctx.alice().await);
     let exported = run.am_launch.contains("HADOOP_TOKEN_FILE_LOCATION=");
     let used = run.app.final_status == "SUCCEEDED" && run.worker_stdout.contains("put=ok");
     Verdict::check(
@@ -30,10 +25,7 @@ pub async fn a1(ctx: &Context<'_>) -> Verdict {
 
 /// A2: what the AM passes on has neither the AM/RM token nor a timeline token.
 pub async fn a2(ctx: &Context<'_>) -> Verdict {
-    let run = match ctx.alice_run().await {
-        Ok(r) => r,
-        Err(e) => return no_run(&e),
-    };
+    let run = or_verdict!(ctx.alice().await);
     let Some(worker) = run.worker_tokens.as_ref() else {
         return Verdict::fail(
             "no worker container token file was found: the AM launched no container",
@@ -55,13 +47,8 @@ pub async fn a2(ctx: &Context<'_>) -> Verdict {
 
 /// A4 (recommended): the application's tokens stop working once it completes.
 pub async fn a4(ctx: &Context<'_>) -> Verdict {
-    if !ctx.cluster.profile().kerberos() {
-        return Verdict::not_applicable("a secure-cluster item, and this profile has no Kerberos");
-    }
-    let run = match ctx.alice_run().await {
-        Ok(r) => r,
-        Err(e) => return no_run(&e),
-    };
+    or_verdict!(require_kerberos(ctx));
+    let run = or_verdict!(ctx.alice().await);
     let Some((_, token)) = run.am_tokens.iter().flat_map(|c| c.tokens.iter()).find(|(_, t)| t.kind == "HDFS_DELEGATION_TOKEN") else {
         return Verdict::fail(
             "the application had no HDFS delegation token to cancel",
@@ -94,13 +81,8 @@ pub async fn a4(ctx: &Context<'_>) -> Verdict {
 
 /// A5: the worker container gets the tokens it needs through its launch context.
 pub async fn a5(ctx: &Context<'_>) -> Verdict {
-    if !ctx.cluster.profile().kerberos() {
-        return Verdict::not_applicable("a secure-cluster item, and this profile has no Kerberos");
-    }
-    let run = match ctx.alice_run().await {
-        Ok(r) => r,
-        Err(e) => return no_run(&e),
-    };
+    or_verdict!(require_kerberos(ctx));
+    let run = or_verdict!(ctx.alice().await);
     let has_hdfs = run.worker_tokens.iter().flat_map(|c| c.tokens.iter()).any(|(_, t)| t.kind == "HDFS_DELEGATION_TOKEN");
     Verdict::check(
         has_hdfs && run.worker_stdout.contains("put=ok"),
@@ -123,10 +105,7 @@ pub fn a6(ctx: &Context<'_>) -> Verdict {
 
 /// A7 (recommended): HADOOP_JAAS_DEBUG from the AM's environment reaches the worker.
 pub async fn a7(ctx: &Context<'_>) -> Verdict {
-    let run = match ctx.alice_run().await {
-        Ok(r) => r,
-        Err(e) => return no_run(&e),
-    };
+    let run = or_verdict!(ctx.alice().await);
     if !run.am_launch.contains("HADOOP_JAAS_DEBUG") {
         return Verdict::not_applicable(
             "HADOOP_JAAS_DEBUG is not set in the ApplicationMaster's environment, so there is nothing to propagate",

@@ -1,23 +1,14 @@
 //! Client items (C1–C7): judged from what the ResourceManager handed the ApplicationMaster.
 
-use super::no_run;
+use super::require_kerberos;
 use crate::context::{app_evidence, script_lines, tokens_evidence, Context};
 use crate::verdict::Verdict;
-
-fn secure_only(ctx: &Context<'_>) -> Option<Verdict> {
-    (!ctx.cluster.profile().kerberos()).then(|| Verdict::not_applicable("a secure-cluster item, and this profile has no Kerberos"))
-}
 
 /// C1: security is detected. Observable as its consequence: on a secure cluster the client put
 /// delegation tokens in the submission, which it only does once it has seen security on.
 pub async fn c1(ctx: &Context<'_>) -> Verdict {
-    if let Some(v) = secure_only(ctx) {
-        return v;
-    }
-    let run = match ctx.alice_run().await {
-        Ok(r) => r,
-        Err(e) => return no_run(&e),
-    };
+    or_verdict!(require_kerberos(ctx));
+    let run = or_verdict!(ctx.alice().await);
     let kinds = token_kinds(run.am_tokens.as_ref());
     let delegation = kinds.iter().any(|k| k.ends_with("DELEGATION_TOKEN"));
     Verdict::check(
@@ -34,13 +25,8 @@ fn token_kinds(creds: Option<&yarnsec_hadoop::token::Credentials>) -> Vec<String
 
 /// C2: an HDFS delegation token for the cluster's filesystem, renewable by the RM.
 pub async fn c2(ctx: &Context<'_>) -> Verdict {
-    if let Some(v) = secure_only(ctx) {
-        return v;
-    }
-    let run = match ctx.alice_run().await {
-        Ok(r) => r,
-        Err(e) => return no_run(&e),
-    };
+    or_verdict!(require_kerberos(ctx));
+    let run = or_verdict!(ctx.alice().await);
     let renewer = ctx.cluster.layout().rm_renewer();
     let evidence = vec![tokens_evidence("ApplicationMaster container_tokens", run.am_tokens.as_ref()), app_evidence(&run.app)];
     if run.am_tokens.is_none() {
@@ -66,16 +52,11 @@ pub async fn c2(ctx: &Context<'_>) -> Verdict {
 
 /// C3: tokens for every other service: the timeline server for the reference service.
 pub async fn c3(ctx: &Context<'_>) -> Verdict {
-    if let Some(v) = secure_only(ctx) {
-        return v;
-    }
+    or_verdict!(require_kerberos(ctx));
     if !ctx.service.features.timeline && !ctx.service.features.remote_filesystems {
         return Verdict::not_applicable("the service declares no other service (timeline, remote filesystems) its applications use");
     }
-    let run = match ctx.alice_run().await {
-        Ok(r) => r,
-        Err(e) => return no_run(&e),
-    };
+    let run = or_verdict!(ctx.alice().await);
     let kinds = token_kinds(run.am_tokens.as_ref());
     let missing: Vec<&str> = [(ctx.service.features.timeline, "TIMELINE_DELEGATION_TOKEN")]
         .iter()
@@ -100,13 +81,8 @@ pub fn c4(ctx: &Context<'_>) -> Verdict {
 
 /// C5: the tokens reach the ApplicationMaster's launch context.
 pub async fn c5(ctx: &Context<'_>) -> Verdict {
-    if let Some(v) = secure_only(ctx) {
-        return v;
-    }
-    let run = match ctx.alice_run().await {
-        Ok(r) => r,
-        Err(e) => return no_run(&e),
-    };
+    or_verdict!(require_kerberos(ctx));
+    let run = or_verdict!(ctx.alice().await);
     let kinds = token_kinds(run.am_tokens.as_ref());
     Verdict::check(
         kinds.iter().any(|k| k == "HDFS_DELEGATION_TOKEN"),
@@ -121,10 +97,7 @@ pub async fn c5(ctx: &Context<'_>) -> Verdict {
 
 /// C6: HADOOP_JAAS_DEBUG propagation (only when the client has it set).
 pub async fn c6(ctx: &Context<'_>) -> Verdict {
-    let run = match ctx.alice_run().await {
-        Ok(r) => r,
-        Err(e) => return no_run(&e),
-    };
+    let run = or_verdict!(ctx.alice().await);
     if run.am_launch.contains("HADOOP_JAAS_DEBUG") {
         return Verdict::pass(
             "HADOOP_JAAS_DEBUG reaches the ApplicationMaster",
@@ -139,10 +112,7 @@ pub async fn c7(ctx: &Context<'_>) -> Verdict {
     if ctx.cluster.profile().kerberos() {
         return Verdict::not_applicable("an insecure-cluster item; run with `--profile simple` to judge it");
     }
-    let run = match ctx.alice_run().await {
-        Ok(r) => r,
-        Err(e) => return no_run(&e),
-    };
+    let run = or_verdict!(ctx.alice().await);
     Verdict::check(
         run.am_launch.contains("HADOOP_USER_NAME=\"alice\""),
         "HADOOP_USER_NAME=alice is set for the ApplicationMaster",

@@ -1,5 +1,15 @@
 //! One module per checklist section; `judge` dispatches an item id to its scenario.
 
+/// Evaluates to the `Ok` value, or ends the scenario with the `Err` verdict.
+macro_rules! or_verdict {
+    ($e:expr) => {
+        match $e {
+            Ok(value) => value,
+            Err(verdict) => return verdict,
+        }
+    };
+}
+
 mod application_master;
 mod client;
 mod container;
@@ -46,7 +56,11 @@ fn not_implemented(what: &str) -> Verdict {
     Verdict::skipped(format!("not judged: this version of yarnsec does not implement {what} yet"))
 }
 
-/// The verdict for items that need alice's run when that run could not happen.
-fn no_run(reason: &str) -> Verdict {
-    Verdict::fail(format!("alice's application could not be run through the service: {reason}"), Vec::new())
+/// NOT_APPLICABLE unless the profile uses Kerberos (for secure-cluster items).
+fn require_kerberos(ctx: &Context<'_>) -> Result<(), Verdict> {
+    if ctx.cluster.profile().kerberos() {
+        Ok(())
+    } else {
+        Err(Verdict::not_applicable("a secure-cluster item, and this profile has no Kerberos"))
+    }
 }

@@ -2,7 +2,6 @@
 
 use yarnsec_hadoop::http::{Auth, HttpResponse};
 
-use super::no_run;
 use crate::context::{app_evidence, Context};
 use crate::verdict::{Evidence, Verdict};
 
@@ -16,10 +15,7 @@ pub async fn t1(ctx: &Context<'_>) -> Verdict {
     if !ctx.cluster.profile().kerberos() {
         return Verdict::not_applicable("this profile is not a secure cluster");
     }
-    let run = match ctx.alice_run().await {
-        Ok(r) => r,
-        Err(e) => return no_run(&e),
-    };
+    let run = or_verdict!(ctx.alice().await);
     Verdict::check(
         run.app.state == "FINISHED" && run.app.final_status == "SUCCEEDED",
         format!(
@@ -35,10 +31,7 @@ pub async fn t1(ctx: &Context<'_>) -> Verdict {
 
 /// T2: the application runs as the submitting user, for alice and for bob.
 pub async fn t2(ctx: &Context<'_>) -> Verdict {
-    let alice = match ctx.alice_run().await {
-        Ok(r) => r,
-        Err(e) => return no_run(&e),
-    };
+    let alice = or_verdict!(ctx.alice().await);
     let bob = match ctx.run_as("bob").await {
         Ok(r) => r,
         Err(e) => return Verdict::fail(format!("bob's application could not be run: {e}"), vec![]),
@@ -82,14 +75,8 @@ pub async fn t2(ctx: &Context<'_>) -> Verdict {
 
 /// T4: REST GETs as alice succeed, anonymous ones are refused.
 pub async fn t4(ctx: &Context<'_>) -> Verdict {
-    let run = match ctx.alice_run().await {
-        Ok(r) => r,
-        Err(e) => return no_run(&e),
-    };
-    let cred = match ctx.credential("alice") {
-        Ok(c) => c,
-        Err(e) => return Verdict::fail(e, vec![]),
-    };
+    let run = or_verdict!(ctx.alice().await);
+    let cred = or_verdict!(ctx.credential_or_fail("alice"));
     let alice = ctx.cluster.auth_for("alice", cred.as_ref());
     let layout = ctx.cluster.layout();
     let urls = [
@@ -193,14 +180,8 @@ pub async fn t7(ctx: &Context<'_>) -> Verdict {
     if !ctx.service.features.timeline {
         return Verdict::not_applicable("the service declares no timeline support");
     }
-    let run = match ctx.alice_run().await {
-        Ok(r) => r,
-        Err(e) => return no_run(&e),
-    };
-    let cred = match ctx.credential("alice") {
-        Ok(c) => c,
-        Err(e) => return Verdict::fail(e, vec![]),
-    };
+    let run = or_verdict!(ctx.alice().await);
+    let cred = or_verdict!(ctx.credential_or_fail("alice"));
     let alice = ctx.cluster.auth_for("alice", cred.as_ref());
     let url = format!("{}/ws/v1/timeline/DS_APP_ATTEMPT", ctx.cluster.layout().hadoop_url(8188));
     let attempt = run.app.id.replacen("application_", "appattempt_", 1);
