@@ -45,7 +45,7 @@ item!(c7_user_name_in_insecure_clusters, "C7", NA, Pass);
 item!(a1_am_reads_its_token_file, "A1", Pass, NA);
 item!(a4_tokens_cancelled_at_the_end, "A4", Pass, NA);
 item!(a5_worker_gets_its_tokens, "A5", Pass, NA);
-item!(a6_user_name_to_workers_in_insecure_clusters, "A6", NA, Skipped);
+item!(a6_user_name_to_workers_in_insecure_clusters, "A6", NA, Pass);
 item!(a7_jaas_debug_not_set_in_the_am, "A7", NA, NA);
 item!(k1_container_code, "K1", NA, NA);
 item!(l1_no_long_lived_mode, "L1", NA, NA);

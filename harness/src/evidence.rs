@@ -61,8 +61,11 @@ impl<'a> Evidence<'a> {
         let mut files = Vec::new();
         for pattern in patterns {
             for path in self.hadoop.glob(&pattern).await? {
-                let content = self.hadoop.read_file(&path).await?;
-                files.push(ContainerFile { path, content });
+                // The NodeManager removes a container's work dir when the container ends, so a
+                // file listed a moment ago may be gone: skip it (its nmPrivate copy remains).
+                if let Ok(content) = self.hadoop.read_file(&path).await {
+                    files.push(ContainerFile { path, content });
+                }
             }
         }
         Ok(files)

@@ -30,6 +30,8 @@ pub struct LaunchPlan {
     pub user: String,
     /// The user's HDFS home; DistributedShell removes `<home>/yarnsec/<app id>` when it ends.
     pub home: String,
+    /// Environment the ApplicationMaster passes on to the worker container (`--shell_env`).
+    pub worker_env: Vec<(String, String)>,
 }
 
 /// Where the Hadoop jars and configuration are on every node (the NodeManager's own classpath):
@@ -76,12 +78,13 @@ pub fn submission_context(plan: &LaunchPlan) -> Value {
         "{{{{JAVA_HOME}}}}/bin/java -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:+IgnoreUnrecognizedVMOptions {opens} \
          org.apache.hadoop.yarn.applications.distributedshell.ApplicationMaster \
          --container_memory {mem} --container_vcores {vcores} --num_containers 1 --priority 0 \
-         --appname yarnsec --homedir {home} \
+         --appname yarnsec --homedir {home}{shell_env} \
          1><LOG_DIR>/AppMaster.stdout 2><LOG_DIR>/AppMaster.stderr",
         opens = java17_opens(),
         mem = plan.memory_mb,
         vcores = plan.vcores,
         home = plan.home,
+        shell_env = plan.worker_env.iter().map(|(k, v)| format!(" --shell_env {k}={v}")).collect::<String>(),
     );
     json!({
         "application-id": plan.app_id,
@@ -128,6 +131,7 @@ mod tests {
             env: vec![("HADOOP_USER_NAME".into(), "alice".into())],
             user: "alice".into(),
             home: "/user/alice".into(),
+            worker_env: vec![("HADOOP_USER_NAME".into(), "alice".into())],
         };
         insta::assert_json_snapshot!(submission_context(&plan));
     }

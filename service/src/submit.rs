@@ -59,12 +59,18 @@ impl Submitter {
     /// Submits `submission` for `caller`.
     pub async fn submit(&self, caller: &Caller, submission: Submission) -> Result<Submitted, ServiceError> {
         let cfg = &self.config;
-        // Who the application runs as: the user through doAs, unless a fault says otherwise.
-        let (do_as, user) = match caller {
-            Caller::User(u) if !cfg.fault(Fault::NoDoas) => (Some(u.as_str()), u.clone()),
-            _ => (None, self.service_user().to_string()),
+        // Who the application runs as: the user, unless a fault says otherwise. With Kerberos the
+        // service authenticates as itself and acts for the user (doAs, proxy user); with simple
+        // auth Hadoop takes the caller's word, so the service names the user directly, as
+        // Hadoop's own simple-auth clients do.
+        let user = match caller {
+            Caller::User(u) if !cfg.fault(Fault::NoDoas) => u.clone(),
+            _ => self.service_user().to_string(),
         };
-        let auth = self.auth();
+        let (auth, do_as) = match cfg.auth {
+            AuthMode::Kerberos => (self.auth(), (user != self.service_user()).then_some(user.as_str())),
+            AuthMode::Simple => (Auth::Simple(&user), None),
+        };
         let rm = ResourceManager::new(self.http.clone(), &cfg.resourcemanager_http);
         let fs = WebHdfs::new(self.http.clone(), &cfg.namenode_http);
 
@@ -99,9 +105,13 @@ impl Submitter {
                 tokens.push((alias, token));
             }
         }
+        // Without Kerberos, Hadoop takes the user's name from HADOOP_USER_NAME: the AM gets it,
+        // and so does its worker (DistributedShell does not pass it on by itself).
         let mut env = Vec::new();
+        let mut worker_env = Vec::new();
         if cfg.auth == AuthMode::Simple && !cfg.fault(Fault::DropUserName) {
             env.push(("HADOOP_USER_NAME".to_string(), user.clone()));
+            worker_env.push(("HADOOP_USER_NAME".to_string(), user.clone()));
         }
         if std::env::var("HADOOP_JAAS_DEBUG").is_ok_and(|v| v == "true") {
             env.push(("HADOOP_JAAS_DEBUG".to_string(), "true".to_string()));
@@ -120,6 +130,7 @@ impl Submitter {
             env,
             user: user.clone(),
             home,
+            worker_env,
         };
         rm.submit(&submission_context(&plan), auth, do_as).await?;
         let tracking_url = format!("{}/proxy/{app_id}/", cfg.resourcemanager_http.trim_end_matches('/'));

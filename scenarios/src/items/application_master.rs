@@ -96,11 +96,20 @@ pub async fn a5(ctx: &Context<'_>) -> Verdict {
 }
 
 /// A6: insecure clusters only: HADOOP_USER_NAME reaches the worker.
-pub fn a6(ctx: &Context<'_>) -> Verdict {
+pub async fn a6(ctx: &Context<'_>) -> Verdict {
     if ctx.cluster.profile().kerberos() {
         return Verdict::not_applicable("an insecure-cluster item; run with `--profile simple` to judge it");
     }
-    Verdict::skipped("not judged: this version of yarnsec does not check the worker's HADOOP_USER_NAME yet")
+    let run = or_verdict!(ctx.alice().await);
+    Verdict::check(
+        run.worker_launch.contains("HADOOP_USER_NAME=\"alice\""),
+        "HADOOP_USER_NAME=alice reaches the worker container",
+        "the worker container has no HADOOP_USER_NAME: without Kerberos it acts as the NodeManager's user",
+        vec![
+            script_lines("worker launch_container.sh", &run.worker_launch, "HADOOP_USER_NAME"),
+            Evidence::new("log", "worker stdout", run.worker_stdout.clone()),
+        ],
+    )
 }
 
 /// A7 (recommended): HADOOP_JAAS_DEBUG from the AM's environment reaches the worker.

@@ -34,7 +34,7 @@ pub async fn judge(id: &str, ctx: &Context<'_>) -> Verdict {
         "A3" => not_implemented("watching the ApplicationMaster renew tokens itself"),
         "A4" => application_master::a4(ctx).await,
         "A5" => application_master::a5(ctx).await,
-        "A6" => application_master::a6(ctx),
+        "A6" => application_master::a6(ctx).await,
         "A7" => application_master::a7(ctx).await,
         "K1" | "K2" => container::k(ctx),
         "L1" | "L2" | "L3" | "L4" | "L5" | "L6" | "L7" => long_lived::l(ctx),
