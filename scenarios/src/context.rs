@@ -104,15 +104,22 @@ impl<'a> Context<'a> {
     pub async fn run_as(&self, user: &str) -> Result<AppRun, String> {
         let cred = self.credential(user)?;
         let auth = self.cluster.auth_for(user, cred.as_ref());
+        self.run_with(user, auth, auth, Duration::ZERO).await
+    }
+
+    /// Submits the probe script as `user`, authenticated by `submit_auth`, after making it sleep
+    /// `delay` first; follows the application with `watch_auth` until it ends.
+    pub async fn run_with(&self, user: &str, submit_auth: Auth<'_>, watch_auth: Auth<'_>, delay: Duration) -> Result<AppRun, String> {
         let started = Instant::now();
         let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or_default();
         let marker = format!("yarnsec-probe-{user}-{nanos}");
+        let script = if delay.is_zero() { probe_script(&marker) } else { format!("sleep {}\n{}", delay.as_secs(), probe_script(&marker)) };
         let submitted = self
             .service
-            .submit(&self.http, auth, &probe_script(&marker))
+            .submit(&self.http, submit_auth, &script)
             .await
             .map_err(|e| format!("the service refused {user}'s submission: {e}"))?;
-        let app = self.wait_for_end(&submitted.application_id, auth, Duration::from_secs(240)).await?;
+        let app = self.wait_for_end(&submitted.application_id, watch_auth, Duration::from_secs(240) + delay).await?;
         let took = started.elapsed();
         let evidence = self.cluster.evidence();
         let mut run = AppRun {

@@ -42,7 +42,7 @@ pub async fn judge(id: &str, ctx: &Context<'_>) -> Verdict {
         "T2" => testing::t2(ctx).await,
         "T3" => not_implemented("driving headless Chromium with a Kerberos ticket"),
         "T4" => testing::t4(ctx).await,
-        "T5" => not_implemented("the post-expiry survival run"),
+        "T5" => testing::t5(ctx).await,
         "T6" => testing::t6(ctx).await,
         "T7" => testing::t7(ctx).await,
         "T8" => Verdict::not_applicable("the cluster runs no HBase or Hive, and the reference service integrates with neither"),

@@ -1,7 +1,10 @@
 //! Testing items (T1–T9): the application on the secure cluster, as the cluster shows it.
 
+use std::time::Duration;
+
 use yarnsec_hadoop::http::{Auth, HttpResponse};
 
+use super::require_kerberos;
 use crate::context::{app_evidence, Context};
 use crate::verdict::{Evidence, Verdict};
 
@@ -104,6 +107,81 @@ pub async fn t4(ctx: &Context<'_>) -> Verdict {
         problems.is_empty(),
         "REST GETs on the application, the timeline server and the service answer alice (200) and refuse anonymous callers (401)",
         problems.join("; "),
+        evidence,
+    )
+}
+
+/// T5: the application keeps running after the submitter's Kerberos ticket expired and past at
+/// least two delegation-token renew intervals, and at its end still writes to her HDFS home.
+pub async fn t5(ctx: &Context<'_>) -> Verdict {
+    or_verdict!(require_kerberos(ctx));
+    let profile = ctx.cluster.profile();
+    let (ticket, renew, max) = (profile.ticket_lifetime(), profile.token_renew_interval(), profile.token_max_lifetime());
+    // Outlive the ticket and two renew intervals, and still end well inside the max lifetime.
+    let delay = ticket.max(renew * 2) + Duration::from_secs(15);
+    if delay + Duration::from_secs(30) >= max {
+        return Verdict::not_applicable(format!(
+            "this profile's token max lifetime ({}s) leaves no room to outlive both the ticket ({}s) and two renew intervals ({}s)",
+            max.as_secs(),
+            ticket.as_secs(),
+            renew.as_secs()
+        ));
+    }
+    // alice logs in once, with her password: nothing renews this ticket.
+    let alice = or_verdict!(ctx.cluster.user("alice").map_err(|e| Verdict::fail(e.to_string(), vec![])));
+    let once = or_verdict!(alice.login_once().map_err(|e| Verdict::fail(e.to_string(), vec![])));
+    let ticket_left = once.remaining_lifetime().unwrap_or_default();
+    let watcher = or_verdict!(ctx.credential_or_fail("alice"));
+    let watch = ctx.cluster.auth_for("alice", watcher.as_ref());
+    let run = match ctx.run_with("alice", Auth::Kerberos(&once), watch, delay).await {
+        Ok(r) => r,
+        Err(e) => return Verdict::fail(format!("the long application could not be run: {e}"), vec![]),
+    };
+    let expired = once.remaining_lifetime().map(|d| d.is_zero()).unwrap_or(true);
+    let mut evidence = vec![
+        app_evidence(&run.app),
+        Evidence::new("log", "alice's container stdout (the write comes after the sleep)", run.worker_stdout.clone()),
+        Evidence::new(
+            "timing",
+            "lifetimes outlived",
+            format!(
+                "ticket left at submission {}s (lifetime {}s); token renew interval {}s, max lifetime {}s; the script slept {}s; submission to end {:.0}s; alice's ticket expired by the end: {expired}",
+                ticket_left.as_secs(),
+                ticket.as_secs(),
+                renew.as_secs(),
+                max.as_secs(),
+                delay.as_secs(),
+                run.took.as_secs_f64()
+            ),
+        ),
+    ];
+    // The RM's renewals of this application's HDFS token, as its log shows them.
+    let seq = run
+        .am_tokens
+        .iter()
+        .flat_map(|c| c.tokens.iter())
+        .filter(|(_, t)| t.kind == "HDFS_DELEGATION_TOKEN")
+        .filter_map(|(_, t)| t.identifier().ok())
+        .find_map(|i| i.as_delegation().map(|d| d.sequence_number));
+    if let (Some(seq), Ok(log)) = (seq, ctx.cluster.evidence().daemon_log("resourcemanager").await) {
+        let needle = format!("sequenceNumber={seq},");
+        let renewals: Vec<&str> = log.lines().filter(|l| l.contains("Renew") && l.contains(&needle)).collect();
+        evidence.push(Evidence::new(
+            "log",
+            format!("ResourceManager renewals of the HDFS token (sequence number {seq})"),
+            renewals.join("\n"),
+        ));
+    }
+    Verdict::check(
+        run.app.final_status == "SUCCEEDED" && run.worker_stdout.contains("put=ok") && expired && run.took > ticket.max(renew * 2),
+        format!(
+            "the application ran {:.0}s, past alice's {}s ticket (expired, never renewed) and {} renew intervals of its {}s delegation token, and its last act, a write to /user/alice, succeeded",
+            run.took.as_secs_f64(),
+            ticket.as_secs(),
+            run.took.as_secs() / renew.as_secs().max(1),
+            renew.as_secs()
+        ),
+        "the application did not survive the ticket's expiry and the token renewals (see the app and its output)",
         evidence,
     )
 }
