@@ -57,7 +57,7 @@ impl Credential {
     /// Credentials from a client keytab, renewed from it as needed, cached in memory.
     pub fn from_keytab(principal: Principal, keytab: impl AsRef<Path>) -> Result<Self, KerberosError> {
         let keytab = keytab.as_ref().to_path_buf();
-        let cred = login_from_keytab(&principal, &keytab)?;
+        let (_, cred) = login_from_keytab(&principal, &keytab)?;
         Ok(Self::new(principal, CredentialSource::Keytab(keytab), cred))
     }
 
@@ -82,10 +82,7 @@ impl Credential {
     /// lifetime, like a service that forgot to re-login.
     pub fn from_keytab_once(principal: Principal, keytab: impl AsRef<Path>) -> Result<Self, KerberosError> {
         let keytab = keytab.as_ref();
-        let ccache = new_memory_ccache();
-        let keytab_str = keytab.to_string_lossy().into_owned();
-        let with_keytab = ffi::acquire_from(&principal.to_string(), &[("ccache", &ccache), ("client_keytab", &keytab_str)])
-            .map_err(|e| acquire_error(&principal, &format!("keytab {}", keytab.display()), e))?;
+        let (ccache, with_keytab) = login_from_keytab(&principal, keytab)?;
         // One service ticket for our own realm's ticket-granting service fills the cache...
         let tgs = Principal::service("krbtgt", principal.realm(), principal.realm());
         let name = principal_name(&tgs)?;
@@ -132,7 +129,7 @@ impl Credential {
         if let CredentialSource::Keytab(keytab) = &self.source {
             let fresh = cred.lifetime().is_ok_and(|left| left > RELOGIN_MARGIN);
             if !fresh {
-                *cred = login_from_keytab(&self.principal, keytab)?;
+                *cred = login_from_keytab(&self.principal, keytab)?.1;
             }
         }
         Ok(cred.clone())
@@ -163,12 +160,14 @@ impl fmt::Debug for Credential {
     }
 }
 
-/// A new credential in a new in-memory cache that gets its tickets from `keytab`.
-fn login_from_keytab(principal: &Principal, keytab: &Path) -> Result<Cred, KerberosError> {
+/// A new credential in a new in-memory cache (returned by name) that gets its tickets from
+/// `keytab`.
+fn login_from_keytab(principal: &Principal, keytab: &Path) -> Result<(String, Cred), KerberosError> {
     let ccache = new_memory_ccache();
     let keytab_str = keytab.to_string_lossy().into_owned();
-    ffi::acquire_from(&principal.to_string(), &[("ccache", &ccache), ("client_keytab", &keytab_str)])
-        .map_err(|e| acquire_error(principal, &format!("keytab {}", keytab.display()), e))
+    let cred = ffi::acquire_from(&principal.to_string(), &[("ccache", &ccache), ("client_keytab", &keytab_str)])
+        .map_err(|e| acquire_error(principal, &format!("keytab {}", keytab.display()), e))?;
+    Ok((ccache, cred))
 }
 
 /// A ticket cache name no other credential of this process uses.

@@ -71,13 +71,19 @@ pub(crate) async fn exited_daemons(hadoop: &Node) -> Vec<(String, String)> {
     }
 }
 
+/// The error for the first daemon that exited, with its log's last lines, if any did.
+async fn first_exit(hadoop: &Node) -> Option<HarnessError> {
+    let (name, status) = exited_daemons(hadoop).await.into_iter().next()?;
+    let log = format!("{}/{name}.log", paths::HADOOP_LOGS);
+    Some(HarnessError::DaemonExited { log_tail: hadoop.tail(&log, 30).await, daemon: name, status })
+}
+
 /// The error for a daemon that did not become ready: it exited, or the deadline passed.
 pub(crate) async fn not_ready(hadoop: &Node, daemon: &str, condition: &str, waited: Duration, last_error: String) -> HarnessError {
-    let log = format!("{}/{daemon}.log", paths::HADOOP_LOGS);
-    if let Some((name, status)) = exited_daemons(hadoop).await.into_iter().next() {
-        let log = format!("{}/{name}.log", paths::HADOOP_LOGS);
-        return HarnessError::DaemonExited { log_tail: hadoop.tail(&log, 30).await, daemon: name, status };
+    if let Some(exited) = first_exit(hadoop).await {
+        return exited;
     }
+    let log = format!("{}/{daemon}.log", paths::HADOOP_LOGS);
     HarnessError::NotReady { daemon: daemon.into(), condition: condition.into(), waited, last_error, log_tail: hadoop.tail(&log, 30).await }
 }
 
@@ -100,9 +106,8 @@ pub(crate) async fn wait_for_hadoop(
     // A watcher that ends the wait as soon as any daemon exits.
     let watch_exits = async {
         loop {
-            if let Some((name, status)) = exited_daemons(hadoop).await.into_iter().next() {
-                let log = format!("{}/{name}.log", paths::HADOOP_LOGS);
-                return HarnessError::DaemonExited { log_tail: hadoop.tail(&log, 30).await, daemon: name, status };
+            if let Some(exited) = first_exit(hadoop).await {
+                return exited;
             }
             tokio::time::sleep(Duration::from_secs(1)).await;
         }
