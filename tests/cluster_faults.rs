@@ -40,6 +40,7 @@ fault!(allow_anonymous_fails_t6, "allow-anonymous", "T6", "anonymous submission 
 fault!(wrong_renewer_fails_c2, "wrong-renewer", "C2", "renewer");
 fault!(no_hdfs_token_fails_c2, "no-hdfs-token", "C2", "no HDFS_DELEGATION_TOKEN");
 fault!(no_timeline_token_fails_c3, "no-timeline-token", "C3", "TIMELINE_DELEGATION_TOKEN");
+fault!(no_remote_token_fails_t9, "no-remote-token", "T9", "no HDFS delegation token for the remote NameNode");
 
 /// `no-relogin`: the service's own login dies with its first ticket, and its health check says so.
 #[tokio::test]

@@ -1,7 +1,7 @@
 //! Snapshots of every file a cluster's containers are given, per profile. A change to generated
 //! configuration shows up here as a reviewed snapshot diff (`cargo insta review`).
 
-use yarnsec_harness::config::{container_krb5_conf, hadoop_files, kdc_files};
+use yarnsec_harness::config::{container_krb5_conf, hadoop_files, kdc_files, remote_hdfs_files, service_toml};
 use yarnsec_harness::{Layout, SecurityProfile, PROFILE_NAMES};
 
 fn layout() -> Layout {
@@ -27,6 +27,22 @@ fn kdc_files_for_strict() {
         insta::assert_snapshot!(format!("strict__kdc__{file}"), content);
     }
     insta::assert_snapshot!("strict__hadoop__krb5.conf", container_krb5_conf(&profile, &layout(), "198.18.42.2:88"));
+}
+
+#[test]
+fn remote_hdfs_files_for_strict() {
+    for (path, content) in remote_hdfs_files(&SecurityProfile::strict(), &layout()).iter() {
+        let file = path.rsplit('/').next().unwrap();
+        insta::assert_snapshot!(format!("strict__remote__{file}"), content);
+    }
+}
+
+#[test]
+fn service_toml_for_strict_with_a_remote_hdfs() {
+    let hadoop = "198.18.42.4".parse().unwrap();
+    let remote = "198.18.42.3".parse().unwrap();
+    let toml = service_toml(&SecurityProfile::strict(), &layout(), hadoop, Some(remote), &["no-doas".to_string()]);
+    insta::assert_snapshot!("strict__service.toml", toml);
 }
 
 #[test]

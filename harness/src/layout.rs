@@ -97,6 +97,11 @@ impl Layout {
     pub fn hadoop_host(&self) -> String {
         format!("hadoop.{DOMAIN}")
     }
+    /// The host name of the remote HDFS container: a second NameNode and DataNode, with their own
+    /// namespace in the same realm (the remote-cluster scenario).
+    pub fn remote_host(&self) -> String {
+        format!("remote.{DOMAIN}")
+    }
     /// The host name of the submission service container.
     pub fn service_host(&self) -> String {
         format!("service.{DOMAIN}")
@@ -108,6 +113,14 @@ impl Layout {
     /// `primary/<hadoop host>@REALM`.
     pub fn hadoop_principal(&self, primary: &str) -> String {
         format!("{primary}/{}@{}", self.hadoop_host(), self.realm)
+    }
+    /// `primary/<remote host>@REALM`.
+    pub fn remote_principal(&self, primary: &str) -> String {
+        format!("{primary}/{}@{}", self.remote_host(), self.realm)
+    }
+    /// `http://<remote host>:<port>`.
+    pub fn remote_url(&self, port: u16) -> String {
+        format!("http://{}:{port}", self.remote_host())
     }
     /// The submission service's own principal.
     pub fn service_principal(&self) -> String {

@@ -33,7 +33,7 @@ pub mod node;
 mod profile;
 pub mod progress;
 
-pub use cluster::{ClusterDescription, ClusterUser, SecureCluster, StartTimings};
+pub use cluster::{ClusterDescription, ClusterUser, SecureCluster, StartTimings, REMOTE_FILE, REMOTE_FILE_TEXT};
 pub use error::HarnessError;
 pub use layout::Layout;
 pub use profile::{ProfileError, ProfileSummary, Protection, SecurityProfile, PROFILE_NAMES};

@@ -30,6 +30,8 @@ pub struct AppRun {
     pub worker_launch: String,
     /// What the script printed.
     pub worker_stdout: String,
+    /// What the script printed on stderr.
+    pub worker_stderr: String,
     /// The HDFS file the script wrote in the user's home.
     pub output_path: String,
     /// Submission to final state.
@@ -39,13 +41,16 @@ pub struct AppRun {
 /// The shell script every run executes: it reports who it runs as and writes to the user's HDFS
 /// home with the delegation token YARN gave its container.
 pub fn probe_script(marker: &str) -> String {
-    let opens = "--add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/sun.security.util=ALL-UNNAMED";
     format!(
         "echo \"id=$(id -un)\"\necho \"USER=$USER\"\necho \"HADOOP_USER_NAME=${{HADOOP_USER_NAME:-}}\"\necho \"HADOOP_TOKEN_FILE_LOCATION=${{HADOOP_TOKEN_FILE_LOCATION:-}}\"\n\
          echo \"written by $USER in a YARN container\" > out.txt\n\
-         \"$JAVA_HOME/bin/java\" -Xmx128m {opens} -cp '/opt/hadoop/conf:/opt/hadoop/jars/*' org.apache.hadoop.fs.FsShell -put -f out.txt \"/user/$USER/{marker}.txt\" && echo put=ok\n"
+         {} -put -f out.txt \"/user/$USER/{marker}.txt\" && echo put=ok\n",
+        FS_SHELL
     )
 }
+
+/// The command line of Hadoop's `FsShell` (`hadoop fs`) in a container of the cluster.
+pub const FS_SHELL: &str = "\"$JAVA_HOME/bin/java\" -Xmx128m --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/sun.security.util=ALL-UNNAMED -cp '/opt/hadoop/conf:/opt/hadoop/jars/*' org.apache.hadoop.fs.FsShell";
 
 /// Everything a scenario may use.
 pub struct Context<'a> {
@@ -110,16 +115,30 @@ impl<'a> Context<'a> {
     /// Submits the probe script as `user`, authenticated by `submit_auth`, after making it sleep
     /// `delay` first; follows the application with `watch_auth` until it ends.
     pub async fn run_with(&self, user: &str, submit_auth: Auth<'_>, watch_auth: Auth<'_>, delay: Duration) -> Result<AppRun, String> {
+        let prelude = if delay.is_zero() { String::new() } else { format!("sleep {}\n", delay.as_secs()) };
+        self.run_script(user, submit_auth, watch_auth, &prelude, Duration::from_secs(240) + delay).await
+    }
+
+    /// Submits `prelude` followed by the probe script as `user`, authenticated by `submit_auth`;
+    /// follows the application with `watch_auth` until it ends or `timeout` passes.
+    pub async fn run_script(
+        &self,
+        user: &str,
+        submit_auth: Auth<'_>,
+        watch_auth: Auth<'_>,
+        prelude: &str,
+        timeout: Duration,
+    ) -> Result<AppRun, String> {
         let started = Instant::now();
         let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or_default();
         let marker = format!("yarnsec-probe-{user}-{nanos}");
-        let script = if delay.is_zero() { probe_script(&marker) } else { format!("sleep {}\n{}", delay.as_secs(), probe_script(&marker)) };
+        let script = format!("{prelude}{}", probe_script(&marker));
         let submitted = self
             .service
             .submit(&self.http, submit_auth, &script)
             .await
             .map_err(|e| format!("the service refused {user}'s submission: {e}"))?;
-        let app = self.wait_for_end(&submitted.application_id, watch_auth, Duration::from_secs(240) + delay).await?;
+        let app = self.wait_for_end(&submitted.application_id, watch_auth, timeout).await?;
         let took = started.elapsed();
         let evidence = self.cluster.evidence();
         let mut run = AppRun {
@@ -130,6 +149,7 @@ impl<'a> Context<'a> {
             am_launch: String::new(),
             worker_launch: String::new(),
             worker_stdout: String::new(),
+            worker_stderr: String::new(),
             output_path: format!("/user/{user}/{marker}.txt"),
             took,
         };
@@ -151,8 +171,13 @@ impl<'a> Context<'a> {
             }
         }
         for file in evidence.container_logs(&app_id).await.map_err(|e| e.to_string())? {
-            if file.path.ends_with("/stdout") && !file.path.contains("_000001/") {
+            if file.path.contains("_000001/") {
+                continue;
+            }
+            if file.path.ends_with("/stdout") {
                 run.worker_stdout = String::from_utf8_lossy(&file.content).into_owned();
+            } else if file.path.ends_with("/stderr") {
+                run.worker_stderr = String::from_utf8_lossy(&file.content).into_owned();
             }
         }
         Ok(run)
@@ -192,7 +217,12 @@ pub fn app_evidence(app: &App) -> Evidence {
 /// Evidence listing the tokens of a token file (never their secrets).
 pub fn tokens_evidence(title: &str, creds: Option<&Credentials>) -> Evidence {
     let body = match creds {
-        Some(c) => c.tokens.iter().map(|(alias, t)| format!("{alias}: {}", t.summary())).collect::<Vec<_>>().join("\n"),
+        Some(c) => c
+            .tokens
+            .iter()
+            .map(|(alias, t)| format!("{}: {}", if alias.is_empty() { "(no alias)" } else { alias }, t.summary()))
+            .collect::<Vec<_>>()
+            .join("\n"),
         None => "(no token file found)".into(),
     };
     Evidence::new("token", title, body)

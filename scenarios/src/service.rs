@@ -48,7 +48,7 @@ impl ServiceUnderTest {
         Self {
             name: "reference".into(),
             base_url: base_url.trim_end_matches('/').to_string(),
-            features: Features { timeline: true, remote_filesystems: false, long_lived: false, token_file: false },
+            features: Features { timeline: true, remote_filesystems: true, long_lived: false, token_file: false },
         }
     }
 

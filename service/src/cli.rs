@@ -35,7 +35,7 @@ pub struct Args {
     #[arg(long)]
     pub keytab: Option<PathBuf>,
     /// A deliberate mistake to reproduce (repeatable): no-doas, allow-anonymous, wrong-renewer,
-    /// no-hdfs-token, no-timeline-token, no-relogin, world-readable-keytab-ok, drop-user-name.
+    /// no-hdfs-token, no-timeline-token, no-remote-token, no-relogin, world-readable-keytab-ok, drop-user-name.
     #[arg(long = "fault")]
     pub faults: Vec<Fault>,
 }

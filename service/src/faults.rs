@@ -20,6 +20,8 @@ pub enum Fault {
     NoHdfsToken,
     /// Puts no timeline delegation token in the submission.
     NoTimelineToken,
+    /// Puts no delegation token for the other filesystems its applications use (remote HDFS).
+    NoRemoteToken,
     /// Never renews its own Kerberos login (it dies when the first ticket expires).
     NoRelogin,
     /// Starts even when its keytab is readable by group or others.
@@ -29,12 +31,13 @@ pub enum Fault {
 }
 
 /// Every fault, for `--help` and validation.
-pub const ALL_FAULTS: [Fault; 8] = [
+pub const ALL_FAULTS: [Fault; 9] = [
     Fault::NoDoas,
     Fault::AllowAnonymous,
     Fault::WrongRenewer,
     Fault::NoHdfsToken,
     Fault::NoTimelineToken,
+    Fault::NoRemoteToken,
     Fault::NoRelogin,
     Fault::WorldReadableKeytabOk,
     Fault::DropUserName,

@@ -90,7 +90,8 @@ impl Submitter {
                     TokenRequest { renewer: Some(renewer), kind: Some("HDFS_DELEGATION_TOKEN"), service: Some(&cfg.token_service) };
                 tokens.push((cfg.token_service.clone(), fs.delegation_token(&request, auth, do_as).await?));
             }
-            for extra in &cfg.extra_filesystems {
+            let extra_filesystems = if cfg.fault(Fault::NoRemoteToken) { &[][..] } else { &cfg.extra_filesystems[..] };
+            for extra in extra_filesystems {
                 let other = WebHdfs::new(self.http.clone(), &extra.namenode_http);
                 let request = TokenRequest {
                     renewer: Some(&cfg.rm_renewer),

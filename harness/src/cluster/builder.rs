@@ -20,6 +20,7 @@ pub struct SecureClusterBuilder {
     pub(crate) progress: Progress,
     pub(crate) overrides: Vec<crate::config::PropertyOverride>,
     pub(crate) service: Option<ServiceOptions>,
+    pub(crate) remote_hdfs: bool,
 }
 
 /// The reference submission service to run beside the cluster.
@@ -43,6 +44,7 @@ impl Default for SecureClusterBuilder {
             progress: Progress::stderr(),
             overrides: Vec::new(),
             service: None,
+            remote_hdfs: true,
         }
     }
 }
@@ -96,6 +98,14 @@ impl SecureClusterBuilder {
     /// Also runs the reference submission service, from `binary`, with these fault switches.
     pub fn service(mut self, binary: impl Into<std::path::PathBuf>, faults: Vec<String>) -> Self {
         self.service = Some(ServiceOptions { binary: binary.into(), faults });
+        self
+    }
+
+    /// Also runs a remote HDFS: a second NameNode and DataNode in their own container, with their
+    /// own namespace in the same realm, holding `/shared/for-alice.txt` (default: on). The
+    /// remote-cluster scenario (T9) needs it; turning it off saves a container and a few seconds.
+    pub fn remote_hdfs(mut self, on: bool) -> Self {
+        self.remote_hdfs = on;
         self
     }
 

@@ -24,6 +24,9 @@ pub struct Endpoints {
     pub resourcemanager_rpc: String,
     /// `http://host:8188`.
     pub timeline_http: String,
+    /// The remote HDFS NameNode's web URL, when the cluster runs one.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub remote_namenode_http: Option<String>,
     /// The submission service, when one runs.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub service_http: Option<String>,

@@ -33,6 +33,8 @@ pub struct StartTimings {
     pub nodemanager: Duration,
     /// Hadoop container start until the timeline server answered.
     pub timeline: Duration,
+    /// Remote HDFS container start until its NameNode saw a live DataNode (alongside the rest).
+    pub remote_hdfs: Duration,
     /// Creating the users' HDFS homes.
     pub hdfs_setup: Duration,
     /// The submission service, from image to healthy.
@@ -87,6 +89,74 @@ pub(crate) async fn not_ready(hadoop: &Node, daemon: &str, condition: &str, wait
     HarnessError::NotReady { daemon: daemon.into(), condition: condition.into(), waited, last_error, log_tail: hadoop.tail(&log, 30).await }
 }
 
+/// A daemon that did not become ready: its name, the condition, the last failure.
+type Unready = (&'static str, &'static str, String);
+
+/// Waits until the NameNode at `nn` (a web URL) left safe mode, then until it sees a live
+/// DataNode; returns both times since `started`.
+async fn hdfs_ready(
+    http: &SpnegoClient,
+    nn: &str,
+    auth: Auth<'_>,
+    started: Instant,
+    deadline: Instant,
+) -> Result<(Duration, Duration), Unready> {
+    let cond = "the NameNode to answer JMX and leave safe mode";
+    poll(deadline, || async {
+        let bean = jmx::bean(http, nn, "Hadoop:service=NameNode,name=NameNodeInfo", auth).await.map_err(|e| e.to_string())?;
+        match bean["Safemode"].as_str() {
+            Some("") => Ok(()),
+            Some(s) => Err(format!("still in safe mode: {s}")),
+            None => Err("no NameNodeInfo bean yet".into()),
+        }
+    })
+    .await
+    .map_err(|e| ("namenode", cond, e))?;
+    let nn_ready = started.elapsed();
+    let cond = "the NameNode to report a live DataNode";
+    poll(deadline, || async {
+        let bean = jmx::bean(http, nn, "Hadoop:service=NameNode,name=FSNamesystemState", auth).await.map_err(|e| e.to_string())?;
+        match bean["NumLiveDataNodes"].as_u64() {
+            Some(n) if n >= 1 => Ok(()),
+            other => Err(format!("NumLiveDataNodes = {other:?}")),
+        }
+    })
+    .await
+    .map_err(|e| ("datanode", cond, e))?;
+    Ok((nn_ready, started.elapsed()))
+}
+
+/// A watcher that ends a wait as soon as any daemon of `node` exits.
+async fn watch_exits(node: &Node) -> HarnessError {
+    loop {
+        if let Some(exited) = first_exit(node).await {
+            return exited;
+        }
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+}
+
+/// Waits for the remote HDFS (NameNode and DataNode of the `remote` container); returns how long
+/// it took.
+pub(crate) async fn wait_for_remote_hdfs(
+    remote: &Node,
+    http: &SpnegoClient,
+    layout: &Layout,
+    auth: Auth<'_>,
+    timeout: Duration,
+) -> Result<Duration, HarnessError> {
+    let started = Instant::now();
+    let nn = layout.remote_url(ports::NAMENODE_HTTP);
+    let ready = tokio::select! {
+        r = hdfs_ready(http, &nn, auth, started, started + timeout) => r,
+        e = watch_exits(remote) => return Err(e),
+    };
+    match ready {
+        Ok((_, all)) => Ok(all),
+        Err((daemon, cond, last)) => Err(not_ready(remote, daemon, &format!("remote HDFS: {cond}"), started.elapsed(), last).await),
+    }
+}
+
 /// Waits for every Hadoop daemon, each with its own condition, all at once. Fails early when a
 /// daemon exits.
 pub(crate) async fn wait_for_hadoop(
@@ -103,41 +173,7 @@ pub(crate) async fn wait_for_hadoop(
     let rm = ResourceManager::new(http.clone(), &layout.hadoop_url(ports::RM_HTTP));
     let ats = Timeline::new(http.clone(), &layout.hadoop_url(ports::TIMELINE_HTTP));
 
-    // A watcher that ends the wait as soon as any daemon exits.
-    let watch_exits = async {
-        loop {
-            if let Some(exited) = first_exit(hadoop).await {
-                return exited;
-            }
-            tokio::time::sleep(Duration::from_secs(1)).await;
-        }
-    };
-
-    let hdfs = async {
-        let cond = "the NameNode to answer JMX and leave safe mode";
-        poll(deadline, || async {
-            let bean = jmx::bean(http, &nn, "Hadoop:service=NameNode,name=NameNodeInfo", auth).await.map_err(|e| e.to_string())?;
-            match bean["Safemode"].as_str() {
-                Some("") => Ok(()),
-                Some(s) => Err(format!("still in safe mode: {s}")),
-                None => Err("no NameNodeInfo bean yet".into()),
-            }
-        })
-        .await
-        .map_err(|e| ("namenode", cond, e))?;
-        let nn_ready = started.elapsed();
-        let cond = "the NameNode to report a live DataNode";
-        poll(deadline, || async {
-            let bean = jmx::bean(http, &nn, "Hadoop:service=NameNode,name=FSNamesystemState", auth).await.map_err(|e| e.to_string())?;
-            match bean["NumLiveDataNodes"].as_u64() {
-                Some(n) if n >= 1 => Ok(()),
-                other => Err(format!("NumLiveDataNodes = {other:?}")),
-            }
-        })
-        .await
-        .map_err(|e| ("datanode", cond, e))?;
-        Ok::<_, (&str, &str, String)>((nn_ready, started.elapsed()))
-    };
+    let hdfs = hdfs_ready(http, &nn, auth, started, deadline);
 
     let yarn = async {
         let cond = "the ResourceManager REST API to answer";
@@ -163,7 +199,7 @@ pub(crate) async fn wait_for_hadoop(
         })
         .await
         .map_err(|e| ("nodemanager", cond, e))?;
-        Ok::<_, (&str, &str, String)>((rm_ready, started.elapsed()))
+        Ok::<_, Unready>((rm_ready, started.elapsed()))
     };
 
     let timeline = async {
@@ -171,13 +207,13 @@ pub(crate) async fn wait_for_hadoop(
         poll(deadline, || async { ats.about(auth).await.map(drop).map_err(|e| e.to_string()) })
             .await
             .map_err(|e| ("timelineserver", cond, e))?;
-        Ok::<_, (&str, &str, String)>(started.elapsed())
+        Ok::<_, Unready>(started.elapsed())
     };
 
     let all = async { tokio::join!(hdfs, yarn, timeline) };
     let (hdfs, yarn, timeline) = tokio::select! {
         r = all => r,
-        e = watch_exits => return Err(e),
+        e = watch_exits(hadoop) => return Err(e),
     };
     if let Some((daemon, cond, last)) = [hdfs.as_ref().err(), yarn.as_ref().err(), timeline.as_ref().err()].into_iter().flatten().next() {
         return Err(not_ready(hadoop, daemon, cond, started.elapsed(), last.clone()).await);

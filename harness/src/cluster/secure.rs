@@ -41,6 +41,7 @@ pub struct SecureCluster {
     pub(crate) docker: Docker,
     pub(crate) kdc: Node,
     pub(crate) hadoop: Node,
+    pub(crate) remote: Option<Node>,
     pub(crate) service: Option<Node>,
     pub(crate) http: SpnegoClient,
     pub(crate) state_dir: PathBuf,
@@ -110,6 +111,23 @@ impl SecureCluster {
     /// The Hadoop container (NameNode, DataNode, ResourceManager, NodeManager, timeline server).
     pub fn hadoop(&self) -> &Node {
         &self.hadoop
+    }
+    /// The remote HDFS container (a second NameNode and DataNode, own namespace, same realm),
+    /// when one runs.
+    pub fn remote(&self) -> Option<&Node> {
+        self.remote.as_ref()
+    }
+    /// WebHDFS on the remote NameNode, when one runs.
+    pub fn remote_webhdfs(&self) -> Option<WebHdfs> {
+        self.remote.as_ref().map(|_| WebHdfs::new(self.http.clone(), &self.layout.remote_url(ports::NAMENODE_HTTP)))
+    }
+    /// The remote NameNode's token service (`ip:port`), when one runs.
+    pub fn remote_token_service(&self) -> Option<String> {
+        self.remote.as_ref().map(|r| format!("{}:{}", r.ip(), ports::NAMENODE_RPC))
+    }
+    /// Evidence from the remote HDFS (its NameNode's audit log), when one runs.
+    pub fn remote_evidence(&self) -> Option<Evidence<'_>> {
+        self.remote.as_ref().map(Evidence::new)
     }
     /// The reference submission service's container, when one runs.
     pub fn service(&self) -> Option<&Node> {
@@ -210,6 +228,7 @@ impl SecureCluster {
                 resourcemanager_http: self.layout.hadoop_url(ports::RM_HTTP),
                 resourcemanager_rpc: format!("rpc://{host}:{}", ports::RM_RPC),
                 timeline_http: self.layout.hadoop_url(ports::TIMELINE_HTTP),
+                remote_namenode_http: self.remote.as_ref().map(|_| self.layout.remote_url(ports::NAMENODE_HTTP)),
                 service_http,
             },
             users: self
@@ -270,7 +289,7 @@ impl SecureCluster {
 
 impl SecureCluster {
     fn nodes_mut(&mut self) -> impl Iterator<Item = &mut Node> {
-        self.service.iter_mut().chain([&mut self.hadoop, &mut self.kdc])
+        self.service.iter_mut().chain([&mut self.hadoop]).chain(self.remote.iter_mut()).chain([&mut self.kdc])
     }
 }
 
@@ -362,6 +381,11 @@ impl SecureCluster {
         let kdc = node("kdc", layout.kdc_host())?;
         let hadoop = node("hadoop", layout.hadoop_host())?;
         let service = if description.endpoints.service_http.is_some() { Some(node("service", layout.service_host())?) } else { None };
+        let remote = if description.endpoints.remote_namenode_http.is_some() {
+            Some(node(super::start::REMOTE_ROLE, layout.remote_host())?)
+        } else {
+            None
+        };
         let http = SpnegoClient::new(&layout.realm, description.hosts.clone())?;
         let registry = PathBuf::from(std::env::var_os("KRB5_CONFIG").ok_or(yarnsec_hadoop::KerberosError::NoKrb5Config)?);
         Krb5Conf::register_realm(
@@ -377,6 +401,7 @@ impl SecureCluster {
             docker,
             kdc,
             hadoop,
+            remote,
             service,
             http,
             state_dir,
@@ -423,6 +448,7 @@ impl SecureCluster {
             state_dir: &self.state_dir,
             kdc_ip: self.kdc.ip(),
             hadoop_ip: self.hadoop.ip(),
+            remote_ip: self.remote.as_ref().map(Node::ip),
             progress: &crate::progress::Progress::hidden(),
         };
         let (node, http) = super::start::start_service(&parts, &options).await?;

@@ -15,10 +15,10 @@ use yarnsec_hadoop::http::Auth;
 use yarnsec_hadoop::kerberos::{Krb5Conf, RealmEntry};
 use yarnsec_hadoop::{Credential, KerberosError, Principal, SpnegoClient};
 
-use super::readiness::{poll, wait_for_hadoop};
+use super::readiness::{poll, wait_for_hadoop, wait_for_remote_hdfs};
 use super::secure::state_root;
 use super::{SecureCluster, SecureClusterBuilder, StartTimings};
-use crate::config::{container_krb5_conf, hadoop_files, kdc_files, service_toml, ConfigFiles};
+use crate::config::{container_krb5_conf, hadoop_files, kdc_files, remote_hdfs_files, service_toml, ConfigFiles};
 use crate::docker::{self, cluster_labels, ClusterNetwork, ROLE_LABEL};
 use crate::error::HarnessError;
 use crate::images::{ensure_images, ImageSet};
@@ -29,7 +29,17 @@ use crate::node::Node;
 pub const REALM_LABEL: &str = "dev.yarnsec.realm";
 
 /// The keytabs the KDC exports, by file stem.
-const KEYTABS: [&str; 6] = ["hdfs", "yarn", "http", "service", "alice", "bob"];
+const KEYTABS: [&str; 8] = ["hdfs", "yarn", "http", "remote-hdfs", "remote-http", "service", "alice", "bob"];
+
+/// The role label of the remote HDFS container.
+pub const REMOTE_ROLE: &str = "remote-hdfs";
+
+/// A container's environment and extra `/etc/hosts` entries.
+#[derive(Default)]
+struct Extras {
+    env: Vec<(&'static str, String)>,
+    hosts: Vec<(String, IpAddr)>,
+}
 
 pub(crate) async fn start(b: SecureClusterBuilder) -> Result<SecureCluster, HarnessError> {
     let started = Instant::now();
@@ -50,7 +60,7 @@ pub(crate) async fn start(b: SecureClusterBuilder) -> Result<SecureCluster, Harn
     let layout = Layout::new(realm, password(), password());
     let state_dir = state_root().join(&net.name);
     match start_in(&b, &docker, &images, &net, owner, &layout, &state_dir, &registry, &mut timings).await {
-        Ok((kdc, hadoop, service, http)) => {
+        Ok(Started { kdc, hadoop, remote, service, http }) => {
             timings.total = started.elapsed();
             let cluster = SecureCluster {
                 id: net.name.clone(),
@@ -59,6 +69,7 @@ pub(crate) async fn start(b: SecureClusterBuilder) -> Result<SecureCluster, Harn
                 docker,
                 kdc,
                 hadoop,
+                remote,
                 service,
                 http,
                 state_dir,
@@ -98,7 +109,7 @@ async fn start_in(
     state_dir: &Path,
     registry: &Path,
     timings: &mut StartTimings,
-) -> Result<(Node, Node, Option<Node>, SpnegoClient), HarnessError> {
+) -> Result<Started, HarnessError> {
     let mut labels = cluster_labels(&net.name, owner);
     labels.insert(REALM_LABEL.into(), layout.realm.clone());
 
@@ -114,6 +125,7 @@ async fn start_in(
         &labels,
         &kdc_files(&b.profile, layout),
         &[],
+        Extras::default(),
         WaitFor::message_on_stdout("yarnsec: kdc starting"),
     )
     .await?;
@@ -153,14 +165,14 @@ async fn start_in(
     step.done(&format!("realm {} at {kdc_addr}", layout.realm));
 
     // The Hadoop node: configuration, krb5.conf and keytabs are copied in before it starts.
+    let keytab = |name: &str| std::fs::read(state_dir.join("keytabs").join(format!("{name}.keytab"))).map_err(HarnessError::io(state_dir));
     let step = b.progress.step("hadoop daemons");
     let mut files = hadoop_files(&b.profile, layout, &b.overrides);
     files.insert("/etc/krb5.conf", container_krb5_conf(&b.profile, layout, &kdc_addr));
     files.insert(paths::HTTP_SECRET, password());
     let mut binary = Vec::new();
     for name in ["hdfs", "yarn", "http"] {
-        let bytes = std::fs::read(state_dir.join("keytabs").join(format!("{name}.keytab"))).map_err(HarnessError::io(state_dir))?;
-        binary.push((format!("{}/{name}.keytab", paths::KEYTABS), bytes));
+        binary.push((format!("{}/{name}.keytab", paths::KEYTABS), keytab(name)?));
     }
     let hadoop = start_container(
         docker,
@@ -171,10 +183,12 @@ async fn start_in(
         &labels,
         &files,
         &binary,
+        Extras::default(),
         WaitFor::message_on_stdout("yarnsec: started"),
     )
     .await?;
-    let http = SpnegoClient::new(&layout.realm, [(layout.kdc_host(), kdc.ip()), (layout.hadoop_host(), hadoop.ip())])?;
+    let mut hosts = vec![(layout.kdc_host(), kdc.ip()), (layout.hadoop_host(), hadoop.ip())];
+    let http = SpnegoClient::new(&layout.realm, hosts.clone())?;
     step.message("waiting for NameNode, DataNode, ResourceManager, NodeManager, timeline server");
     let alice_cred = if b.profile.kerberos() {
         Some(Credential::from_keytab(Principal::user("alice", &layout.realm), state_dir.join("keytabs/alice.keytab"))?)
@@ -192,15 +206,15 @@ async fn start_in(
 
     // HDFS homes, owned by their users and closed to others.
     let setup_started = Instant::now();
-    let superuser = if b.profile.kerberos() {
-        Some(Credential::from_keytab(layout.hadoop_principal("nn").parse()?, state_dir.join("keytabs/hdfs.keytab"))?)
-    } else {
-        None
+    let hdfs_admin = |principal: String, keytab: &str| -> Result<Option<Credential>, HarnessError> {
+        if b.profile.kerberos() {
+            Ok(Some(Credential::from_keytab(principal.parse()?, state_dir.join("keytabs").join(keytab))?))
+        } else {
+            Ok(None)
+        }
     };
-    let admin = match &superuser {
-        Some(c) => Auth::Kerberos(c),
-        None => Auth::Simple("hdfs"),
-    };
+    let superuser = hdfs_admin(layout.hadoop_principal("nn"), "hdfs.keytab")?;
+    let admin = superuser.as_ref().map_or(Auth::Simple("hdfs"), Auth::Kerberos);
     let fs = yarnsec_hadoop::webhdfs::WebHdfs::new(http.clone(), &layout.hadoop_url(ports::NAMENODE_HTTP));
     fs.mkdirs("/tmp", Some("1777"), admin, None).await?;
     fs.set_permission("/tmp", "1777", admin, None).await?;
@@ -224,35 +238,121 @@ async fn start_in(
         timings.timeline.as_secs_f64()
     ));
 
-    let Some(options) = &b.service else {
-        return Ok((kdc, hadoop, None, http));
+    // The remote HDFS starts once the main node is ready (on two cores, starting both at once
+    // slows both), and comes up while the service does. The Hadoop node's /etc/hosts learns its
+    // name: the ResourceManager renews its tokens and containers read from it.
+    let remote = if b.remote_hdfs {
+        let mut files = remote_hdfs_files(&b.profile, layout);
+        files.insert("/etc/krb5.conf", container_krb5_conf(&b.profile, layout, &kdc_addr));
+        files.insert(paths::HTTP_SECRET, password());
+        let binary = vec![
+            (format!("{}/hdfs.keytab", paths::KEYTABS), keytab("remote-hdfs")?),
+            (format!("{}/http.keytab", paths::KEYTABS), keytab("remote-http")?),
+        ];
+        let extras = Extras { env: vec![("YARNSEC_DAEMONS", "namenode datanode".into())], hosts: Vec::new() };
+        let node = start_container(
+            docker,
+            REMOTE_ROLE,
+            &images.hadoop,
+            &layout.remote_host(),
+            &net.name,
+            &labels,
+            &files,
+            &binary,
+            extras,
+            WaitFor::message_on_stdout("yarnsec: started"),
+        )
+        .await?;
+        hadoop.exec(&["sh", "-c", &format!("echo '{} {}' >> /etc/hosts", node.ip(), layout.remote_host())]).await?;
+        hosts.push((layout.remote_host(), node.ip()));
+        Some(node)
+    } else {
+        None
     };
-    let step = b.progress.step("submission service");
-    let service_started = Instant::now();
-    let parts = ServiceParts {
-        role: "service",
-        docker,
-        base_image: &images.base,
-        network: &net.name,
-        labels: &labels,
-        profile: &b.profile,
-        layout,
-        state_dir,
-        kdc_ip: kdc.ip(),
-        hadoop_ip: hadoop.ip(),
-        progress: &b.progress,
+    let http = SpnegoClient::new(&layout.realm, hosts)?;
+    let remote_up = async {
+        let Some(node) = &remote else { return Ok(None) };
+        let step = b.progress.step("remote hdfs");
+        let result = async {
+            let took = wait_for_remote_hdfs(node, &http, layout, auth, b.ready_timeout).await?;
+            let superuser = hdfs_admin(layout.remote_principal("nn"), "remote-hdfs.keytab")?;
+            let admin = superuser.as_ref().map_or(Auth::Simple("hdfs"), Auth::Kerberos);
+            let remote_fs = yarnsec_hadoop::webhdfs::WebHdfs::new(http.clone(), &layout.remote_url(ports::NAMENODE_HTTP));
+            seed_remote_hdfs(&remote_fs, admin).await.map(|()| Some(took))
+        }
+        .await;
+        match &result {
+            Ok(_) => {
+                step.done(&format!("{} ready with {REMOTE_FILE}", layout.remote_host()));
+            }
+            Err(_) => step.fail(),
+        }
+        result
     };
-    match start_service(&parts, options).await {
-        Ok((service, http)) => {
-            timings.service = service_started.elapsed();
-            step.done(&format!("{} ready", layout.service_host()));
-            Ok((kdc, hadoop, Some(service), http))
+
+    let service_up = async {
+        let Some(options) = &b.service else { return Ok(None) };
+        let step = b.progress.step("submission service");
+        let service_started = Instant::now();
+        let parts = ServiceParts {
+            role: "service",
+            docker,
+            base_image: &images.base,
+            network: &net.name,
+            labels: &labels,
+            profile: &b.profile,
+            layout,
+            state_dir,
+            kdc_ip: kdc.ip(),
+            hadoop_ip: hadoop.ip(),
+            remote_ip: remote.as_ref().map(Node::ip),
+            progress: &b.progress,
+        };
+        match start_service(&parts, options).await {
+            Ok(started) => {
+                step.done(&format!("{} ready", layout.service_host()));
+                Ok(Some((started, service_started.elapsed())))
+            }
+            Err(e) => {
+                step.fail();
+                Err(e)
+            }
         }
-        Err(e) => {
-            step.fail();
-            Err(e)
+    };
+    let (remote_took, service) = tokio::try_join!(remote_up, service_up)?;
+    timings.remote_hdfs = remote_took.unwrap_or_default();
+    match service {
+        Some(((service, http), took)) => {
+            timings.service = took;
+            Ok(Started { kdc, hadoop, remote, service: Some(service), http })
         }
+        None => Ok(Started { kdc, hadoop, remote, service: None, http }),
     }
+}
+
+/// The containers of a started cluster, and a client that reaches them by host name.
+struct Started {
+    kdc: Node,
+    hadoop: Node,
+    remote: Option<Node>,
+    service: Option<Node>,
+    http: SpnegoClient,
+}
+
+/// The file alice's applications read from the remote HDFS (T9), and what it holds.
+pub const REMOTE_FILE: &str = "/shared/for-alice.txt";
+/// The first line of [`REMOTE_FILE`].
+pub const REMOTE_FILE_TEXT: &str = "yarnsec remote data: read by alice through a token from launch";
+
+/// `/shared/for-alice.txt` on the remote HDFS, owned by alice and readable by her only: reading it
+/// takes alice's identity at the remote NameNode.
+async fn seed_remote_hdfs(fs: &yarnsec_hadoop::webhdfs::WebHdfs, admin: Auth<'_>) -> Result<(), HarnessError> {
+    fs.mkdirs("/shared", Some("755"), admin, None).await?;
+    fs.set_permission("/shared", "755", admin, None).await?;
+    fs.create(REMOTE_FILE, format!("{REMOTE_FILE_TEXT}\n").into_bytes(), true, admin, None).await?;
+    fs.set_owner(REMOTE_FILE, "alice", "alice", admin).await?;
+    fs.set_permission(REMOTE_FILE, "600", admin, None).await?;
+    Ok(())
 }
 
 /// What starting a service container needs to know about its cluster.
@@ -269,6 +369,7 @@ pub(crate) struct ServiceParts<'a> {
     pub state_dir: &'a Path,
     pub kdc_ip: IpAddr,
     pub hadoop_ip: IpAddr,
+    pub remote_ip: Option<IpAddr>,
     pub progress: &'a crate::progress::Progress,
 }
 
@@ -280,16 +381,26 @@ pub(crate) async fn start_service(p: &ServiceParts<'_>, options: &super::Service
     let image = crate::images::ensure_service_image(p.docker, p.base_image, &options.binary, p.progress).await?;
     let kdc_addr = format!("{}:{}", p.kdc_ip, ports::KDC);
     let mut files = ConfigFiles::default();
-    files.insert("/etc/yarnsec/service.toml", service_toml(p.profile, layout, p.hadoop_ip, &options.faults));
+    files.insert("/etc/yarnsec/service.toml", service_toml(p.profile, layout, p.hadoop_ip, p.remote_ip, &options.faults));
     files.insert("/etc/krb5.conf", container_krb5_conf(p.profile, layout, &kdc_addr));
     let keytab = std::fs::read(p.state_dir.join("keytabs/service.keytab")).map_err(HarnessError::io(p.state_dir))?;
     let keytabs = [("/etc/yarnsec/service.keytab".to_string(), keytab)];
-    let service =
-        start_container(p.docker, p.role, &image, &layout.service_host(), p.network, p.labels, &files, &keytabs, WaitFor::Nothing).await?;
-    let http = SpnegoClient::new(
-        &layout.realm,
-        [(layout.kdc_host(), p.kdc_ip), (layout.hadoop_host(), p.hadoop_ip), (layout.service_host(), service.ip())],
-    )?;
+    let service = start_container(
+        p.docker,
+        p.role,
+        &image,
+        &layout.service_host(),
+        p.network,
+        p.labels,
+        &files,
+        &keytabs,
+        Extras::default(),
+        WaitFor::Nothing,
+    )
+    .await?;
+    let mut hosts = vec![(layout.kdc_host(), p.kdc_ip), (layout.hadoop_host(), p.hadoop_ip), (layout.service_host(), service.ip())];
+    hosts.extend(p.remote_ip.map(|ip| (layout.remote_host(), ip)));
+    let http = SpnegoClient::new(&layout.realm, hosts)?;
     let health = format!("http://{}:{}/healthz", layout.service_host(), ports::SERVICE_HTTP);
     let deadline = Instant::now() + Duration::from_secs(30);
     let ready = poll(deadline, || async {
@@ -323,6 +434,7 @@ async fn start_container(
     labels: &std::collections::HashMap<String, String>,
     files: &ConfigFiles,
     binary_files: &[(String, Vec<u8>)],
+    extras: Extras,
     ready: WaitFor,
 ) -> Result<Node, HarnessError> {
     let fail = |detail: String| HarnessError::ContainerStart { role: role.into(), detail };
@@ -334,6 +446,12 @@ async fn start_container(
         .with_labels(labels.clone())
         .with_label(ROLE_LABEL, role)
         .with_startup_timeout(Duration::from_secs(90));
+    for (name, value) in extras.env {
+        request = request.with_env_var(name, value);
+    }
+    for (name, ip) in extras.hosts {
+        request = request.with_host(name, testcontainers::core::Host::Addr(ip));
+    }
     for (path, content) in files.iter() {
         request = request.with_copy_to(path.to_string(), content.as_bytes().to_vec());
     }

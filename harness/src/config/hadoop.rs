@@ -36,6 +36,20 @@ pub fn hadoop_files(profile: &SecurityProfile, layout: &Layout, overrides: &[Pro
     files
 }
 
+/// Every file of `/opt/hadoop/conf` for the remote HDFS container: the same security settings as
+/// the main node, its own NameNode and namespace at the remote host.
+pub fn remote_hdfs_files(profile: &SecurityProfile, layout: &Layout) -> ConfigFiles {
+    let mut files = ConfigFiles::default();
+    let conf = |name: &str| format!("{}/{name}", paths::HADOOP_CONF);
+    let host = layout.remote_host();
+    let mut core = core_site(profile, layout);
+    core.set("fs.defaultFS", format!("hdfs://{host}:{}", ports::NAMENODE_RPC));
+    files.insert(conf("core-site.xml"), core.to_xml());
+    files.insert(conf("hdfs-site.xml"), hdfs_site_on(profile, layout, &host).to_xml());
+    files.insert(conf("log4j.properties"), LOG4J.to_string());
+    files
+}
+
 fn keytab(name: &str) -> String {
     format!("{}/{name}.keytab", paths::KEYTABS)
 }
@@ -79,8 +93,12 @@ pub fn core_site(profile: &SecurityProfile, layout: &Layout) -> SiteXml {
 
 /// `hdfs-site.xml`: one NameNode, one DataNode, block tokens, SASL data transfer, short tokens.
 pub fn hdfs_site(profile: &SecurityProfile, layout: &Layout) -> SiteXml {
+    hdfs_site_on(profile, layout, &layout.hadoop_host())
+}
+
+/// `hdfs-site.xml` for a NameNode and DataNode on `host`.
+fn hdfs_site_on(profile: &SecurityProfile, layout: &Layout, host: &str) -> SiteXml {
     let mut x = SiteXml::new();
-    let host = layout.hadoop_host();
     x.set("dfs.replication", 1);
     x.set("dfs.namenode.name.dir", "/data/hdfs/nn");
     x.set("dfs.datanode.data.dir", "/data/hdfs/dn");
@@ -91,7 +109,7 @@ pub fn hdfs_site(profile: &SecurityProfile, layout: &Layout) -> SiteXml {
     x.set("dfs.datanode.address", format!("0.0.0.0:{}", ports::DATANODE_DATA));
     x.set("dfs.datanode.http.address", format!("0.0.0.0:{}", ports::DATANODE_HTTP));
     x.set("dfs.datanode.ipc.address", format!("0.0.0.0:{}", ports::DATANODE_IPC));
-    x.set("dfs.datanode.hostname", &host);
+    x.set("dfs.datanode.hostname", host);
     x.set("dfs.namenode.datanode.registration.ip-hostname-check", "false");
     // Fast registration and no waiting in safe mode: readiness is observed, so these only save time.
     x.set("dfs.heartbeat.interval", 1);

@@ -34,6 +34,10 @@ pub fn kdc_files(profile: &SecurityProfile, layout: &Layout) -> ConfigFiles {
     for primary in ["nn", "dn", "rm", "nm", "tl", "HTTP"] {
         let _ = writeln!(p, "addprinc -randkey {limits} {}", hadoop(primary));
     }
+    let remote = |primary: &str| layout.remote_principal(primary);
+    for primary in ["nn", "dn", "HTTP"] {
+        let _ = writeln!(p, "addprinc -randkey {limits} {}", remote(primary));
+    }
     let service = layout.service_principal();
     let service_http = format!("HTTP/{}@{realm}", layout.service_host());
     let _ = writeln!(p, "addprinc -randkey {limits} {service}");
@@ -46,6 +50,8 @@ pub fn kdc_files(profile: &SecurityProfile, layout: &Layout) -> ConfigFiles {
     let _ = writeln!(p, "ktadd -norandkey -k /keytabs/hdfs.keytab {} {}", hadoop("nn"), hadoop("dn"));
     let _ = writeln!(p, "ktadd -norandkey -k /keytabs/yarn.keytab {} {} {}", hadoop("rm"), hadoop("nm"), hadoop("tl"));
     let _ = writeln!(p, "ktadd -norandkey -k /keytabs/http.keytab {}", hadoop("HTTP"));
+    let _ = writeln!(p, "ktadd -norandkey -k /keytabs/remote-hdfs.keytab {} {}", remote("nn"), remote("dn"));
+    let _ = writeln!(p, "ktadd -norandkey -k /keytabs/remote-http.keytab {}", remote("HTTP"));
     let _ = writeln!(p, "ktadd -norandkey -k /keytabs/service.keytab {service} {service_http}");
     for user in layout.kerberos_users() {
         let _ = writeln!(p, "ktadd -norandkey -k /keytabs/{0}.keytab {0}@{realm}", user.name);

@@ -10,7 +10,7 @@ mod service;
 
 use std::collections::BTreeMap;
 
-pub use hadoop::{hadoop_files, PropertyOverride};
+pub use hadoop::{hadoop_files, remote_hdfs_files, PropertyOverride};
 pub use kerberos::{container_krb5_conf, kdc_files};
 pub use service::service_toml;
 

@@ -46,7 +46,7 @@ pub async fn judge(id: &str, ctx: &Context<'_>) -> Verdict {
         "T6" => testing::t6(ctx).await,
         "T7" => testing::t7(ctx).await,
         "T8" => Verdict::not_applicable("the cluster runs no HBase or Hive, and the reference service integrates with neither"),
-        "T9" => not_implemented("a second NameNode for the remote-HDFS scenario"),
+        "T9" => testing::t9(ctx).await,
         other => Verdict::skipped(format!("no scenario has the id {other}")),
     }
 }

@@ -285,3 +285,65 @@ pub async fn t7(ctx: &Context<'_>) -> Verdict {
         evidence,
     )
 }
+
+/// T9: the application reads the remote HDFS (a second NameNode, own namespace, same realm) with
+/// a delegation token the client got for it at launch.
+pub async fn t9(ctx: &Context<'_>) -> Verdict {
+    or_verdict!(require_kerberos(ctx));
+    if !ctx.service.features.remote_filesystems {
+        return Verdict::not_applicable("the service declares that its applications use no other HDFS cluster");
+    }
+    let (Some(remote_service), Some(remote)) = (ctx.cluster.remote_token_service(), ctx.cluster.remote_evidence()) else {
+        return Verdict::skipped(
+            "this cluster was started without its remote HDFS (`remote_hdfs(false)`), so there is no remote cluster to read",
+        );
+    };
+    let layout = ctx.cluster.layout();
+    let url = format!("hdfs://{}:{}{}", layout.remote_host(), yarnsec_harness::layout::ports::NAMENODE_RPC, yarnsec_harness::REMOTE_FILE);
+    let prelude = format!("{} -cat {url} && echo remote=ok\n", crate::context::FS_SHELL);
+    let cred = or_verdict!(ctx.credential_or_fail("alice"));
+    let alice = ctx.cluster.auth_for("alice", cred.as_ref());
+    let run = match ctx.run_script("alice", alice, alice, &prelude, Duration::from_secs(240)).await {
+        Ok(r) => r,
+        Err(e) => return Verdict::fail(format!("alice's application reading the remote HDFS could not be run: {e}"), vec![]),
+    };
+    let remote_tokens: Vec<String> = run
+        .am_tokens
+        .iter()
+        .flat_map(|c| c.tokens.iter())
+        .filter(|(_, t)| t.kind == "HDFS_DELEGATION_TOKEN" && t.service == remote_service)
+        .map(|(_, t)| t.summary())
+        .collect();
+    let read = run.worker_stdout.contains(yarnsec_harness::REMOTE_FILE_TEXT) && run.worker_stdout.contains("remote=ok");
+    let audit = remote.audit_lines(yarnsec_harness::REMOTE_FILE).await.unwrap_or_default();
+    let opened: Vec<String> = audit.into_iter().filter(|l| l.contains("cmd=open")).collect();
+    let by_alice = opened.iter().any(|l| l.contains("ugi=alice"));
+    let evidence = vec![
+        app_evidence(&run.app),
+        crate::context::tokens_evidence("ApplicationMaster container_tokens (the launch context)", run.am_tokens.as_ref()),
+        Evidence::new("log", "alice's container stdout", run.worker_stdout.clone()),
+        Evidence::new("log", "alice's container stderr (last lines)", last_lines(&run.worker_stderr, 15)),
+        Evidence::new("audit_log", format!("remote NameNode audit: {}", yarnsec_harness::REMOTE_FILE), opened.join("\n")),
+    ];
+    let mut problems = Vec::new();
+    if remote_tokens.is_empty() {
+        problems.push(format!("the launch context holds no HDFS delegation token for the remote NameNode ({remote_service}): the client did not get one at launch"));
+    }
+    if !read {
+        problems.push(format!("the application could not read {url}"));
+    }
+    if read && !by_alice {
+        problems.push("the remote NameNode's audit log shows no read by ugi=alice".to_string());
+    }
+    Verdict::check(
+        problems.is_empty(),
+        format!("alice's application read {url} as alice, with the remote HDFS delegation token the client put in the launch context ({remote_service})"),
+        problems.join("; "),
+        evidence,
+    )
+}
+
+fn last_lines(text: &str, n: usize) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    lines[lines.len().saturating_sub(n)..].join("\n")
+}
