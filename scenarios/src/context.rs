@@ -60,6 +60,7 @@ pub struct Context<'a> {
     pub service: &'a ServiceUnderTest,
     http: SpnegoClient,
     alice: OnceCell<Result<AppRun, String>>,
+    artifacts: std::path::PathBuf,
 }
 
 impl<'a> Context<'a> {
@@ -71,7 +72,20 @@ impl<'a> Context<'a> {
     /// A context whose HTTP client reaches the service's host at another container (a second
     /// service started on the same cluster, e.g. with a fault switch on).
     pub fn with_http(cluster: &'a SecureCluster, service: &'a ServiceUnderTest, http: SpnegoClient) -> Self {
-        Self { cluster, service, http, alice: OnceCell::new() }
+        let artifacts = std::env::temp_dir().join("yarnsec-artifacts").join(cluster.id());
+        Self { cluster, service, http, alice: OnceCell::new(), artifacts }
+    }
+
+    /// Where scenarios save files they cite as evidence (screenshots); a report links them by
+    /// their path under this directory.
+    pub fn with_artifacts(mut self, dir: impl Into<std::path::PathBuf>) -> Self {
+        self.artifacts = dir.into();
+        self
+    }
+
+    /// The directory of evidence files.
+    pub fn artifacts(&self) -> &std::path::Path {
+        &self.artifacts
     }
 
     /// The HTTP client for the cluster and the service.

@@ -1,6 +1,7 @@
 //! The "YARN Application Security" checklist as scenarios.
 //!
 //! ```text
+//! browser.rs    headless Chromium through chromedriver, with a ticket cache of its own (T3)
 //! checklist.rs  the 32 items with their exact text (C1–C7, A1–A7, K1–K2, L1–L7, T1–T9)
 //! verdict.rs    Status, Evidence, Verdict, ItemResult: what every report writer reads
 //! service.rs    the submission service under test and what it declares
@@ -11,6 +12,7 @@
 //! Scenarios judge by what the cluster shows (token files the NodeManager wrote, launch scripts,
 //! the NameNode audit log, HTTP status codes), never by what the service says about itself.
 
+pub mod browser;
 pub mod checklist;
 pub mod context;
 pub mod items;

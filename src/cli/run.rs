@@ -69,7 +69,7 @@ pub async fn run(args: RunArgs) -> anyhow::Result<u8> {
     if !faults.is_empty() {
         service.name = format!("reference (faults: {})", faults.join(", "));
     }
-    let ctx = Context::new(&cluster, &service);
+    let ctx = Context::new(&cluster, &service).with_artifacts(&args.report_dir);
     let mut results = Vec::new();
     for item in items {
         eprint!("yarnsec: {} {} ... ", item.id, item.text.chars().take(60).collect::<String>());

@@ -46,6 +46,11 @@ pub fn to_markdown(report: &Report) -> String {
         let _ = writeln!(out, "- {} **{}** {}  ", checkbox(item.status), item.id, item.text);
         let _ = writeln!(out, "  {}: {} ({:.1} s)", label(item.status), item.reason, item.duration_s);
         for e in &item.evidence {
+            // Screenshots are files beside the report; the evidence names them.
+            if e.kind == "screenshot" {
+                let _ = writeln!(out, "\n  {} (screenshot):  \n  ![{}]({})", e.title, e.title, e.body);
+                continue;
+            }
             let _ = writeln!(out, "\n  <details><summary>{} ({})</summary>\n\n  ```text", e.title, e.kind);
             for line in e.body.lines() {
                 let _ = writeln!(out, "  {line}");

@@ -97,7 +97,13 @@ pub(crate) mod tests {
                 ),
                 item("C2", Status::Fail, "renewer is bob", vec![Evidence::new("http", "GET as anonymous", "401 http://h/")]),
                 item("C4", Status::NotApplicable, "no token-file mode", vec![]),
-                item("T3", Status::Skipped, "not implemented", vec![]),
+                item(
+                    "T3",
+                    Status::Pass,
+                    "the browser got through",
+                    vec![Evidence::new("screenshot", "the form", "T3/1-form-as-alice.png")],
+                ),
+                item("T9", Status::Skipped, "no remote HDFS", vec![]),
             ],
         )
     }

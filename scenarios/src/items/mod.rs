@@ -15,6 +15,7 @@ mod client;
 mod container;
 mod long_lived;
 mod testing;
+mod web_browser;
 
 use crate::context::Context;
 use crate::verdict::Verdict;
@@ -40,7 +41,7 @@ pub async fn judge(id: &str, ctx: &Context<'_>) -> Verdict {
         "L1" | "L2" | "L3" | "L4" | "L5" | "L6" | "L7" => long_lived::l(ctx),
         "T1" => testing::t1(ctx).await,
         "T2" => testing::t2(ctx).await,
-        "T3" => not_implemented("driving headless Chromium with a Kerberos ticket"),
+        "T3" => web_browser::t3(ctx).await,
         "T4" => testing::t4(ctx).await,
         "T5" => testing::t5(ctx).await,
         "T6" => testing::t6(ctx).await,

@@ -1,0 +1,326 @@
+//! A real browser for the web items: headless Chromium driven through WebDriver (`chromedriver`,
+//! both Debian packages), with a Kerberos ticket cache of its own and SPNEGO allowed for the
+//! cluster's hosts only.
+//!
+//! Chromium resolves the cluster's host names to their container addresses and every other name
+//! to nothing, and its background services (updates, sync, metrics) are off: it sends no traffic
+//! beyond the cluster. `chromedriver` runs in a process group of its own, killed when the
+//! [`Browser`] is dropped, so no browser outlives a scenario.
+//!
+//! ```no_run
+//! # async fn demo(hosts: std::collections::BTreeMap<String, std::net::IpAddr>) -> Result<(), yarnsec_scenarios::browser::BrowserError> {
+//! use yarnsec_scenarios::browser::{Browser, Tools};
+//! let tools = Tools::find()?;
+//! let dir = std::path::Path::new("target/yarnsec/browser");
+//! let browser = Browser::launch(&tools, &hosts, Some(&dir.join("alice.ccache")), dir).await?;
+//! browser.goto("http://service.yarnsec.test:8080/").await?;
+//! std::fs::write(dir.join("page.png"), browser.screenshot().await?).unwrap();
+//! browser.close().await;
+//! # Ok(()) }
+//! ```
+
+use std::collections::BTreeMap;
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use fantoccini::wd::Capabilities;
+use fantoccini::{Client, ClientBuilder, Locator};
+use tokio::process::{Child, Command};
+
+/// Why the browser could not do what was asked.
+#[derive(Debug, thiserror::Error)]
+pub enum BrowserError {
+    /// A program is missing from this machine.
+    #[error("{program} is not installed (PATH has no `{program}`); install it with `apt-get install -y {package}`")]
+    NotInstalled {
+        /// The program looked for.
+        program: &'static str,
+        /// The Debian package that has it.
+        package: &'static str,
+    },
+    /// `kinit` could not put the user's ticket in the browser's cache.
+    #[error("kinit -k -t {keytab} {principal} failed: {detail}")]
+    Kinit {
+        /// The principal.
+        principal: String,
+        /// Its keytab.
+        keytab: PathBuf,
+        /// kinit's output.
+        detail: String,
+    },
+    /// `chromedriver` did not start or answer.
+    #[error("chromedriver: {0}")]
+    Driver(String),
+    /// A WebDriver command failed.
+    #[error("WebDriver: {0}")]
+    WebDriver(String),
+}
+
+fn webdriver(e: impl std::fmt::Display) -> BrowserError {
+    BrowserError::WebDriver(e.to_string())
+}
+
+/// The programs a browser session needs, found on `PATH`.
+#[derive(Clone, Debug)]
+pub struct Tools {
+    /// `chromium`.
+    pub chromium: PathBuf,
+    /// `chromedriver`.
+    pub chromedriver: PathBuf,
+    /// `kinit` (MIT Kerberos).
+    pub kinit: PathBuf,
+}
+
+impl Tools {
+    /// Finds Chromium, its driver and `kinit`, or says which is missing and how to install it.
+    pub fn find() -> Result<Self, BrowserError> {
+        Ok(Self {
+            chromium: on_path("chromium").ok_or(BrowserError::NotInstalled { program: "chromium", package: "chromium" })?,
+            chromedriver: on_path("chromedriver")
+                .ok_or(BrowserError::NotInstalled { program: "chromedriver", package: "chromium-driver" })?,
+            kinit: on_path("kinit").ok_or(BrowserError::NotInstalled { program: "kinit", package: "krb5-user" })?,
+        })
+    }
+
+    /// Logs `principal` in from `keytab` into the file cache `ccache` (what a user's `kinit` does
+    /// before opening a browser).
+    pub async fn kinit(&self, principal: &str, keytab: &Path, ccache: &Path) -> Result<(), BrowserError> {
+        let out = Command::new(&self.kinit)
+            .arg("-k")
+            .arg("-t")
+            .arg(keytab)
+            .arg("-c")
+            .arg(format!("FILE:{}", ccache.display()))
+            .arg(principal)
+            .output()
+            .await
+            .map_err(|e| BrowserError::Kinit { principal: principal.into(), keytab: keytab.into(), detail: e.to_string() })?;
+        if out.status.success() {
+            Ok(())
+        } else {
+            let detail = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)).trim().to_string();
+            Err(BrowserError::Kinit { principal: principal.into(), keytab: keytab.into(), detail })
+        }
+    }
+}
+
+fn on_path(program: &str) -> Option<PathBuf> {
+    std::env::split_paths(&std::env::var_os("PATH")?).map(|dir| dir.join(program)).find(|p| p.is_file())
+}
+
+/// Chromium's command line: headless, SPNEGO for `*.yarnsec.test` only, the cluster's names
+/// mapped to their addresses and every other name to nothing, no background traffic.
+pub fn chromium_args(hosts: &BTreeMap<String, IpAddr>, profile_dir: &Path) -> Vec<String> {
+    let mut rules: Vec<String> = hosts.iter().map(|(name, ip)| format!("MAP {name} {ip}")).collect();
+    rules.push("MAP * ~NOTFOUND".into());
+    let domain = yarnsec_harness::layout::DOMAIN;
+    [
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--window-size=1280,900",
+        "--no-first-run",
+        "--no-default-browser-check",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-default-apps",
+        "--disable-extensions",
+        "--disable-domain-reliability",
+        "--disable-client-side-phishing-detection",
+        "--metrics-recording-only",
+        "--no-pings",
+        "--no-proxy-server",
+        "--disable-features=OptimizationHints,MediaRouter,Translate,AutofillServerCommunication",
+        "--disable-auth-negotiate-cname-lookup",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .chain([
+        format!("--auth-server-allowlist=*.{domain}"),
+        format!("--host-resolver-rules={}", rules.join(", ")),
+        format!("--user-data-dir={}", profile_dir.display()),
+    ])
+    .collect()
+}
+
+/// One headless Chromium session.
+pub struct Browser {
+    driver: Child,
+    client: Option<Client>,
+}
+
+impl Browser {
+    /// Starts `chromedriver` and a Chromium session whose Kerberos tickets come from the file
+    /// cache `ccache` (`None`: a cache with no ticket, as for a user who never ran `kinit`).
+    /// `dir` holds the browser's profile and the driver's log.
+    pub async fn launch(tools: &Tools, hosts: &BTreeMap<String, IpAddr>, ccache: Option<&Path>, dir: &Path) -> Result<Self, BrowserError> {
+        std::fs::create_dir_all(dir).map_err(|e| BrowserError::Driver(format!("cannot create {}: {e}", dir.display())))?;
+        let port = free_port().map_err(|e| BrowserError::Driver(format!("no free local port: {e}")))?;
+        let empty = dir.join("no-ticket.ccache");
+        let ccache = ccache.unwrap_or(&empty);
+        let log = std::fs::File::create(dir.join("chromedriver.log")).map_err(|e| BrowserError::Driver(e.to_string()))?;
+        let driver = Command::new(&tools.chromedriver)
+            .arg(format!("--port={port}"))
+            .arg("--allowed-ips=127.0.0.1")
+            .env("KRB5CCNAME", format!("FILE:{}", ccache.display()))
+            .stdin(Stdio::null())
+            .stdout(Stdio::from(log.try_clone().map_err(|e| BrowserError::Driver(e.to_string()))?))
+            .stderr(Stdio::from(log))
+            .process_group(0)
+            .kill_on_drop(true)
+            .spawn()
+            .map_err(|e| BrowserError::Driver(format!("cannot start {}: {e}", tools.chromedriver.display())))?;
+        let mut browser = Self { driver, client: None };
+        let url = format!("http://127.0.0.1:{port}");
+        browser.wait_for_driver(&url).await?;
+
+        seed_local_state(&dir.join("profile")).map_err(|e| BrowserError::Driver(format!("cannot write the browser profile: {e}")))?;
+        let mut caps = Capabilities::new();
+        let options = serde_json::json!({
+            "binary": tools.chromium,
+            "args": chromium_args(hosts, &dir.join("profile")),
+        });
+        caps.insert("goog:chromeOptions".into(), options);
+        // The driver listens on loopback only: plain HTTP, no TLS stack needed.
+        let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(caps)
+            .connect(&url)
+            .await
+            .map_err(|e| BrowserError::Driver(format!("no Chromium session: {e}")))?;
+        browser.client = Some(client);
+        Ok(browser)
+    }
+
+    async fn wait_for_driver(&mut self, url: &str) -> Result<(), BrowserError> {
+        let status = format!("{url}/status");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if let Ok(Some(exit)) = self.driver.try_wait() {
+                return Err(BrowserError::Driver(format!("exited with {exit} before answering")));
+            }
+            if let Ok(r) = reqwest::get(&status).await {
+                if r.status().is_success() {
+                    return Ok(());
+                }
+            }
+            if Instant::now() > deadline {
+                return Err(BrowserError::Driver(format!("{status} did not answer within 20 s")));
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+
+    fn client(&self) -> &Client {
+        self.client.as_ref().expect("a launched browser has a session")
+    }
+
+    /// Opens `url` and waits for the page to load.
+    pub async fn goto(&self, url: &str) -> Result<(), BrowserError> {
+        self.client().goto(url).await.map_err(webdriver)
+    }
+
+    /// The address of the page shown now.
+    pub async fn current_url(&self) -> Result<String, BrowserError> {
+        self.client().current_url().await.map(|u| u.to_string()).map_err(webdriver)
+    }
+
+    /// The page's HTML.
+    pub async fn source(&self) -> Result<String, BrowserError> {
+        self.client().source().await.map_err(webdriver)
+    }
+
+    /// A PNG of the window.
+    pub async fn screenshot(&self) -> Result<Vec<u8>, BrowserError> {
+        self.client().screenshot().await.map_err(webdriver)
+    }
+
+    /// Chooses `file` in the file input matching `css`.
+    pub async fn choose_file(&self, css: &str, file: &Path) -> Result<(), BrowserError> {
+        let input = self.client().find(Locator::Css(css)).await.map_err(webdriver)?;
+        input.send_keys(&file.display().to_string()).await.map_err(webdriver)
+    }
+
+    /// Clicks the element matching `css`.
+    pub async fn click(&self, css: &str) -> Result<(), BrowserError> {
+        self.client().find(Locator::Css(css)).await.map_err(webdriver)?.click().await.map_err(webdriver)
+    }
+
+    /// Waits until the page's address satisfies `done`, up to `timeout`; returns that address.
+    pub async fn wait_for_url(&self, timeout: Duration, done: impl Fn(&str) -> bool) -> Result<String, BrowserError> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let url = self.current_url().await?;
+            if done(&url) {
+                return Ok(url);
+            }
+            if Instant::now() > deadline {
+                return Err(BrowserError::WebDriver(format!("still at {url} after {} s", timeout.as_secs())));
+            }
+            tokio::time::sleep(Duration::from_millis(300)).await;
+        }
+    }
+
+    /// Ends the session and the driver.
+    pub async fn close(mut self) {
+        if let Some(client) = self.client.take() {
+            let _ = client.close().await;
+        }
+        self.kill();
+    }
+
+    fn kill(&mut self) {
+        if let Some(pid) = self.driver.id() {
+            // The driver leads its own process group, Chromium's processes included.
+            // SAFETY: kill(2) on a process group this value started; no memory is involved.
+            unsafe {
+                libc::kill(-(pid as i32), libc::SIGKILL);
+            }
+        }
+        let _ = self.driver.start_kill();
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// Chromium on Linux loads the GSSAPI library only in a profile that has seen a Negotiate
+/// challenge before (its network service then runs outside the sandbox, from the next start on),
+/// and by default names the service by the address its host resolves to. A fresh profile is told
+/// both: it has seen Negotiate, and it must use the host name (`HTTP@<host>`) and only for the
+/// cluster's domain.
+fn seed_local_state(profile: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(profile)?;
+    let state = serde_json::json!({
+        "net": {"received_http_auth_negotiate_header": true, "received_http_auth_negotiate_headers": true},
+        "auth": {
+            "disable_negotiate_cname_lookup": true,
+            "server_allowlist": format!("*.{}", yarnsec_harness::layout::DOMAIN),
+        },
+    });
+    std::fs::write(profile.join("Local State"), state.to_string())
+}
+
+fn free_port() -> std::io::Result<u16> {
+    Ok(std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chromium_resolves_the_cluster_only_and_negotiates_with_it_only() {
+        let hosts = BTreeMap::from([("service.yarnsec.test".to_string(), "198.18.7.5".parse().unwrap())]);
+        let args = chromium_args(&hosts, Path::new("/tmp/p"));
+        assert!(args.contains(&"--host-resolver-rules=MAP service.yarnsec.test 198.18.7.5, MAP * ~NOTFOUND".to_string()));
+        assert!(args.contains(&"--auth-server-allowlist=*.yarnsec.test".to_string()));
+        assert!(args.contains(&"--disable-background-networking".to_string()));
+    }
+}
