@@ -33,7 +33,7 @@ macro_rules! item {
     };
 }
 
-use Status::{Fail, NotApplicable as NA, Pass, Skipped};
+use Status::{Fail, NotApplicable as NA, Pass};
 
 item!(c1_client_sees_security, "C1", Pass, NA);
 item!(c2_hdfs_token_renewable_by_the_rm, "C2", Pass, NA);
@@ -68,12 +68,16 @@ async fn a2_catches_distributedshell_passing_the_am_rm_token_to_containers() {
     assert!(v.reason.contains("YARN_AM_RM_TOKEN"), "{}", v.reason);
 }
 
-/// Items this version cannot judge say so: SKIPPED with the reason, never PASS.
+/// DistributedShell's ApplicationMaster starts no token renewer: it relies on the ResourceManager,
+/// which renews only until the tokens' max lifetime. The thread dump shows it.
 #[tokio::test]
-async fn unimplemented_items_are_skipped_with_a_reason() {
-    for id in ["A3"] {
-        let Some((v, _)) = verdict(id).await else { return };
-        assert_eq!(v.status, Skipped, "{id}");
-        assert!(v.reason.contains("not implement"), "{id}: {}", v.reason);
+async fn a3_catches_distributedshell_running_no_token_renewer() {
+    let Some((v, kerberos)) = verdict("A3").await else { return };
+    if !kerberos {
+        assert_eq!(v.status, NA, "{}", v.reason);
+        return;
     }
+    assert_eq!(v.status, Fail, "{}", v.reason);
+    assert!(v.reason.contains("no thread that renews tokens"), "{}", v.reason);
+    assert!(v.evidence.iter().any(|e| e.kind == "thread_dump" && e.body.contains("AMRM Heartbeater")), "{:?}", v.evidence);
 }

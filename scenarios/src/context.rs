@@ -52,6 +52,38 @@ pub fn probe_script(marker: &str) -> String {
 /// The command line of Hadoop's `FsShell` (`hadoop fs`) in a container of the cluster.
 pub const FS_SHELL: &str = "\"$JAVA_HOME/bin/java\" -Xmx128m --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/sun.security.util=ALL-UNNAMED -cp '/opt/hadoop/conf:/opt/hadoop/jars/*' org.apache.hadoop.fs.FsShell";
 
+/// An application submitted and not yet followed to its end.
+#[derive(Debug)]
+pub struct Launched {
+    /// The service's answer.
+    pub submitted: Submitted,
+    /// The HDFS file the probe will write.
+    pub output_path: String,
+    /// When it was submitted.
+    pub started: Instant,
+}
+
+/// The ApplicationMaster's container id of an application's first attempt.
+pub fn am_container_id(app_id: &str) -> String {
+    format!("{}_01_000001", app_id.replacen("application_", "container_", 1))
+}
+
+/// The ResourceManager's log lines about renewing the application's HDFS delegation token.
+/// (Its token for the cluster's own NameNode, told from other NameNodes' by its service.)
+pub async fn rm_renewals(cluster: &SecureCluster, am_tokens: Option<&Credentials>) -> Option<(i32, Vec<String>)> {
+    let namenode = format!("{}:{}", cluster.hadoop().ip(), yarnsec_harness::layout::ports::NAMENODE_RPC);
+    let seq = am_tokens
+        .iter()
+        .flat_map(|c| c.tokens.iter())
+        .filter(|(_, t)| t.kind == "HDFS_DELEGATION_TOKEN" && t.service == namenode)
+        .filter_map(|(_, t)| t.identifier().ok())
+        .find_map(|i| i.as_delegation().map(|d| d.sequence_number))?;
+    let log = cluster.evidence().daemon_log("resourcemanager").await.ok()?;
+    let (seq_needle, service_needle) = (format!("sequenceNumber={seq},"), format!("Service: {namenode},"));
+    let lines = log.lines().filter(|l| l.contains("Renew") && l.contains(&seq_needle) && l.contains(&service_needle));
+    Some((seq, lines.map(str::to_string).collect()))
+}
+
 /// Everything a scenario may use.
 pub struct Context<'a> {
     /// The cluster.
@@ -143,6 +175,13 @@ impl<'a> Context<'a> {
         prelude: &str,
         timeout: Duration,
     ) -> Result<AppRun, String> {
+        let launched = self.launch_script(user, submit_auth, prelude).await?;
+        self.finish(launched, watch_auth, timeout).await
+    }
+
+    /// Submits `prelude` followed by the probe script as `user` and returns at once, so that a
+    /// scenario can watch the application while it runs; [`Context::finish`] follows it to its end.
+    pub async fn launch_script(&self, user: &str, submit_auth: Auth<'_>, prelude: &str) -> Result<Launched, String> {
         let started = Instant::now();
         let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or_default();
         let marker = format!("yarnsec-probe-{user}-{nanos}");
@@ -152,6 +191,12 @@ impl<'a> Context<'a> {
             .submit(&self.http, submit_auth, &script)
             .await
             .map_err(|e| format!("the service refused {user}'s submission: {e}"))?;
+        Ok(Launched { submitted, output_path: format!("/user/{user}/{marker}.txt"), started })
+    }
+
+    /// Waits for a launched application's end and gathers what its containers were given.
+    pub async fn finish(&self, launched: Launched, watch_auth: Auth<'_>, timeout: Duration) -> Result<AppRun, String> {
+        let Launched { submitted, output_path, started } = launched;
         let app = self.wait_for_end(&submitted.application_id, watch_auth, timeout).await?;
         let took = started.elapsed();
         let evidence = self.cluster.evidence();
@@ -164,7 +209,7 @@ impl<'a> Context<'a> {
             worker_launch: String::new(),
             worker_stdout: String::new(),
             worker_stderr: String::new(),
-            output_path: format!("/user/{user}/{marker}.txt"),
+            output_path,
             took,
         };
         let app_id = run.app.id.clone();

@@ -32,7 +32,7 @@ pub async fn judge(id: &str, ctx: &Context<'_>) -> Verdict {
         "C7" => client::c7(ctx).await,
         "A1" => application_master::a1(ctx).await,
         "A2" => application_master::a2(ctx).await,
-        "A3" => not_implemented("watching the ApplicationMaster renew tokens itself"),
+        "A3" => application_master::a3(ctx).await,
         "A4" => application_master::a4(ctx).await,
         "A5" => application_master::a5(ctx).await,
         "A6" => application_master::a6(ctx).await,
@@ -50,11 +50,6 @@ pub async fn judge(id: &str, ctx: &Context<'_>) -> Verdict {
         "T9" => testing::t9(ctx).await,
         other => Verdict::skipped(format!("no scenario has the id {other}")),
     }
-}
-
-/// An item this version of yarnsec cannot judge yet: SKIPPED, with what is missing. Never PASS.
-fn not_implemented(what: &str) -> Verdict {
-    Verdict::skipped(format!("not judged: this version of yarnsec does not implement {what} yet"))
 }
 
 /// NOT_APPLICABLE unless the profile uses Kerberos (for secure-cluster items).

@@ -156,16 +156,7 @@ pub async fn t5(ctx: &Context<'_>) -> Verdict {
         ),
     ];
     // The RM's renewals of this application's HDFS token, as its log shows them.
-    let seq = run
-        .am_tokens
-        .iter()
-        .flat_map(|c| c.tokens.iter())
-        .filter(|(_, t)| t.kind == "HDFS_DELEGATION_TOKEN")
-        .filter_map(|(_, t)| t.identifier().ok())
-        .find_map(|i| i.as_delegation().map(|d| d.sequence_number));
-    if let (Some(seq), Ok(log)) = (seq, ctx.cluster.evidence().daemon_log("resourcemanager").await) {
-        let needle = format!("sequenceNumber={seq},");
-        let renewals: Vec<&str> = log.lines().filter(|l| l.contains("Renew") && l.contains(&needle)).collect();
+    if let Some((seq, renewals)) = crate::context::rm_renewals(ctx.cluster, run.am_tokens.as_ref()).await {
         evidence.push(Evidence::new(
             "log",
             format!("ResourceManager renewals of the HDFS token (sequence number {seq})"),
