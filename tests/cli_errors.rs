@@ -42,3 +42,31 @@ fn help_lists_the_commands() {
         assert!(text.contains(command), "{text}");
     }
 }
+
+#[test]
+fn a_missing_service_file_is_bad_input_before_anything_starts() {
+    let out = yarnsec(&["run", "--service", "/nonexistent/team-service.toml"], &[("DOCKER_HOST", "unix:///nonexistent/docker.sock")]);
+    assert_eq!(out.status.code(), Some(yarnsec::exit_codes::BAD_INPUT as i32), "{}", stderr(&out));
+    assert!(stderr(&out).contains("cannot read the service file /nonexistent/team-service.toml"), "{}", stderr(&out));
+}
+
+#[test]
+fn a_service_file_with_a_mistake_names_the_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("svc.toml");
+    std::fs::write(&path, "name = \"team\"\nurl = \"http://team.example:8080\"\n").unwrap();
+    let out = yarnsec(&["run", "--service", path.to_str().unwrap()], &[("DOCKER_HOST", "unix:///nonexistent/docker.sock")]);
+    assert_eq!(out.status.code(), Some(yarnsec::exit_codes::BAD_INPUT as i32), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("svc.toml") && err.contains("address = "), "{err}");
+}
+
+#[test]
+fn faults_are_refused_for_an_external_service() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("svc.toml");
+    std::fs::write(&path, "name = \"team\"\nurl = \"http://10.9.9.9:8080\"\n").unwrap();
+    let out = yarnsec(&["run", "--service", path.to_str().unwrap(), "--fault", "no-doas"], &[]);
+    assert_eq!(out.status.code(), Some(yarnsec::exit_codes::BAD_INPUT as i32), "{}", stderr(&out));
+    assert!(stderr(&out).contains("belong to the reference service"), "{}", stderr(&out));
+}

@@ -37,7 +37,7 @@ impl Progress {
         if !self.quiet && !self.tty {
             eprintln!("yarnsec: {name} ...");
         }
-        Step { bar, name, started: Instant::now(), quiet: self.quiet, tty: self.tty }
+        Step { bar, name, started: Instant::now(), quiet: self.quiet, tty: self.tty, last_line: None }
     }
 }
 
@@ -49,6 +49,7 @@ pub struct Step {
     started: Instant,
     quiet: bool,
     tty: bool,
+    last_line: Option<Instant>,
 }
 
 impl Step {
@@ -60,16 +61,32 @@ impl Step {
 
     /// Ends the step successfully with a note (e.g. "cached"); returns how long it took.
     pub fn done(self, note: &str) -> Duration {
+        self.finish('✔', note)
+    }
+
+    /// Ends the step with `mark` (shown on a terminal) and a note; returns how long it took.
+    pub fn finish(self, mark: char, note: &str) -> Duration {
         let took = self.started.elapsed();
         self.bar.finish_and_clear();
         if !self.quiet {
             if self.tty {
-                self.bar.println(format!("✔ {} {note} ({:.1}s)", self.name, took.as_secs_f64()));
+                self.bar.println(format!("{mark} {} {note} ({:.1}s)", self.name, took.as_secs_f64()));
             } else {
                 eprintln!("yarnsec: {} {note} ({:.1}s)", self.name, took.as_secs_f64());
             }
         }
         took
+    }
+
+    /// Reports what the step waits for: on a terminal in its spinner line, otherwise as a log
+    /// line at most every `every` (CI logs stay short).
+    pub fn waiting(&mut self, msg: &str, every: Duration) {
+        if self.tty {
+            self.message(msg);
+        } else if !self.quiet && self.last_line.is_none_or(|t| t.elapsed() >= every) {
+            self.last_line = Some(Instant::now());
+            eprintln!("yarnsec: {} {msg}", self.name);
+        }
     }
 
     /// Ends the step as failed.

@@ -93,6 +93,16 @@ pub struct Context<'a> {
     http: SpnegoClient,
     alice: OnceCell<Result<AppRun, String>>,
     artifacts: std::path::PathBuf,
+    waits: std::sync::Mutex<std::collections::HashMap<&'static str, Wait>>,
+}
+
+/// What a running scenario waits for, and until when: for live progress (an expiry countdown).
+#[derive(Clone, Debug)]
+pub struct Wait {
+    /// What it waits for, e.g. "alice's ticket to expire".
+    pub what: String,
+    /// When the wait ends.
+    pub until: Instant,
 }
 
 impl<'a> Context<'a> {
@@ -105,7 +115,19 @@ impl<'a> Context<'a> {
     /// service started on the same cluster, e.g. with a fault switch on).
     pub fn with_http(cluster: &'a SecureCluster, service: &'a ServiceUnderTest, http: SpnegoClient) -> Self {
         let artifacts = std::env::temp_dir().join("yarnsec-artifacts").join(cluster.id());
-        Self { cluster, service, http, alice: OnceCell::new(), artifacts }
+        Self { cluster, service, http, alice: OnceCell::new(), artifacts, waits: Default::default() }
+    }
+
+    /// Says that item `id` now waits for `what` until `until` (shown as a countdown).
+    pub fn waiting(&self, id: &'static str, what: impl Into<String>, until: Instant) {
+        if let Ok(mut waits) = self.waits.lock() {
+            waits.insert(id, Wait { what: what.into(), until });
+        }
+    }
+
+    /// What item `id` waits for now, if its wait has not ended.
+    pub fn wait_of(&self, id: &str) -> Option<Wait> {
+        self.waits.lock().ok()?.get(id).filter(|w| w.until > Instant::now()).cloned()
     }
 
     /// Where scenarios save files they cite as evidence (screenshots); a report links them by
@@ -188,7 +210,7 @@ impl<'a> Context<'a> {
         let script = format!("{prelude}{}", probe_script(&marker));
         let submitted = self
             .service
-            .submit(&self.http, submit_auth, &script)
+            .submit(&self.http, submit_auth, user, &script)
             .await
             .map_err(|e| format!("the service refused {user}'s submission: {e}"))?;
         Ok(Launched { submitted, output_path: format!("/user/{user}/{marker}.txt"), started })

@@ -5,6 +5,7 @@
 //! checklist.rs  the 32 items with their exact text (C1–C7, A1–A7, K1–K2, L1–L7, T1–T9)
 //! verdict.rs    Status, Evidence, Verdict, ItemResult: what every report writer reads
 //! service.rs    the submission service under test and what it declares
+//! service_file.rs  an external service described by a TOML file (`run --service FILE`)
 //! context.rs    the cluster, the service, and alice's application run shared by many items
 //! items/        one module per checklist section; `judge(id)` runs an item's scenario
 //! ```
@@ -17,6 +18,7 @@ pub mod checklist;
 pub mod context;
 pub mod items;
 pub mod service;
+pub mod service_file;
 pub mod verdict;
 
 pub use checklist::{ChecklistItem, CHECKLIST};

@@ -19,8 +19,20 @@ pub struct Features {
     pub token_file: bool,
 }
 
-/// A submission service reachable over HTTP with the reference service's JSON API
-/// (`POST /api/submit`).
+/// How a service takes submissions.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SubmitMode {
+    /// `POST /api/submit` with `{"script", "name", "memory_gib", "vcores"}`, answered with
+    /// `{"application_id", "tracking_url", "user"}` (the reference service's API).
+    #[default]
+    Json,
+    /// The browser form: multipart `POST /` with the fields `name`, `memory_gib`, `vcores` and the
+    /// file `script`, answered with a redirect whose `Location` names the application.
+    Form,
+}
+
+/// A submission service reachable over HTTP, through its JSON API or its form.
 #[derive(Clone, Debug)]
 pub struct ServiceUnderTest {
     /// Name in reports.
@@ -29,6 +41,8 @@ pub struct ServiceUnderTest {
     pub base_url: String,
     /// What it declares.
     pub features: Features,
+    /// How it takes submissions.
+    pub submit: SubmitMode,
 }
 
 /// The service's answer to a submission.
@@ -49,19 +63,62 @@ impl ServiceUnderTest {
             name: "reference".into(),
             base_url: base_url.trim_end_matches('/').to_string(),
             features: Features { timeline: true, remote_filesystems: true, long_lived: false, token_file: false },
+            submit: SubmitMode::Json,
         }
     }
 
     /// Submits `script` (its whole text) under the application name `name`, as whoever `auth`
     /// names; any status is returned.
     pub async fn submit_raw(&self, http: &SpnegoClient, auth: Auth<'_>, script: &str, name: &str) -> Result<HttpResponse, HttpError> {
-        let body = serde_json::to_vec(&serde_json::json!({"script": script, "memory_gib": 0.5, "vcores": 1, "name": name}))
-            .expect("JSON serializes");
-        http.send(Method::POST, &format!("{}/api/submit", self.base_url), auth, Some((body, "application/json")), None).await
+        match self.submit {
+            SubmitMode::Json => {
+                let body = serde_json::to_vec(&serde_json::json!({"script": script, "memory_gib": 0.5, "vcores": 1, "name": name}))
+                    .expect("JSON serializes");
+                http.send(Method::POST, &format!("{}/api/submit", self.base_url), auth, Some((body, "application/json")), None).await
+            }
+            SubmitMode::Form => {
+                let (body, content_type) = multipart_form(&[("name", name), ("memory_gib", "0.5"), ("vcores", "1")], ("script", script));
+                http.send(Method::POST, &format!("{}/", self.base_url), auth, Some((body, &content_type)), None).await
+            }
+        }
     }
 
-    /// Submits and expects success.
-    pub async fn submit(&self, http: &SpnegoClient, auth: Auth<'_>, script: &str) -> Result<Submitted, HttpError> {
-        self.submit_raw(http, auth, script, "yarnsec-probe").await?.success("POST")?.json()
+    /// Submits for `user` and expects success.
+    pub async fn submit(&self, http: &SpnegoClient, auth: Auth<'_>, user: &str, script: &str) -> Result<Submitted, HttpError> {
+        let r = self.submit_raw(http, auth, script, "yarnsec-probe").await?;
+        match self.submit {
+            SubmitMode::Json => r.success("POST")?.json(),
+            SubmitMode::Form => {
+                let location = match r.status.as_u16() {
+                    301..=303 | 307 | 308 => r.header("location").unwrap_or_default().to_string(),
+                    _ => String::new(),
+                };
+                let id = location.split(['/', '?', '#', '=']).find(|p| p.starts_with("application_")).map(str::to_string);
+                match id {
+                    Some(application_id) => Ok(Submitted { application_id, tracking_url: location, user: user.to_string() }),
+                    None => Err(r.success("POST").err().unwrap_or_else(|| HttpError::Status {
+                        method: "POST".into(),
+                        url: format!("{}/", self.base_url),
+                        status: 200,
+                        body: "the form was accepted without a redirect naming the application".into(),
+                    })),
+                }
+            }
+        }
     }
+}
+
+/// A `multipart/form-data` body with text fields and one file; returns it and its content type.
+fn multipart_form(fields: &[(&str, &str)], file: (&str, &str)) -> (Vec<u8>, String) {
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or_default();
+    let boundary = format!("yarnsec-{nanos:x}");
+    let mut body = String::new();
+    for (name, value) in fields {
+        body.push_str(&format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"));
+    }
+    let (name, content) = file;
+    body.push_str(&format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{name}.sh\"\r\nContent-Type: text/x-shellscript\r\n\r\n{content}\r\n--{boundary}--\r\n"
+    ));
+    (body.into_bytes(), format!("multipart/form-data; boundary={boundary}"))
 }

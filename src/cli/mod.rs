@@ -2,6 +2,7 @@
 
 mod bench;
 mod down;
+mod external;
 mod images;
 mod run;
 mod up;

@@ -8,12 +8,15 @@ use anyhow::Context as _;
 use clap::Args;
 use yarnsec::report::{to_json, to_junit, to_markdown, Report};
 use yarnsec_harness::{SecureCluster, SecurityProfile};
+
+use super::external::ExternalService;
+use yarnsec_scenarios::service_file::{ServiceAuth, ServiceFile};
 use yarnsec_scenarios::{judge, ChecklistItem, Context, ItemResult, ServiceUnderTest, Status, CHECKLIST};
 
 #[derive(Debug, Args)]
 pub struct RunArgs {
-    /// The service under test: `reference` (external services described by a TOML file are not
-    /// supported yet).
+    /// The service under test: `reference`, or a TOML file describing an external service (where
+    /// it answers, how to start it and submit to it, what it declares; see `service_file.rs`).
     #[arg(long, default_value = "reference")]
     service: String,
     /// A fault switch of the reference service (repeatable), e.g. `no-doas`: the run should then
@@ -49,49 +52,70 @@ fn selected(ids: &[String]) -> anyhow::Result<Vec<&'static ChecklistItem>> {
 
 pub async fn run(args: RunArgs) -> anyhow::Result<u8> {
     let profile: SecurityProfile = args.profile.parse()?;
-    if args.service != "reference" {
-        anyhow::bail!(yarnsec::BadInput(format!("--service {}: only the reference service is supported in this version", args.service)));
-    }
+    let external = if args.service == "reference" {
+        None
+    } else {
+        let file = ServiceFile::read(Path::new(&args.service)).map_err(|e| yarnsec::BadInput(e.to_string()))?;
+        if !args.faults.is_empty() {
+            anyhow::bail!(yarnsec::BadInput("--fault switches belong to the reference service, not to an external one".into()));
+        }
+        if profile.kerberos() != (file.auth == ServiceAuth::Kerberos) {
+            anyhow::bail!(yarnsec::BadInput(format!(
+                "{}: `auth` does not match the `{}` profile (Kerberos profiles need auth = \"kerberos\", `simple` needs auth = \"simple\")",
+                args.service,
+                profile.name()
+            )));
+        }
+        Some(file)
+    };
     let items = selected(&args.scenarios)?;
     std::fs::create_dir_all(&args.report_dir)
         .with_context(|| format!("cannot create the report directory {}", args.report_dir.display()))?;
     let started = Instant::now();
     let started_at = humantime::format_rfc3339_seconds(SystemTime::now()).to_string();
     let faults: Vec<String> = args.faults.iter().map(|f| f.to_string()).collect();
-    let cluster = SecureCluster::builder()
-        .profile(profile)
-        .hadoop_version(args.hadoop_version)
-        .service(std::env::current_exe()?, faults.clone())
-        .start()
-        .await?;
-    let service_url = cluster.service_url().expect("the cluster runs the service");
-    let mut service = ServiceUnderTest::reference(&service_url);
-    if !faults.is_empty() {
-        service.name = format!("reference (faults: {})", faults.join(", "));
+    let mut builder = SecureCluster::builder().profile(profile).hadoop_version(args.hadoop_version);
+    if external.is_none() {
+        builder = builder.service(std::env::current_exe()?, faults.clone());
     }
-    let ctx = Context::new(&cluster, &service).with_artifacts(&args.report_dir);
-    let mut results = Vec::new();
-    for item in items {
-        eprint!("yarnsec: {} {} ... ", item.id, item.text.chars().take(60).collect::<String>());
-        let t = Instant::now();
-        let verdict = judge(item.id, &ctx).await;
-        let took = t.elapsed().as_secs_f64();
-        eprintln!("{:?} ({took:.1}s)", verdict.status);
-        results.push(ItemResult {
-            id: item.id.into(),
-            section: item.section.into(),
-            text: item.text.into(),
-            status: verdict.status,
-            reason: verdict.reason,
-            evidence: verdict.evidence,
-            duration_s: took,
-        });
-    }
+    let cluster = builder.start().await?;
+    let running = match &external {
+        Some(file) => Some(ExternalService::start(file, &cluster, &args.report_dir).await?),
+        None => None,
+    };
+    let (service, http) = match &running {
+        Some(ext) => (ext.service.clone(), ext.http.clone()),
+        None => {
+            let mut service = ServiceUnderTest::reference(&cluster.service_url().expect("the cluster runs the service"));
+            if !faults.is_empty() {
+                service.name = format!("reference (faults: {})", faults.join(", "));
+            }
+            (service, cluster.http().clone())
+        }
+    };
+    let ctx = Context::with_http(&cluster, &service, http).with_artifacts(&args.report_dir);
+    let progress = yarnsec_harness::progress::Progress::stderr();
+    // Independent items run side by side, the long waits (T5, A3) first so that the rest runs
+    // during them; a few at a time, because the cluster has two cores.
+    let slots = tokio::sync::Semaphore::new(CONCURRENT_ITEMS);
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    order.sort_by_key(|&i| !LONG_ITEMS.contains(&items[i].id));
+    let runs = order.into_iter().map(|i| {
+        let (item, ctx, progress, slots) = (items[i], &ctx, &progress, &slots);
+        async move {
+            let _slot = slots.acquire().await.expect("the semaphore is never closed");
+            (i, run_item(item, ctx, progress).await)
+        }
+    });
+    let mut done = futures::future::join_all(runs).await;
+    done.sort_by_key(|(i, _)| *i);
+    let results: Vec<ItemResult> = done.into_iter().map(|(_, r)| r).collect();
     collect_logs(&cluster, &args.report_dir.join("logs")).await;
     let report = Report::new(service.name.clone(), cluster.profile().summary(), started_at, started.elapsed().as_secs_f64(), results);
     write(&args.report_dir.join("report.md"), &to_markdown(&report))?;
     write(&args.report_dir.join("report.json"), &to_json(&report))?;
     write(&args.report_dir.join("junit.xml"), &to_junit(&report))?;
+    drop(running);
     cluster.shutdown().await?;
     let s = &report.summary;
     eprintln!(
@@ -104,6 +128,53 @@ pub async fn run(args: RunArgs) -> anyhow::Result<u8> {
         args.report_dir.join("report.md").display()
     );
     Ok(if report.items.iter().any(|i| i.status == Status::Fail) { yarnsec::exit_codes::SCENARIO_FAILED } else { yarnsec::exit_codes::OK })
+}
+
+/// How many items run at once.
+const CONCURRENT_ITEMS: usize = 4;
+
+/// Items that mostly wait for lifetimes to pass: started first.
+const LONG_ITEMS: [&str; 2] = ["T5", "A3"];
+
+/// Judges one item with a progress line that shows what it waits for (a countdown).
+async fn run_item(item: &ChecklistItem, ctx: &Context<'_>, progress: &yarnsec_harness::progress::Progress) -> ItemResult {
+    let mut step = progress.step(format!("{} {}", item.id, item.text.chars().take(50).collect::<String>()));
+    let judging = judge(item.id, ctx);
+    tokio::pin!(judging);
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));
+    let verdict = loop {
+        tokio::select! {
+            v = &mut judging => break v,
+            _ = tick.tick() => {
+                if let Some(wait) = ctx.wait_of(item.id) {
+                    let left = wait.until.saturating_duration_since(Instant::now()).as_secs();
+                    step.waiting(&format!("waits: {} ({left} s left)", wait.what), std::time::Duration::from_secs(30));
+                }
+            }
+        }
+    };
+    let mark = match verdict.status {
+        Status::Pass => '✔',
+        Status::Fail => '✘',
+        Status::NotApplicable => '-',
+        Status::Skipped => '?',
+    };
+    let label = match verdict.status {
+        Status::Pass => "PASS",
+        Status::Fail => "FAIL",
+        Status::NotApplicable => "NOT APPLICABLE",
+        Status::Skipped => "SKIPPED",
+    };
+    let took = step.finish(mark, label).as_secs_f64();
+    ItemResult {
+        id: item.id.into(),
+        section: item.section.into(),
+        text: item.text.into(),
+        status: verdict.status,
+        reason: verdict.reason,
+        evidence: verdict.evidence,
+        duration_s: took,
+    }
 }
 
 fn write(path: &Path, text: &str) -> anyhow::Result<()> {

@@ -173,6 +173,8 @@ pub async fn a3(ctx: &Context<'_>) -> Verdict {
         Err(e) => return Verdict::fail(format!("alice's application could not be launched: {e}"), vec![]),
     };
     let app_id = launched.submitted.application_id.clone();
+    let dump_at = launched.started + renew + Duration::from_secs(5);
+    ctx.waiting("A3", format!("the ApplicationMaster lives one {}s token renew interval before its thread dump", renew.as_secs()), dump_at);
     let dump = thread_dump_after(ctx, &app_id, launched.started + renew + Duration::from_secs(5)).await;
     let run = match ctx.finish(launched, alice, lifetime + Duration::from_secs(180)).await {
         Ok(r) => r,

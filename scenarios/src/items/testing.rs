@@ -133,6 +133,11 @@ pub async fn t5(ctx: &Context<'_>) -> Verdict {
     let ticket_left = once.remaining_lifetime().unwrap_or_default();
     let watcher = or_verdict!(ctx.credential_or_fail("alice"));
     let watch = ctx.cluster.auth_for("alice", watcher.as_ref());
+    ctx.waiting(
+        "T5",
+        format!("alice's application outlives her {}s ticket and two {}s token renew intervals", ticket.as_secs(), renew.as_secs()),
+        std::time::Instant::now() + delay,
+    );
     let run = match ctx.run_with("alice", Auth::Kerberos(&once), watch, delay).await {
         Ok(r) => r,
         Err(e) => return Verdict::fail(format!("the long application could not be run: {e}"), vec![]),

@@ -1,0 +1,103 @@
+//! An external service under test (`yarnsec run --service FILE`): started once the cluster is up
+//! when its file names a command, reached at its url, and stopped (its whole process group) when
+//! the run ends or this value is dropped.
+
+use std::path::Path;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use anyhow::Context as _;
+use tokio::process::{Child, Command};
+use yarnsec_hadoop::http::Auth;
+use yarnsec_hadoop::SpnegoClient;
+use yarnsec_harness::SecureCluster;
+use yarnsec_scenarios::service_file::ServiceFile;
+use yarnsec_scenarios::ServiceUnderTest;
+
+/// A running (or merely reachable) external service.
+pub struct ExternalService {
+    /// The service as scenarios see it.
+    pub service: ServiceUnderTest,
+    /// A client that reaches the cluster and the service's host name.
+    pub http: SpnegoClient,
+    child: Option<Child>,
+}
+
+impl ExternalService {
+    /// Starts the file's command (if any) with the cluster's description in `YARNSEC_CLUSTER`,
+    /// its output going to `dir/logs/service.log`, then waits until the service answers.
+    pub async fn start(file: &ServiceFile, cluster: &SecureCluster, dir: &Path) -> anyhow::Result<Self> {
+        let mut hosts = cluster.hosts();
+        if let Some((host, ip)) = file.host_mapping() {
+            hosts.insert(host, ip);
+        }
+        let http = SpnegoClient::new(cluster.realm(), hosts)?;
+        let description = dir.join("cluster.json");
+        std::fs::write(&description, serde_json::to_string_pretty(&cluster.describe())?)
+            .with_context(|| format!("cannot write {}", description.display()))?;
+        let child = match file.command.split_first() {
+            None => None,
+            Some((program, args)) => {
+                std::fs::create_dir_all(dir.join("logs"))?;
+                let log = std::fs::File::create(dir.join("logs/service.log"))?;
+                let child = Command::new(program)
+                    .args(args)
+                    .env("YARNSEC_CLUSTER", &description)
+                    .stdin(Stdio::null())
+                    .stdout(Stdio::from(log.try_clone()?))
+                    .stderr(Stdio::from(log))
+                    .process_group(0)
+                    .kill_on_drop(true)
+                    .spawn()
+                    .with_context(|| {
+                        format!("cannot start the service command `{}` (from `command` in the service file)", file.command.join(" "))
+                    })?;
+                Some(child)
+            }
+        };
+        let mut external = Self { service: file.service(), http, child };
+        external.wait_ready(file.ready_path.as_deref().unwrap_or("/")).await?;
+        Ok(external)
+    }
+
+    async fn wait_ready(&mut self, path: &str) -> anyhow::Result<()> {
+        let url = format!("{}{path}", self.service.base_url);
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            if let Some(child) = &mut self.child {
+                if let Ok(Some(status)) = child.try_wait() {
+                    anyhow::bail!(
+                        "the service command exited with {status} before {url} answered (see logs/service.log in the report directory)"
+                    );
+                }
+            }
+            let last = match self.http.get(&url, Auth::Anonymous).await {
+                Ok(r) if r.status.as_u16() < 500 => return Ok(()),
+                Ok(r) => format!("{} {}", r.status, r.text().chars().take(200).collect::<String>()),
+                Err(e) => e.to_string(),
+            };
+            if Instant::now() > deadline {
+                anyhow::bail!("the service at {url} did not answer below 500 within 60 s; last: {last}");
+            }
+            tokio::time::sleep(Duration::from_millis(500)).await;
+        }
+    }
+
+    fn kill(&mut self) {
+        if let Some(pid) = self.child.as_ref().and_then(Child::id) {
+            // SAFETY: kill(2) on the process group this value started; no memory is involved.
+            unsafe {
+                libc::kill(-(pid as i32), libc::SIGTERM);
+            }
+        }
+        if let Some(child) = &mut self.child {
+            let _ = child.start_kill();
+        }
+    }
+}
+
+impl Drop for ExternalService {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
