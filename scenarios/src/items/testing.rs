@@ -182,6 +182,132 @@ pub async fn t5(ctx: &Context<'_>) -> Verdict {
     )
 }
 
+/// alice's ticket, obtained with a 3-second lifetime and used after it ran out.
+async fn expired_ticket(ctx: &Context<'_>, name: &str, script: &str, problems: &mut Vec<String>, evidence: &mut Vec<Evidence>) {
+    let dir = ctx.artifacts().join("T6");
+    let _ = std::fs::create_dir_all(&dir);
+    let ccache = dir.join(format!("alice-expired-{}.ccache", std::process::id()));
+    let principal = format!("alice@{}", ctx.cluster.realm());
+    let kinit = tokio::process::Command::new("kinit")
+        .args(["-l", "3s", "-k", "-t"])
+        .arg(ctx.cluster.keytab_path("alice"))
+        .arg("-c")
+        .arg(format!("FILE:{}", ccache.display()))
+        .arg(&principal)
+        .output()
+        .await;
+    match kinit {
+        Ok(out) if out.status.success() => {}
+        Ok(out) => {
+            problems.push(format!("kinit -l 3s for {principal} failed: {}", String::from_utf8_lossy(&out.stderr).trim()));
+            return;
+        }
+        Err(e) => {
+            problems.push(format!("cannot run kinit (install krb5-user): {e}"));
+            return;
+        }
+    }
+    // Wait for the ticket's end, as a user whose ticket ran out during a coffee break.
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    let cache = format!("FILE:{}", ccache.display());
+    let alice = yarnsec_hadoop::Principal::user("alice", ctx.cluster.realm());
+    let cred = tokio::task::spawn_blocking(move || yarnsec_hadoop::Credential::from_ccache(alice, &cache)).await;
+    let outcome = match cred {
+        Ok(Ok(cred)) => match ctx.service.submit_raw(ctx.http(), Auth::Kerberos(&cred), script, name).await {
+            Ok(r) if r.status.is_success() => {
+                problems.push("a submission with an expired ticket was accepted".into());
+                format!("{} {}", r.status, r.text())
+            }
+            Ok(r) => format!("{} {}", r.status, r.text()),
+            Err(e) => format!("refused before reaching the service: {e}"),
+        },
+        Ok(Err(e)) => format!("the expired ticket cannot be used: {e}"),
+        Err(e) => format!("{e}"),
+    };
+    let _ = std::fs::remove_file(&ccache);
+    evidence.push(Evidence::new("kerberos", "alice submits with a ticket that expired (kinit -l 3s, used 5 s later)", outcome));
+}
+
+/// A forged and an expired HDFS delegation token, both refused by the NameNode; the genuine token
+/// works before it expires (so the refusals are about forgery and expiry, nothing else).
+async fn delegation_tokens(ctx: &Context<'_>, problems: &mut Vec<String>, evidence: &mut Vec<Evidence>) {
+    let cred = match ctx.credential("alice") {
+        Ok(Some(c)) => c,
+        Ok(None) => return,
+        Err(e) => {
+            problems.push(e);
+            return;
+        }
+    };
+    let fs = ctx.cluster.webhdfs();
+    let request = yarnsec_hadoop::webhdfs::TokenRequest { renewer: Some(ctx.cluster.layout().rm_renewer()), kind: None, service: None };
+    let genuine = match fs.delegation_token(&request, Auth::Kerberos(&cred), None).await {
+        Ok(t) => t,
+        Err(e) => {
+            problems.push(format!("alice could not get an HDFS delegation token: {e}"));
+            return;
+        }
+    };
+    let got = std::time::Instant::now();
+    let home = "/user/alice";
+    let try_token = |what: &str, token: &str, want_ok: bool| {
+        let (fs, what, token) = (fs.clone(), what.to_string(), token.to_string());
+        async move {
+            let r = fs.status(home, Auth::Delegation(&token), None).await;
+            let ok = r.is_ok();
+            let body = match r {
+                Ok(_) => "200 OK".to_string(),
+                Err(e) => e.to_string(),
+            };
+            (what, ok == want_ok, body)
+        }
+    };
+    let mut results = vec![try_token("the genuine token, fresh", &genuine, true).await];
+    // Forged: the genuine identifier with a password of our own.
+    match yarnsec_hadoop::token::Token::decode_url_string(&genuine) {
+        Ok(mut t) => {
+            t.password.iter_mut().for_each(|b| *b = b.wrapping_add(1));
+            results.push(try_token("a forged token (genuine identifier, made-up password)", &t.encode_url_string(), false).await);
+        }
+        Err(e) => problems.push(format!("the NameNode's token does not decode: {e}")),
+    }
+    // Expired: unused for longer than the renew interval.
+    let renew = ctx.cluster.profile().token_renew_interval();
+    let until = got + renew + Duration::from_secs(3);
+    ctx.waiting("T6", format!("alice's HDFS delegation token expires unrenewed ({}s renew interval)", renew.as_secs()), until);
+    tokio::time::sleep_until(until.into()).await;
+    results.push(try_token("the genuine token after its renew interval passed unrenewed (expired)", &genuine, false).await);
+    for (what, as_expected, body) in results {
+        if !as_expected {
+            problems.push(format!("{what}: GETFILESTATUS {home} answered {body}"));
+        }
+        evidence.push(Evidence::new("http", format!("WebHDFS GETFILESTATUS {home} with {what}"), body));
+    }
+}
+
+/// bob tries to read what alice's application wrote in her home.
+async fn bob_reads_alice(ctx: &Context<'_>, problems: &mut Vec<String>, evidence: &mut Vec<Evidence>) {
+    let run = match ctx.alice_run().await {
+        Ok(r) => r,
+        Err(e) => {
+            problems.push(format!("alice's application could not be run: {e}"));
+            return;
+        }
+    };
+    let bob = match ctx.credential("bob") {
+        Ok(c) => c,
+        Err(e) => {
+            problems.push(e);
+            return;
+        }
+    };
+    let auth = ctx.cluster.auth_for("bob", bob.as_ref());
+    match ctx.cluster.webhdfs().open(&run.output_path, auth, None).await {
+        Ok(_) => problems.push(format!("bob read alice's {}", run.output_path)),
+        Err(e) => evidence.push(Evidence::new("http", format!("bob opens alice's {}", run.output_path), e.to_string())),
+    }
+}
+
 /// T6: without Kerberos credentials, nothing launches.
 pub async fn t6(ctx: &Context<'_>) -> Verdict {
     if !ctx.cluster.profile().kerberos() {
@@ -209,11 +335,13 @@ pub async fn t6(ctx: &Context<'_>) -> Verdict {
         }
         Err(e) => problems.push(format!("anonymous POST {url}: {e}")),
     }
-    // A forged SPNEGO token.
+    // A forged SPNEGO token: well-formed base64 with the SPNEGO header, and made-up contents.
     let mut headers = reqwest::header::HeaderMap::new();
     headers.insert(
         reqwest::header::AUTHORIZATION,
-        reqwest::header::HeaderValue::from_static("Negotiate YIIBforgedtokenAAAAAAAAAAAAAAAAAAAAAAAAAAAA"),
+        reqwest::header::HeaderValue::from_static(
+            "Negotiate YIIBAAYGKwYBBQUCeWFybnNlYy1mb3JnZWQtAQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyAhIiMkJSYn",
+        ),
     );
     let body = serde_json::to_vec(&serde_json::json!({"script": script, "name": name})).expect("JSON serializes");
     match ctx.http().send(reqwest::Method::POST, &url, Auth::Anonymous, Some((body, "application/json")), Some(headers)).await {
@@ -231,6 +359,9 @@ pub async fn t6(ctx: &Context<'_>) -> Verdict {
         Ok(Err(e)) => evidence.push(Evidence::new("kerberos", "carol asks the KDC for a ticket", e.to_string())),
         _ => problems.push("carol, who has no principal, got a ticket".into()),
     }
+    expired_ticket(ctx, &name, script, &mut problems, &mut evidence).await;
+    delegation_tokens(ctx, &mut problems, &mut evidence).await;
+    bob_reads_alice(ctx, &mut problems, &mut evidence).await;
     match ctx.cluster.resource_manager().apps(Auth::Kerberos(&admin)).await {
         Ok(apps) => {
             let ours: Vec<_> = apps.iter().filter(|a| a.name == name).collect();
@@ -243,7 +374,7 @@ pub async fn t6(ctx: &Context<'_>) -> Verdict {
     }
     Verdict::check(
         problems.is_empty(),
-        "no credentials, a forged token, and a user without a principal: each refused, and no application was submitted",
+        "no credentials, a forged Kerberos token, an expired ticket and a user without a principal: each refused, and no application was submitted; a forged and an expired HDFS delegation token are refused by the NameNode (the genuine token worked before it expired); bob cannot read alice's files",
         problems.join("; "),
         evidence,
     )
