@@ -13,6 +13,7 @@ async fn a_simple_cluster_judges_user_name_propagation_and_catches_drop_user_nam
         return;
     }
     let cluster = SecureCluster::builder()
+        .remote_hdfs(false)
         .profile(SecurityProfile::simple())
         .service(env!("CARGO_BIN_EXE_yarnsec"), Vec::new())
         .progress(Progress::hidden())

@@ -23,6 +23,7 @@ async fn a_daemon_that_exits_at_start_is_named_with_its_log_and_everything_is_re
     let Some(before) = cluster_ids().await else { return };
     // A metadata directory nobody can create: the NameNode exits at start.
     let err = SecureCluster::builder()
+        .remote_hdfs(false)
         .hadoop_property("hdfs-site.xml", "dfs.namenode.name.dir", "/proc/yarnsec-cannot-write")
         .progress(Progress::hidden())
         .keep(false)

@@ -74,7 +74,11 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<u8> {
     table.row("  NodeManager RUNNING", secs(t.nodemanager));
     table.row("  timeline server answers", secs(t.timeline));
     table.row("  HDFS homes created", secs(t.hdfs_setup));
-    let rss = rss_mib(cluster.kdc()).await + rss_mib(cluster.hadoop()).await;
+    table.row("  remote HDFS ready (after the main node, beside the service)", secs(t.remote_hdfs));
+    let mut rss = rss_mib(cluster.kdc()).await + rss_mib(cluster.hadoop()).await;
+    if let Some(remote) = cluster.remote() {
+        rss += rss_mib(remote).await;
+    }
     table.row("memory of all containers at rest (RSS)", format!("{rss} MiB"));
     let t = Instant::now();
     cluster.shutdown().await?;
@@ -105,6 +109,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<u8> {
 async fn service_bench(profile: &SecurityProfile, n: u32, quiet: &Progress, table: &mut Table) -> anyhow::Result<()> {
     use yarnsec_hadoop::http::Auth;
     let cluster = SecureCluster::builder()
+        .remote_hdfs(false)
         .profile(profile.clone())
         .progress(quiet.clone())
         .service(std::env::current_exe()?, Vec::new())

@@ -74,7 +74,9 @@ pub async fn run(args: RunArgs) -> anyhow::Result<u8> {
     let started = Instant::now();
     let started_at = humantime::format_rfc3339_seconds(SystemTime::now()).to_string();
     let faults: Vec<String> = args.faults.iter().map(|f| f.to_string()).collect();
-    let mut builder = SecureCluster::builder().profile(profile).hadoop_version(args.hadoop_version);
+    // The remote HDFS only serves T9, a secure-cluster item.
+    let remote_hdfs = profile.kerberos() && items.iter().any(|i| i.id == "T9");
+    let mut builder = SecureCluster::builder().profile(profile).hadoop_version(args.hadoop_version).remote_hdfs(remote_hdfs);
     if external.is_none() {
         builder = builder.service(std::env::current_exe()?, faults.clone());
     }

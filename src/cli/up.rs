@@ -11,6 +11,10 @@ pub struct UpArgs {
     /// Start the cluster without the reference submission service.
     #[arg(long)]
     no_service: bool,
+    /// Do not start the remote HDFS (second NameNode and DataNode for the remote-cluster item,
+    /// T9): one container and a few seconds less.
+    #[arg(long)]
+    no_remote_hdfs: bool,
     /// Print exactly one JSON object describing the cluster on stdout (progress stays on stderr).
     #[arg(long)]
     json: bool,
@@ -27,7 +31,8 @@ pub struct UpArgs {
 
 pub async fn run(args: UpArgs) -> anyhow::Result<u8> {
     let profile: SecurityProfile = args.profile.parse()?;
-    let mut builder = SecureCluster::builder().profile(profile).hadoop_version(args.hadoop_version).keep(true);
+    let mut builder =
+        SecureCluster::builder().profile(profile).hadoop_version(args.hadoop_version).keep(true).remote_hdfs(!args.no_remote_hdfs);
     if !args.no_service {
         builder = builder.service(std::env::current_exe()?, args.faults.iter().map(|f| f.to_string()).collect());
     }
