@@ -6,8 +6,10 @@ use serde::Deserialize;
 use yarnsec_hadoop::http::{Auth, HttpError, HttpResponse};
 use yarnsec_hadoop::SpnegoClient;
 
-/// What a service says it supports; items about a missing feature are NOT_APPLICABLE.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+/// What a service says it supports; items about a missing feature are NOT_APPLICABLE. In a
+/// service file, the `[features]` table (each off unless set).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct Features {
     /// Its applications publish to the timeline server.
     pub timeline: bool,

@@ -59,24 +59,6 @@ pub enum ServiceAuth {
     Simple,
 }
 
-/// Features as the file declares them (all off unless said).
-#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
-#[serde(deny_unknown_fields)]
-pub struct DeclaredFeatures {
-    /// Its applications publish to the timeline server.
-    #[serde(default)]
-    pub timeline: bool,
-    /// Its applications read other HDFS clusters.
-    #[serde(default)]
-    pub remote_filesystems: bool,
-    /// It runs long-lived applications with keytabs.
-    #[serde(default)]
-    pub long_lived: bool,
-    /// It can take its tokens from `HADOOP_TOKEN_FILE_LOCATION`.
-    #[serde(default)]
-    pub token_file: bool,
-}
-
 /// An external service's description.
 #[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
@@ -102,7 +84,7 @@ pub struct ServiceFile {
     pub ready_path: Option<String>,
     /// What it declares.
     #[serde(default)]
-    pub features: DeclaredFeatures,
+    pub features: Features,
 }
 
 impl ServiceFile {
@@ -147,16 +129,10 @@ impl ServiceFile {
 
     /// The service as scenarios see it.
     pub fn service(&self) -> ServiceUnderTest {
-        let f = self.features;
         ServiceUnderTest {
             name: self.name.clone(),
             base_url: self.url.trim_end_matches('/').to_string(),
-            features: Features {
-                timeline: f.timeline,
-                remote_filesystems: f.remote_filesystems,
-                long_lived: f.long_lived,
-                token_file: f.token_file,
-            },
+            features: self.features,
             submit: self.submit,
         }
     }
