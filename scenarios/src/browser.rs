@@ -77,7 +77,11 @@ impl Tools {
     /// Finds Chromium, its driver and `kinit`, or says which is missing and how to install it.
     pub fn find() -> Result<Self, BrowserError> {
         Ok(Self {
-            chromium: on_path("chromium").ok_or(BrowserError::NotInstalled { program: "chromium", package: "chromium" })?,
+            // Debian's package, or Google Chrome where Chromium is a snap (Ubuntu runners).
+            chromium: ["chromium", "google-chrome", "google-chrome-stable", "chrome"]
+                .into_iter()
+                .find_map(on_path)
+                .ok_or(BrowserError::NotInstalled { program: "chromium", package: "chromium" })?,
             chromedriver: on_path("chromedriver")
                 .ok_or(BrowserError::NotInstalled { program: "chromedriver", package: "chromium-driver" })?,
             kinit: on_path("kinit").ok_or(BrowserError::NotInstalled { program: "kinit", package: "krb5-user" })?,
