@@ -167,7 +167,16 @@ impl Browser {
         let empty = dir.join("no-ticket.ccache");
         let ccache = ccache.unwrap_or(&empty);
         let log = std::fs::File::create(dir.join("chromedriver.log")).map_err(|e| BrowserError::Driver(e.to_string()))?;
-        let driver = Command::new(&tools.chromedriver)
+        let mut command = Command::new(&tools.chromedriver);
+        // If this process dies without dropping the browser (a signal), the driver dies with it.
+        // SAFETY: prctl(2) is async-signal-safe and touches no memory of the parent.
+        unsafe {
+            command.pre_exec(|| {
+                libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+                Ok(())
+            });
+        }
+        let driver = command
             .arg(format!("--port={port}"))
             .arg("--allowed-ips=127.0.0.1")
             .env("KRB5CCNAME", format!("FILE:{}", ccache.display()))

@@ -68,15 +68,30 @@ pub fn am_container_id(app_id: &str) -> String {
     format!("{}_01_000001", app_id.replacen("application_", "container_", 1))
 }
 
+/// The token service (`ip:port`) of the cluster's own NameNode, which tells its HDFS delegation
+/// tokens from those of other filesystems (the remote HDFS).
+pub fn namenode_service(cluster: &SecureCluster) -> String {
+    format!("{}:{}", cluster.hadoop().ip(), yarnsec_harness::layout::ports::NAMENODE_RPC)
+}
+
+/// The HDFS delegation tokens for the cluster's own NameNode in a token file.
+pub fn namenode_tokens<'c>(cluster: &SecureCluster, creds: Option<&'c Credentials>) -> Vec<&'c yarnsec_hadoop::token::Token> {
+    let service = namenode_service(cluster);
+    creds
+        .iter()
+        .flat_map(|c| c.tokens.iter())
+        .map(|(_, t)| t)
+        .filter(|t| t.kind == "HDFS_DELEGATION_TOKEN" && t.service == service)
+        .collect()
+}
+
 /// The ResourceManager's log lines about renewing the application's HDFS delegation token.
 /// (Its token for the cluster's own NameNode, told from other NameNodes' by its service.)
 pub async fn rm_renewals(cluster: &SecureCluster, am_tokens: Option<&Credentials>) -> Option<(i32, Vec<String>)> {
-    let namenode = format!("{}:{}", cluster.hadoop().ip(), yarnsec_harness::layout::ports::NAMENODE_RPC);
-    let seq = am_tokens
-        .iter()
-        .flat_map(|c| c.tokens.iter())
-        .filter(|(_, t)| t.kind == "HDFS_DELEGATION_TOKEN" && t.service == namenode)
-        .filter_map(|(_, t)| t.identifier().ok())
+    let namenode = namenode_service(cluster);
+    let seq = namenode_tokens(cluster, am_tokens)
+        .into_iter()
+        .filter_map(|t| t.identifier().ok())
         .find_map(|i| i.as_delegation().map(|d| d.sequence_number))?;
     let log = cluster.evidence().daemon_log("resourcemanager").await.ok()?;
     let (seq_needle, service_needle) = (format!("sequenceNumber={seq},"), format!("Service: {namenode},"));

@@ -40,7 +40,16 @@ impl ExternalService {
             Some((program, args)) => {
                 std::fs::create_dir_all(dir.join("logs"))?;
                 let log = std::fs::File::create(dir.join("logs/service.log"))?;
-                let child = Command::new(program)
+                let mut command = Command::new(program);
+                // If yarnsec dies without dropping this value (a signal), the service dies too.
+                // SAFETY: prctl(2) is async-signal-safe and touches no memory of the parent.
+                unsafe {
+                    command.pre_exec(|| {
+                        libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGTERM);
+                        Ok(())
+                    });
+                }
+                let child = command
                     .args(args)
                     .env("YARNSEC_CLUSTER", &description)
                     .stdin(Stdio::null())

@@ -49,7 +49,7 @@ pub async fn a2(ctx: &Context<'_>) -> Verdict {
 pub async fn a4(ctx: &Context<'_>) -> Verdict {
     or_verdict!(require_kerberos(ctx));
     let run = or_verdict!(ctx.alice().await);
-    let Some((_, token)) = run.am_tokens.iter().flat_map(|c| c.tokens.iter()).find(|(_, t)| t.kind == "HDFS_DELEGATION_TOKEN") else {
+    let Some(token) = crate::context::namenode_tokens(ctx.cluster, run.am_tokens.as_ref()).into_iter().next() else {
         return Verdict::fail(
             "the application had no HDFS delegation token to cancel",
             vec![tokens_evidence("ApplicationMaster container_tokens", run.am_tokens.as_ref())],
@@ -83,7 +83,7 @@ pub async fn a4(ctx: &Context<'_>) -> Verdict {
 pub async fn a5(ctx: &Context<'_>) -> Verdict {
     or_verdict!(require_kerberos(ctx));
     let run = or_verdict!(ctx.alice().await);
-    let has_hdfs = run.worker_tokens.iter().flat_map(|c| c.tokens.iter()).any(|(_, t)| t.kind == "HDFS_DELEGATION_TOKEN");
+    let has_hdfs = !crate::context::namenode_tokens(ctx.cluster, run.worker_tokens.as_ref()).is_empty();
     Verdict::check(
         has_hdfs && run.worker_stdout.contains("put=ok"),
         "the worker container received the HDFS delegation token and used it to write to the user's home",

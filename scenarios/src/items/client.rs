@@ -33,15 +33,19 @@ pub async fn c2(ctx: &Context<'_>) -> Verdict {
         let diagnostics = run.app.diagnostics.clone().unwrap_or_default();
         return Verdict::fail(format!("the ResourceManager never launched an ApplicationMaster: {}", diagnostics.trim()), evidence);
     }
-    let hdfs: Vec<_> = run.am_tokens.iter().flat_map(|c| c.tokens.iter()).filter(|(_, t)| t.kind == "HDFS_DELEGATION_TOKEN").collect();
+    // The cluster's own filesystem: a token for another one (the remote HDFS) does not count.
+    let hdfs = crate::context::namenode_tokens(ctx.cluster, run.am_tokens.as_ref());
     if hdfs.is_empty() {
         return Verdict::fail(
-            "the ApplicationMaster received no HDFS_DELEGATION_TOKEN: the client did not get one for the cluster's filesystem",
+            format!(
+                "the ApplicationMaster received no HDFS_DELEGATION_TOKEN for the cluster's NameNode ({}): the client did not get one for the cluster's filesystem",
+                crate::context::namenode_service(ctx.cluster)
+            ),
             evidence,
         );
     }
     let renewers: Vec<String> =
-        hdfs.iter().filter_map(|(_, t)| t.identifier().ok()).filter_map(|i| i.as_delegation().map(|d| d.renewer.clone())).collect();
+        hdfs.iter().filter_map(|t| t.identifier().ok()).filter_map(|i| i.as_delegation().map(|d| d.renewer.clone())).collect();
     Verdict::check(
         renewers.iter().all(|r| r == renewer),
         format!("HDFS delegation token present with renewer `{renewer}`, the ResourceManager"),
@@ -83,9 +87,8 @@ pub fn c4(ctx: &Context<'_>) -> Verdict {
 pub async fn c5(ctx: &Context<'_>) -> Verdict {
     or_verdict!(require_kerberos(ctx));
     let run = or_verdict!(ctx.alice().await);
-    let kinds = token_kinds(run.am_tokens.as_ref());
     Verdict::check(
-        kinds.iter().any(|k| k == "HDFS_DELEGATION_TOKEN"),
+        !crate::context::namenode_tokens(ctx.cluster, run.am_tokens.as_ref()).is_empty(),
         "the ApplicationMaster's token file holds the delegation tokens the client obtained",
         "the ApplicationMaster's token file holds no delegation token from the client",
         vec![
