@@ -34,11 +34,10 @@ const KEYTABS: [&str; 8] = ["hdfs", "yarn", "http", "remote-hdfs", "remote-http"
 /// The role label of the remote HDFS container.
 pub const REMOTE_ROLE: &str = "remote-hdfs";
 
-/// A container's environment and extra `/etc/hosts` entries.
+/// A container's environment beyond its image's.
 #[derive(Default)]
 struct Extras {
     env: Vec<(&'static str, String)>,
-    hosts: Vec<(String, IpAddr)>,
 }
 
 pub(crate) async fn start(b: SecureClusterBuilder) -> Result<SecureCluster, HarnessError> {
@@ -249,7 +248,7 @@ async fn start_in(
             (format!("{}/hdfs.keytab", paths::KEYTABS), keytab("remote-hdfs")?),
             (format!("{}/http.keytab", paths::KEYTABS), keytab("remote-http")?),
         ];
-        let extras = Extras { env: vec![("YARNSEC_DAEMONS", "namenode datanode".into())], hosts: Vec::new() };
+        let extras = Extras { env: vec![("YARNSEC_DAEMONS", "namenode datanode".into())] };
         let node = start_container(
             docker,
             REMOTE_ROLE,
@@ -448,9 +447,6 @@ async fn start_container(
         .with_startup_timeout(Duration::from_secs(90));
     for (name, value) in extras.env {
         request = request.with_env_var(name, value);
-    }
-    for (name, ip) in extras.hosts {
-        request = request.with_host(name, testcontainers::core::Host::Addr(ip));
     }
     for (path, content) in files.iter() {
         request = request.with_copy_to(path.to_string(), content.as_bytes().to_vec());
