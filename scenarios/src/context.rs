@@ -147,8 +147,11 @@ impl<'a> Context<'a> {
 
     /// Where scenarios save files they cite as evidence (screenshots); a report links them by
     /// their path under this directory.
+    /// A relative `dir` is taken from the current directory and made absolute: a browser asked
+    /// to upload a file needs its absolute path.
     pub fn with_artifacts(mut self, dir: impl Into<std::path::PathBuf>) -> Self {
-        self.artifacts = dir.into();
+        let dir = dir.into();
+        self.artifacts = std::path::absolute(&dir).unwrap_or(dir);
         self
     }
 
