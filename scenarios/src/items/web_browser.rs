@@ -129,5 +129,10 @@ async fn browse(ctx: &Context<'_>, tools: &Tools, dir: &Path, evidence: &mut Vec
         evidence.push(Evidence::new("http", format!("{what} without a ticket"), page_text(&page)));
     }
     stranger.close().await;
+    // The report keeps the screenshots and the drivers' logs, not alice's ticket cache or the
+    // browser profiles.
+    let _ = std::fs::remove_file(&ccache);
+    let _ = std::fs::remove_dir_all(alice_dir.join("profile"));
+    let _ = std::fs::remove_dir_all(anon_dir.join("profile"));
     Ok(problems)
 }
