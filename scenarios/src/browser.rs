@@ -27,7 +27,9 @@ use std::time::{Duration, Instant};
 
 use fantoccini::wd::Capabilities;
 use fantoccini::{Client, ClientBuilder, Locator};
-use tokio::process::{Child, Command};
+use tokio::process::Command;
+
+use crate::process::GroupChild;
 
 /// Why the browser could not do what was asked.
 #[derive(Debug, thiserror::Error)]
@@ -91,22 +93,11 @@ impl Tools {
     /// Logs `principal` in from `keytab` into the file cache `ccache` (what a user's `kinit` does
     /// before opening a browser).
     pub async fn kinit(&self, principal: &str, keytab: &Path, ccache: &Path) -> Result<(), BrowserError> {
-        let out = Command::new(&self.kinit)
-            .arg("-k")
-            .arg("-t")
-            .arg(keytab)
-            .arg("-c")
-            .arg(format!("FILE:{}", ccache.display()))
-            .arg(principal)
-            .output()
-            .await
-            .map_err(|e| BrowserError::Kinit { principal: principal.into(), keytab: keytab.into(), detail: e.to_string() })?;
-        if out.status.success() {
-            Ok(())
-        } else {
-            let detail = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)).trim().to_string();
-            Err(BrowserError::Kinit { principal: principal.into(), keytab: keytab.into(), detail })
-        }
+        crate::kinit::kinit(&self.kinit, principal, keytab, ccache, None).await.map_err(|detail| BrowserError::Kinit {
+            principal: principal.into(),
+            keytab: keytab.into(),
+            detail,
+        })
     }
 }
 
@@ -153,7 +144,7 @@ pub fn chromium_args(hosts: &BTreeMap<String, IpAddr>, profile_dir: &Path) -> Ve
 
 /// One headless Chromium session.
 pub struct Browser {
-    driver: Child,
+    driver: GroupChild,
     client: Option<Client>,
 }
 
@@ -168,24 +159,14 @@ impl Browser {
         let ccache = ccache.unwrap_or(&empty);
         let log = std::fs::File::create(dir.join("chromedriver.log")).map_err(|e| BrowserError::Driver(e.to_string()))?;
         let mut command = Command::new(&tools.chromedriver);
-        // If this process dies without dropping the browser (a signal), the driver dies with it.
-        // SAFETY: prctl(2) is async-signal-safe and touches no memory of the parent.
-        unsafe {
-            command.pre_exec(|| {
-                libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
-                Ok(())
-            });
-        }
-        let driver = command
+        command
             .arg(format!("--port={port}"))
             .arg("--allowed-ips=127.0.0.1")
             .env("KRB5CCNAME", format!("FILE:{}", ccache.display()))
             .stdin(Stdio::null())
             .stdout(Stdio::from(log.try_clone().map_err(|e| BrowserError::Driver(e.to_string()))?))
-            .stderr(Stdio::from(log))
-            .process_group(0)
-            .kill_on_drop(true)
-            .spawn()
+            .stderr(Stdio::from(log));
+        let driver = GroupChild::spawn(command, libc::SIGKILL)
             .map_err(|e| BrowserError::Driver(format!("cannot start {}: {e}", tools.chromedriver.display())))?;
         let mut browser = Self { driver, client: None };
         let url = format!("http://127.0.0.1:{port}");
@@ -282,24 +263,7 @@ impl Browser {
         if let Some(client) = self.client.take() {
             let _ = client.close().await;
         }
-        self.kill();
-    }
-
-    fn kill(&mut self) {
-        if let Some(pid) = self.driver.id() {
-            // The driver leads its own process group, Chromium's processes included.
-            // SAFETY: kill(2) on a process group this value started; no memory is involved.
-            unsafe {
-                libc::kill(-(pid as i32), libc::SIGKILL);
-            }
-        }
-        let _ = self.driver.start_kill();
-    }
-}
-
-impl Drop for Browser {
-    fn drop(&mut self) {
-        self.kill();
+        self.driver.stop();
     }
 }
 

@@ -74,9 +74,8 @@ pub fn namenode_service(cluster: &SecureCluster) -> String {
     format!("{}:{}", cluster.hadoop().ip(), yarnsec_harness::layout::ports::NAMENODE_RPC)
 }
 
-/// The HDFS delegation tokens for the cluster's own NameNode in a token file.
-pub fn namenode_tokens<'c>(cluster: &SecureCluster, creds: Option<&'c Credentials>) -> Vec<&'c yarnsec_hadoop::token::Token> {
-    let service = namenode_service(cluster);
+/// The HDFS delegation tokens for the NameNode whose token service is `service` in a token file.
+pub fn hdfs_tokens<'c>(creds: Option<&'c Credentials>, service: &str) -> Vec<&'c yarnsec_hadoop::token::Token> {
     creds
         .iter()
         .flat_map(|c| c.tokens.iter())
@@ -85,11 +84,16 @@ pub fn namenode_tokens<'c>(cluster: &SecureCluster, creds: Option<&'c Credential
         .collect()
 }
 
+/// The HDFS delegation tokens for the cluster's own NameNode in a token file.
+pub fn namenode_tokens<'c>(cluster: &SecureCluster, creds: Option<&'c Credentials>) -> Vec<&'c yarnsec_hadoop::token::Token> {
+    hdfs_tokens(creds, &namenode_service(cluster))
+}
+
 /// The ResourceManager's log lines about renewing the application's HDFS delegation token.
 /// (Its token for the cluster's own NameNode, told from other NameNodes' by its service.)
 pub async fn rm_renewals(cluster: &SecureCluster, am_tokens: Option<&Credentials>) -> Option<(i32, Vec<String>)> {
     let namenode = namenode_service(cluster);
-    let seq = namenode_tokens(cluster, am_tokens)
+    let seq = hdfs_tokens(am_tokens, &namenode)
         .into_iter()
         .filter_map(|t| t.identifier().ok())
         .find_map(|i| i.as_delegation().map(|d| d.sequence_number))?;

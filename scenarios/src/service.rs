@@ -95,8 +95,7 @@ impl ServiceUnderTest {
                     301..=303 | 307 | 308 => r.header("location").unwrap_or_default().to_string(),
                     _ => String::new(),
                 };
-                let id = location.split(['/', '?', '#', '=']).find(|p| p.starts_with("application_")).map(str::to_string);
-                match id {
+                match application_id_in(&location).map(str::to_string) {
                     Some(application_id) => Ok(Submitted { application_id, tracking_url: location, user: user.to_string() }),
                     None => Err(r.success("POST").err().unwrap_or_else(|| HttpError::Status {
                         method: "POST".into(),
@@ -108,6 +107,11 @@ impl ServiceUnderTest {
             }
         }
     }
+}
+
+/// The YARN application id a URL names (a tracking or proxy URL), if any.
+pub fn application_id_in(url: &str) -> Option<&str> {
+    url.split(['/', '?', '#', '=', '&']).find(|p| p.starts_with("application_"))
 }
 
 /// A `multipart/form-data` body with text fields and one file; returns it and its content type.
@@ -123,4 +127,18 @@ fn multipart_form(fields: &[(&str, &str)], file: (&str, &str)) -> (Vec<u8>, Stri
         "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{name}.sh\"\r\nContent-Type: text/x-shellscript\r\n\r\n{content}\r\n--{boundary}--\r\n"
     ));
     (body.into_bytes(), format!("multipart/form-data; boundary={boundary}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn application_ids_are_found_in_tracking_and_proxy_urls() {
+        let id = "application_1795459530178_0001";
+        assert_eq!(application_id_in(&format!("http://h:8088/proxy/{id}/")), Some(id));
+        assert_eq!(application_id_in(&format!("http://h:8088/cluster/app/{id}")), Some(id));
+        assert_eq!(application_id_in(&format!("http://h:8080/done?app={id}&x=1")), Some(id));
+        assert_eq!(application_id_in("http://h:8080/"), None);
+    }
 }

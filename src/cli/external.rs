@@ -1,16 +1,17 @@
 //! An external service under test (`yarnsec run --service FILE`): started once the cluster is up
-//! when its file names a command, reached at its url, and stopped (its whole process group) when
-//! the run ends or this value is dropped.
+//! when its file names a command, reached at its url, and stopped (its whole process group, by
+//! [`GroupChild`]) when the run ends or this value is dropped.
 
 use std::path::Path;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
-use tokio::process::{Child, Command};
+use tokio::process::Command;
 use yarnsec_hadoop::http::Auth;
 use yarnsec_hadoop::SpnegoClient;
 use yarnsec_harness::SecureCluster;
+use yarnsec_scenarios::process::GroupChild;
 use yarnsec_scenarios::service_file::ServiceFile;
 use yarnsec_scenarios::ServiceUnderTest;
 
@@ -20,7 +21,7 @@ pub struct ExternalService {
     pub service: ServiceUnderTest,
     /// A client that reaches the cluster and the service's host name.
     pub http: SpnegoClient,
-    child: Option<Child>,
+    child: Option<GroupChild>,
 }
 
 impl ExternalService {
@@ -41,26 +42,16 @@ impl ExternalService {
                 std::fs::create_dir_all(dir.join("logs"))?;
                 let log = std::fs::File::create(dir.join("logs/service.log"))?;
                 let mut command = Command::new(program);
-                // If yarnsec dies without dropping this value (a signal), the service dies too.
-                // SAFETY: prctl(2) is async-signal-safe and touches no memory of the parent.
-                unsafe {
-                    command.pre_exec(|| {
-                        libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGTERM);
-                        Ok(())
-                    });
-                }
-                let child = command
+                command
                     .args(args)
                     .env("YARNSEC_CLUSTER", &description)
                     .stdin(Stdio::null())
                     .stdout(Stdio::from(log.try_clone()?))
-                    .stderr(Stdio::from(log))
-                    .process_group(0)
-                    .kill_on_drop(true)
-                    .spawn()
-                    .with_context(|| {
-                        format!("cannot start the service command `{}` (from `command` in the service file)", file.command.join(" "))
-                    })?;
+                    .stderr(Stdio::from(log));
+                // SIGTERM: the service may clean up; it also gets it if yarnsec dies.
+                let child = GroupChild::spawn(command, libc::SIGTERM).with_context(|| {
+                    format!("cannot start the service command `{}` (from `command` in the service file)", file.command.join(" "))
+                })?;
                 Some(child)
             }
         };
@@ -90,23 +81,5 @@ impl ExternalService {
             }
             tokio::time::sleep(Duration::from_millis(500)).await;
         }
-    }
-
-    fn kill(&mut self) {
-        if let Some(pid) = self.child.as_ref().and_then(Child::id) {
-            // SAFETY: kill(2) on the process group this value started; no memory is involved.
-            unsafe {
-                libc::kill(-(pid as i32), libc::SIGTERM);
-            }
-        }
-        if let Some(child) = &mut self.child {
-            let _ = child.start_kill();
-        }
-    }
-}
-
-impl Drop for ExternalService {
-    fn drop(&mut self) {
-        self.kill();
     }
 }

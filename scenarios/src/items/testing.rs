@@ -1,5 +1,6 @@
 //! Testing items (T1–T9): the application on the secure cluster, as the cluster shows it.
 
+use std::path::Path;
 use std::time::Duration;
 
 use yarnsec_hadoop::http::{Auth, HttpResponse};
@@ -188,24 +189,11 @@ async fn expired_ticket(ctx: &Context<'_>, name: &str, script: &str, problems: &
     let _ = std::fs::create_dir_all(&dir);
     let ccache = dir.join(format!("alice-expired-{}.ccache", std::process::id()));
     let principal = format!("alice@{}", ctx.cluster.realm());
-    let kinit = tokio::process::Command::new("kinit")
-        .args(["-l", "3s", "-k", "-t"])
-        .arg(ctx.cluster.keytab_path("alice"))
-        .arg("-c")
-        .arg(format!("FILE:{}", ccache.display()))
-        .arg(&principal)
-        .output()
-        .await;
-    match kinit {
-        Ok(out) if out.status.success() => {}
-        Ok(out) => {
-            problems.push(format!("kinit -l 3s for {principal} failed: {}", String::from_utf8_lossy(&out.stderr).trim()));
-            return;
-        }
-        Err(e) => {
-            problems.push(format!("cannot run kinit (install krb5-user): {e}"));
-            return;
-        }
+    let keytab = ctx.cluster.keytab_path("alice");
+    let lifetime = Some(Duration::from_secs(3));
+    if let Err(e) = crate::kinit::kinit(Path::new("kinit"), &principal, &keytab, &ccache, lifetime).await {
+        problems.push(format!("kinit -l 3s for {principal} failed (kinit is in krb5-user): {e}"));
+        return;
     }
     // Wait for the ticket's end, as a user whose ticket ran out during a coffee break.
     tokio::time::sleep(Duration::from_secs(5)).await;
@@ -434,13 +422,7 @@ pub async fn t9(ctx: &Context<'_>) -> Verdict {
         Ok(r) => r,
         Err(e) => return Verdict::fail(format!("alice's application reading the remote HDFS could not be run: {e}"), vec![]),
     };
-    let remote_tokens: Vec<String> = run
-        .am_tokens
-        .iter()
-        .flat_map(|c| c.tokens.iter())
-        .filter(|(_, t)| t.kind == "HDFS_DELEGATION_TOKEN" && t.service == remote_service)
-        .map(|(_, t)| t.summary())
-        .collect();
+    let has_remote_token = !crate::context::hdfs_tokens(run.am_tokens.as_ref(), &remote_service).is_empty();
     let read = run.worker_stdout.contains(yarnsec_harness::REMOTE_FILE_TEXT) && run.worker_stdout.contains("remote=ok");
     let audit = remote.audit_lines(yarnsec_harness::REMOTE_FILE).await.unwrap_or_default();
     let opened: Vec<String> = audit.into_iter().filter(|l| l.contains("cmd=open")).collect();
@@ -453,7 +435,7 @@ pub async fn t9(ctx: &Context<'_>) -> Verdict {
         Evidence::new("audit_log", format!("remote NameNode audit: {}", yarnsec_harness::REMOTE_FILE), opened.join("\n")),
     ];
     let mut problems = Vec::new();
-    if remote_tokens.is_empty() {
+    if !has_remote_token {
         problems.push(format!("the launch context holds no HDFS delegation token for the remote NameNode ({remote_service}): the client did not get one at launch"));
     }
     if !read {

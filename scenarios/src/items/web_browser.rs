@@ -70,7 +70,7 @@ async fn browse(ctx: &Context<'_>, tools: &Tools, dir: &Path, evidence: &mut Vec
     std::fs::write(&script, probe_script(&format!("yarnsec-browser-{nanos}"))).map_err(|e| BrowserError::Driver(e.to_string()))?;
     browser.choose_file("input[type=file]", &script).await?;
     browser.click("button[type=submit]").await?;
-    let tracking = browser.wait_for_url(Duration::from_secs(60), |u| u.contains("application_")).await;
+    let tracking = browser.wait_for_url(Duration::from_secs(60), |u| crate::service::application_id_in(u).is_some()).await;
     let tracking = match tracking {
         Ok(url) => url,
         Err(e) => {
@@ -84,7 +84,7 @@ async fn browse(ctx: &Context<'_>, tools: &Tools, dir: &Path, evidence: &mut Vec
     let tracking_page = browser.source().await?;
     shot(ctx, &browser, "2-tracking-page.png", "the tracking page after the service's redirect", evidence).await?;
     browser.close().await;
-    let app_id = tracking.split(['/', '?', '#']).find(|p| p.starts_with("application_")).unwrap_or_default().to_string();
+    let app_id = crate::service::application_id_in(&tracking).unwrap_or_default().to_string();
     let host = ctx.cluster.layout().hadoop_host();
     if !tracking.contains(&format!("{host}:")) || !tracking_page.contains(&app_id) {
         problems.push(format!("the redirect did not reach the ResourceManager's page of {app_id}: {tracking}"));
