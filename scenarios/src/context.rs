@@ -68,12 +68,6 @@ pub fn am_container_id(app_id: &str) -> String {
     format!("{}_01_000001", app_id.replacen("application_", "container_", 1))
 }
 
-/// The token service (`ip:port`) of the cluster's own NameNode, which tells its HDFS delegation
-/// tokens from those of other filesystems (the remote HDFS).
-pub fn namenode_service(cluster: &SecureCluster) -> String {
-    format!("{}:{}", cluster.hadoop().ip(), yarnsec_harness::layout::ports::NAMENODE_RPC)
-}
-
 /// The HDFS delegation tokens for the NameNode whose token service is `service` in a token file.
 pub fn hdfs_tokens<'c>(creds: Option<&'c Credentials>, service: &str) -> Vec<&'c yarnsec_hadoop::token::Token> {
     creds
@@ -86,13 +80,13 @@ pub fn hdfs_tokens<'c>(creds: Option<&'c Credentials>, service: &str) -> Vec<&'c
 
 /// The HDFS delegation tokens for the cluster's own NameNode in a token file.
 pub fn namenode_tokens<'c>(cluster: &SecureCluster, creds: Option<&'c Credentials>) -> Vec<&'c yarnsec_hadoop::token::Token> {
-    hdfs_tokens(creds, &namenode_service(cluster))
+    hdfs_tokens(creds, &cluster.namenode_token_service())
 }
 
 /// The ResourceManager's log lines about renewing the application's HDFS delegation token.
 /// (Its token for the cluster's own NameNode, told from other NameNodes' by its service.)
 pub async fn rm_renewals(cluster: &SecureCluster, am_tokens: Option<&Credentials>) -> Option<(i32, Vec<String>)> {
-    let namenode = namenode_service(cluster);
+    let namenode = cluster.namenode_token_service();
     let seq = hdfs_tokens(am_tokens, &namenode)
         .into_iter()
         .filter_map(|t| t.identifier().ok())

@@ -121,6 +121,11 @@ impl SecureCluster {
     pub fn remote_webhdfs(&self) -> Option<WebHdfs> {
         self.remote.as_ref().map(|_| WebHdfs::new(self.http.clone(), &self.layout.remote_url(ports::NAMENODE_HTTP)))
     }
+    /// The NameNode's token service (`ip:port`): the service of its delegation tokens, which tells
+    /// them from other filesystems' (the remote HDFS).
+    pub fn namenode_token_service(&self) -> String {
+        format!("{}:{}", self.hadoop.ip(), ports::NAMENODE_RPC)
+    }
     /// The remote NameNode's token service (`ip:port`), when one runs.
     pub fn remote_token_service(&self) -> Option<String> {
         self.remote.as_ref().map(|r| format!("{}:{}", r.ip(), ports::NAMENODE_RPC))

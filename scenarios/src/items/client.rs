@@ -39,7 +39,7 @@ pub async fn c2(ctx: &Context<'_>) -> Verdict {
         return Verdict::fail(
             format!(
                 "the ApplicationMaster received no HDFS_DELEGATION_TOKEN for the cluster's NameNode ({}): the client did not get one for the cluster's filesystem",
-                crate::context::namenode_service(ctx.cluster)
+                ctx.cluster.namenode_token_service()
             ),
             evidence,
         );
