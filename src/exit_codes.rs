@@ -18,6 +18,9 @@ pub const CLUSTER_START_FAILED: u8 = 5;
 pub const CLEANUP_FAILED: u8 = 6;
 /// Kerberos or HTTP failed outside a cluster start.
 pub const CLIENT_FAILED: u8 = 7;
+/// A signal (SIGINT from Ctrl-C, SIGTERM, SIGHUP) stopped the command; what it had started was
+/// removed first (128 + SIGINT, as shells report an interrupted command).
+pub const INTERRUPTED: u8 = 130;
 
 /// The exit code for an error of the harness. Every variant is mapped here, so a new variant
 /// cannot be added without choosing its code.
@@ -32,7 +35,9 @@ pub fn for_harness_error(e: &HarnessError) -> u8 {
         | HarnessError::DaemonExited { .. }
         | HarnessError::Exec { .. } => CLUSTER_START_FAILED,
         HarnessError::Cleanup { .. } => CLEANUP_FAILED,
-        HarnessError::Profile(_) | HarnessError::UnknownUser { .. } | HarnessError::Io { .. } => BAD_INPUT,
+        HarnessError::Profile(_) | HarnessError::UnknownUser { .. } | HarnessError::NoSuchOwner { .. } | HarnessError::Io { .. } => {
+            BAD_INPUT
+        }
         HarnessError::Kerberos(_) | HarnessError::Http(_) => CLIENT_FAILED,
     }
 }

@@ -10,13 +10,15 @@ use bollard::Docker;
 use rand::Rng;
 
 use crate::error::HarnessError;
+use crate::owner::Owner;
 
 /// Label on every container and network yarnsec creates.
 pub const PROJECT_LABEL: &str = "dev.yarnsec.project";
 /// Label naming the cluster a container or network belongs to.
 pub const CLUSTER_LABEL: &str = "dev.yarnsec.cluster";
-/// Label naming the process that owns a cluster (`0`: kept on purpose, e.g. by `yarnsec up`).
-pub const OWNER_LABEL: &str = "dev.yarnsec.owner-pid";
+/// Label naming the process that owns a cluster (see [`Owner`]): when it is gone, the cluster is
+/// a leftover, unless it was kept on purpose (see [`crate::cleanup::mark_kept`]).
+pub const OWNER_LABEL: &str = "dev.yarnsec.owner";
 /// Label naming a container's role (`kdc`, `hadoop`, `service`).
 pub const ROLE_LABEL: &str = "dev.yarnsec.role";
 
@@ -30,11 +32,11 @@ pub async fn connect() -> Result<Docker, HarnessError> {
 }
 
 /// The labels of a cluster's containers and network.
-pub fn cluster_labels(cluster_id: &str, owner_pid: u32) -> HashMap<String, String> {
+pub fn cluster_labels(cluster_id: &str, owner: &Owner) -> HashMap<String, String> {
     HashMap::from([
         (PROJECT_LABEL.to_string(), "yarnsec".to_string()),
         (CLUSTER_LABEL.to_string(), cluster_id.to_string()),
-        (OWNER_LABEL.to_string(), owner_pid.to_string()),
+        (OWNER_LABEL.to_string(), owner.label()),
     ])
 }
 
@@ -54,14 +56,27 @@ pub fn subnet_of(index: u16) -> Ipv4Addr {
     Ipv4Addr::new(198, 18 + (index / 256) as u8, (index % 256) as u8, 0)
 }
 
+/// How many /24s a new cluster tries before it gives up.
+pub const SUBNET_ATTEMPTS: u16 = 24;
+
+/// The /24s a new cluster tries, in order, from a starting index: spread out, so that two
+/// clusters starting at once rarely pick the same subnet twice.
+pub fn subnet_candidates(start: u16) -> impl Iterator<Item = u16> {
+    (0..SUBNET_ATTEMPTS).map(move |attempt| (start + attempt * 37) % 512)
+}
+
 /// Creates a network for a new cluster on a free /24 of 198.18.0.0/15, trying other subnets when
-/// one is taken (by another cluster, or by anything else on this host).
-pub async fn create_network(docker: &Docker, owner_pid: u32) -> Result<ClusterNetwork, HarnessError> {
+/// one is taken (by another cluster, or by anything else on this host). This process becomes
+/// responsible for the cluster: [`crate::cleanup::remove_responsible`] removes it if a signal
+/// ends the process.
+pub async fn create_network(docker: &Docker, owner: &Owner) -> Result<ClusterNetwork, HarnessError> {
+    create_network_from(docker, owner, rand::rng().random_range(0..512)).await
+}
+
+/// [`create_network`] with the first /24 to try given (tests choose it to meet taken subnets).
+pub async fn create_network_from(docker: &Docker, owner: &Owner, start: u16) -> Result<ClusterNetwork, HarnessError> {
     let mut last = String::new();
-    let start: u16 = rand::rng().random_range(0..512);
-    for attempt in 0..24u16 {
-        // Spread attempts so that two clusters starting at once rarely pick the same subnet twice.
-        let index = (start + attempt * 37) % 512;
+    for index in subnet_candidates(start) {
         let subnet = subnet_of(index);
         let name = format!("yarnsec-{index:03}-{:04x}", rand::rng().random::<u16>());
         let gateway = Ipv4Addr::new(subnet.octets()[0], subnet.octets()[1], subnet.octets()[2], 1);
@@ -76,11 +91,14 @@ pub async fn create_network(docker: &Docker, owner_pid: u32) -> Result<ClusterNe
                 }]),
                 ..Default::default()
             }),
-            labels: Some(cluster_labels(&name, owner_pid)),
+            labels: Some(cluster_labels(&name, owner)),
             ..Default::default()
         };
         match docker.create_network(request).await {
-            Ok(_) => return Ok(ClusterNetwork { name, index, subnet }),
+            Ok(_) => {
+                crate::cleanup::take_responsibility(&name);
+                return Ok(ClusterNetwork { name, index, subnet });
+            }
             Err(e) => {
                 let text = e.to_string();
                 if text.contains("overlap") || text.contains("already") || text.contains("in use") {
@@ -94,17 +112,21 @@ pub async fn create_network(docker: &Docker, owner_pid: u32) -> Result<ClusterNe
     Err(HarnessError::NoFreeSubnet { detail: last })
 }
 
-/// Removes every container, then the network, of one cluster. Errors are collected, not raised
-/// one by one, so that cleanup goes as far as it can.
+/// Removes every container (all at once: a forced removal kills without a grace period), then
+/// the network, of one cluster. Errors are collected, not raised one by one, so that cleanup goes
+/// as far as it can. Host-side state and processes are [`crate::cleanup::remove`]'s business.
 pub async fn remove_cluster(docker: &Docker, cluster_id: &str) -> Result<(), HarnessError> {
-    let mut failures = Vec::new();
-    for id in labelled_containers(docker, &[format!("{CLUSTER_LABEL}={cluster_id}")]).await? {
-        if let Err(e) = docker.remove_container(&id, Some(RemoveContainerOptions { force: true, v: true, ..Default::default() })).await {
-            if !e.to_string().contains("No such container") {
-                failures.push(format!("container {id}: {e}"));
+    let containers = labelled_containers(docker, &[format!("{CLUSTER_LABEL}={cluster_id}")]).await?;
+    let removals = containers.iter().map(|id| async move {
+        let options = RemoveContainerOptions { force: true, v: true, ..Default::default() };
+        match docker.remove_container(id, Some(options)).await {
+            Err(e) if !e.to_string().contains("No such container") && !e.to_string().contains("already in progress") => {
+                Some(format!("container {id}: {e}"))
             }
+            _ => None,
         }
-    }
+    });
+    let mut failures: Vec<String> = futures::future::join_all(removals).await.into_iter().flatten().collect();
     if let Err(e) = docker.remove_network(cluster_id).await {
         let text = e.to_string();
         if !text.contains("not found") && !text.contains("No such network") {
@@ -118,6 +140,21 @@ pub async fn remove_cluster(docker: &Docker, cluster_id: &str) -> Result<(), Har
     }
 }
 
+/// The ids of a cluster's containers, running or not.
+pub async fn containers_of(docker: &Docker, cluster_id: &str) -> Result<Vec<String>, HarnessError> {
+    labelled_containers(docker, &[format!("{CLUSTER_LABEL}={cluster_id}")]).await
+}
+
+/// Whether a cluster's network still exists.
+pub async fn network_exists(docker: &Docker, cluster_id: &str) -> Result<bool, HarnessError> {
+    let filters = HashMap::from([("label".to_string(), vec![format!("{CLUSTER_LABEL}={cluster_id}")])]);
+    let nets = docker
+        .list_networks(Some(ListNetworksOptions { filters: Some(filters) }))
+        .await
+        .map_err(|e| HarnessError::Network { detail: e.to_string() })?;
+    Ok(!nets.is_empty())
+}
+
 async fn labelled_containers(docker: &Docker, label_filters: &[String]) -> Result<Vec<String>, HarnessError> {
     let filters = HashMap::from([("label".to_string(), label_filters.to_vec())]);
     let list = docker
@@ -127,23 +164,31 @@ async fn labelled_containers(docker: &Docker, label_filters: &[String]) -> Resul
     Ok(list.into_iter().filter_map(|c| c.id).collect())
 }
 
-/// The clusters (network names) that carry the project label, with their owner pid.
-pub async fn labelled_clusters(docker: &Docker) -> Result<Vec<(String, u32)>, HarnessError> {
+/// A cluster found by its labels.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LabelledCluster {
+    /// The cluster id (its network's name).
+    pub id: String,
+    /// The process that owns it (`None`: the label is missing or unreadable).
+    pub owner: Option<Owner>,
+}
+
+/// The clusters that carry the project label (their networks, and containers whose network is
+/// already gone), with their owners.
+pub async fn labelled_clusters(docker: &Docker) -> Result<Vec<LabelledCluster>, HarnessError> {
+    let owner_of = |labels: &HashMap<String, String>| labels.get(OWNER_LABEL).and_then(|o| Owner::parse(o));
     let filters = HashMap::from([("label".to_string(), vec![format!("{PROJECT_LABEL}=yarnsec")])]);
     let nets = docker
-        .list_networks(Some(ListNetworksOptions { filters: Some(filters) }))
+        .list_networks(Some(ListNetworksOptions { filters: Some(filters.clone()) }))
         .await
         .map_err(|e| HarnessError::Network { detail: e.to_string() })?;
-    let mut clusters: Vec<(String, u32)> = nets
+    let mut clusters: Vec<LabelledCluster> = nets
         .into_iter()
         .filter_map(|n| {
             let labels = n.labels.unwrap_or_default();
-            let owner = labels.get(OWNER_LABEL).and_then(|p| p.parse().ok()).unwrap_or(0);
-            Some((n.name?, owner))
+            Some(LabelledCluster { owner: owner_of(&labels), id: n.name? })
         })
         .collect();
-    // Containers whose network is already gone are clusters too.
-    let filters = HashMap::from([("label".to_string(), vec![format!("{PROJECT_LABEL}=yarnsec")])]);
     let containers = docker
         .list_containers(Some(ListContainersOptions { all: true, filters: Some(filters), ..Default::default() }))
         .await
@@ -151,39 +196,17 @@ pub async fn labelled_clusters(docker: &Docker) -> Result<Vec<(String, u32)>, Ha
     for c in containers {
         let labels = c.labels.unwrap_or_default();
         if let Some(id) = labels.get(CLUSTER_LABEL) {
-            if !clusters.iter().any(|(n, _)| n == id) {
-                clusters.push((id.clone(), labels.get(OWNER_LABEL).and_then(|p| p.parse().ok()).unwrap_or(0)));
+            if !clusters.iter().any(|k| &k.id == id) {
+                clusters.push(LabelledCluster { id: id.clone(), owner: owner_of(&labels) });
             }
         }
     }
     Ok(clusters)
 }
 
-/// Removes clusters whose owning process is gone (a run that was killed before it could clean up).
-/// Clusters kept on purpose (owner 0, e.g. from `yarnsec up`) and clusters of live processes stay.
-pub async fn sweep_orphans(docker: &Docker) -> Result<Vec<String>, HarnessError> {
-    let mut swept = Vec::new();
-    for (id, owner) in labelled_clusters(docker).await? {
-        if owner != 0 && !process_alive(owner) {
-            remove_cluster(docker, &id).await?;
-            swept.push(id);
-        }
-    }
-    Ok(swept)
-}
-
-/// Removes every cluster the project ever labelled.
-pub async fn remove_all(docker: &Docker) -> Result<Vec<String>, HarnessError> {
-    let mut removed = Vec::new();
-    for (id, _) in labelled_clusters(docker).await? {
-        remove_cluster(docker, &id).await?;
-        removed.push(id);
-    }
-    Ok(removed)
-}
-
-fn process_alive(pid: u32) -> bool {
-    std::path::Path::new(&format!("/proc/{pid}")).exists()
+/// The index of a cluster network's /24, read from its name (`yarnsec-<index>-<random>`).
+pub fn index_of(network: &str) -> Option<u16> {
+    network.strip_prefix("yarnsec-")?.split('-').next()?.parse().ok().filter(|i| *i < 512)
 }
 
 #[cfg(test)]
@@ -196,5 +219,20 @@ mod tests {
         assert_eq!(subnet_of(255), Ipv4Addr::new(198, 18, 255, 0));
         assert_eq!(subnet_of(256), Ipv4Addr::new(198, 19, 0, 0));
         assert_eq!(subnet_of(511), Ipv4Addr::new(198, 19, 255, 0));
+    }
+
+    #[test]
+    fn candidates_are_distinct_and_in_range_and_the_index_is_read_back_from_the_name() {
+        for start in [0, 1, 300, 511] {
+            let mut seen: Vec<u16> = subnet_candidates(start).collect();
+            assert_eq!(seen[0], start);
+            assert!(seen.iter().all(|i| *i < 512));
+            seen.sort();
+            seen.dedup();
+            assert_eq!(seen.len(), SUBNET_ATTEMPTS as usize);
+        }
+        assert_eq!(index_of("yarnsec-095-4e36"), Some(95));
+        assert_eq!(index_of("yarnsec-600-4e36"), None);
+        assert_eq!(index_of("bridge"), None);
     }
 }

@@ -110,6 +110,12 @@ pub enum HarnessError {
         /// The known users.
         known: String,
     },
+    /// The process named to own a cluster does not run.
+    #[error("no process {pid} runs on this machine to own the cluster\nhint: `--down-when-gone` takes the pid of a running process (a test runner's), e.g. `$$` in a shell")]
+    NoSuchOwner {
+        /// The pid given.
+        pid: u32,
+    },
     /// A file on the host could not be read or written.
     #[error("{path}: {source}")]
     Io {

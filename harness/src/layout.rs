@@ -72,6 +72,11 @@ pub struct Layout {
     pub users: Vec<TestUser>,
 }
 
+/// The realm of the cluster on the /24 number `index` (unique per running cluster).
+pub fn realm_for(index: u16) -> String {
+    format!("C{index:03}.YARNSEC.TEST")
+}
+
 /// Short name of the submission service's principal (`yarnsec/<service host>`), which may act
 /// for the test users (proxy user).
 pub const SERVICE_USER: &str = "yarnsec";

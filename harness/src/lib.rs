@@ -5,7 +5,10 @@
 //! layout.rs    realm, host names, ports, principals, users, paths: each written once
 //! config/      generated files: Hadoop *-site.xml, log4j, kdc.conf, krb5.conf, principals
 //! images/      local image builds (debootstrap base, KDC, Hadoop jars from Maven), never pulled
-//! docker.rs    engine connection, labels, per-cluster networks, sweeping leftovers
+//! docker.rs    engine connection, labels, per-cluster networks
+//! owner.rs     who owns a cluster (pid, start time, PID namespace), and whether it still runs
+//! cleanup.rs   removing a cluster completely; which clusters are leftovers; kept clusters
+//! process.rs   host processes working for a cluster (browser driver, service command)
 //! node.rs      one container: exec, files, logs
 //! cluster/     SecureCluster: start, readiness, users, description, shutdown
 //! evidence.rs  daemon logs, audit log, container launch scripts and token files
@@ -22,6 +25,7 @@
 //! # Ok(()) }
 //! ```
 
+pub mod cleanup;
 pub mod cluster;
 pub mod config;
 pub mod docker;
@@ -30,6 +34,8 @@ pub mod evidence;
 pub mod images;
 pub mod layout;
 pub mod node;
+pub mod owner;
+pub mod process;
 mod profile;
 pub mod progress;
 

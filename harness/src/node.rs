@@ -91,14 +91,6 @@ impl Node {
         }
     }
 
-    /// Removes the container now (if this process owns it).
-    pub(crate) async fn remove(&mut self) -> Result<(), HarnessError> {
-        if let Some(h) = self.handle.take() {
-            h.rm().await.map_err(|e| HarnessError::Cleanup { detail: format!("{} container: {e}", self.role) })?;
-        }
-        Ok(())
-    }
-
     /// Runs a command (as root unless `user` is given) and collects its output.
     pub async fn exec_as(&self, user: Option<&str>, cmd: &[&str]) -> Result<ExecOutput, HarnessError> {
         let err = |detail: String| HarnessError::Exec { container: self.role.clone(), command: cmd.join(" "), detail };

@@ -4,15 +4,21 @@
 //!
 //! Chromium resolves the cluster's host names to their container addresses and every other name
 //! to nothing, and its background services (updates, sync, metrics) are off: it sends no traffic
-//! beyond the cluster. `chromedriver` runs in a process group of its own, killed when the
-//! [`Browser`] is dropped, so no browser outlives a scenario.
+//! beyond the cluster.
+//!
+//! No browser outlives its session: `chromedriver` runs in a process group of its own, killed
+//! when the [`Browser`] is dropped or yarnsec dies; Chromium is started through `setpriv
+//! --pdeathsig`, so it dies with its driver even when the driver is killed (its own children exit
+//! with it); and both carry the cluster's id in their environment, so that removing the cluster
+//! kills whatever is left (see `yarnsec_harness::process`).
 //!
 //! ```no_run
 //! # async fn demo(hosts: std::collections::BTreeMap<String, std::net::IpAddr>) -> Result<(), yarnsec_scenarios::browser::BrowserError> {
-//! use yarnsec_scenarios::browser::{Browser, Tools};
+//! use yarnsec_scenarios::browser::{Browser, Launch, Tools};
 //! let tools = Tools::find()?;
 //! let dir = std::path::Path::new("target/yarnsec/browser");
-//! let browser = Browser::launch(&tools, &hosts, Some(&dir.join("alice.ccache")), dir).await?;
+//! let launch = Launch { cluster_id: "yarnsec-042-beef", hosts: &hosts, ccache: Some(&dir.join("alice.ccache")), dir, log: &dir.join("chromedriver.log") };
+//! let browser = Browser::launch(&tools, &launch).await?;
 //! browser.goto("http://service.yarnsec.test:8080/").await?;
 //! std::fs::write(dir.join("page.png"), browser.screenshot().await?).unwrap();
 //! browser.close().await;
@@ -29,7 +35,7 @@ use fantoccini::wd::Capabilities;
 use fantoccini::{Client, ClientBuilder, Locator};
 use tokio::process::Command;
 
-use crate::process::GroupChild;
+use yarnsec_harness::process::GroupChild;
 
 /// Why the browser could not do what was asked.
 #[derive(Debug, thiserror::Error)]
@@ -142,22 +148,41 @@ pub fn chromium_args(hosts: &BTreeMap<String, IpAddr>, profile_dir: &Path) -> Ve
     .collect()
 }
 
+/// Where and for whom a browser session runs.
+#[derive(Clone, Copy, Debug)]
+pub struct Launch<'a> {
+    /// The cluster the browser works for (its processes carry this id).
+    pub cluster_id: &'a str,
+    /// Host name → address: the only names the browser resolves.
+    pub hosts: &'a BTreeMap<String, IpAddr>,
+    /// The Kerberos file cache the browser uses (`None`: one with no ticket, as for a user who
+    /// never ran `kinit`).
+    pub ccache: Option<&'a Path>,
+    /// A private working directory: the browser's profile, the empty cache. Keep it out of
+    /// reports (the cluster's state directory is removed with the cluster).
+    pub dir: &'a Path,
+    /// Where the driver's log goes.
+    pub log: &'a Path,
+}
+
 /// One headless Chromium session.
 pub struct Browser {
     driver: GroupChild,
     client: Option<Client>,
+    cluster_id: String,
+    profile: PathBuf,
 }
 
 impl Browser {
-    /// Starts `chromedriver` and a Chromium session whose Kerberos tickets come from the file
-    /// cache `ccache` (`None`: a cache with no ticket, as for a user who never ran `kinit`).
-    /// `dir` holds the browser's profile and the driver's log.
-    pub async fn launch(tools: &Tools, hosts: &BTreeMap<String, IpAddr>, ccache: Option<&Path>, dir: &Path) -> Result<Self, BrowserError> {
+    /// Starts `chromedriver` and a Chromium session (see [`Launch`]).
+    pub async fn launch(tools: &Tools, launch: &Launch<'_>) -> Result<Self, BrowserError> {
+        let dir = launch.dir;
         std::fs::create_dir_all(dir).map_err(|e| BrowserError::Driver(format!("cannot create {}: {e}", dir.display())))?;
         let port = free_port().map_err(|e| BrowserError::Driver(format!("no free local port: {e}")))?;
         let empty = dir.join("no-ticket.ccache");
-        let ccache = ccache.unwrap_or(&empty);
-        let log = std::fs::File::create(dir.join("chromedriver.log")).map_err(|e| BrowserError::Driver(e.to_string()))?;
+        let ccache = launch.ccache.unwrap_or(&empty);
+        let log =
+            std::fs::File::create(launch.log).map_err(|e| BrowserError::Driver(format!("cannot create {}: {e}", launch.log.display())))?;
         let mut command = Command::new(&tools.chromedriver);
         command
             .arg(format!("--port={port}"))
@@ -166,17 +191,20 @@ impl Browser {
             .stdin(Stdio::null())
             .stdout(Stdio::from(log.try_clone().map_err(|e| BrowserError::Driver(e.to_string()))?))
             .stderr(Stdio::from(log));
-        let driver = GroupChild::spawn(command, libc::SIGKILL)
+        let driver = GroupChild::spawn(command, launch.cluster_id, libc::SIGKILL)
             .map_err(|e| BrowserError::Driver(format!("cannot start {}: {e}", tools.chromedriver.display())))?;
-        let mut browser = Self { driver, client: None };
+        let profile = dir.join("profile");
+        let mut browser = Self { driver, client: None, cluster_id: launch.cluster_id.to_string(), profile: profile.clone() };
         let url = format!("http://127.0.0.1:{port}");
         browser.wait_for_driver(&url).await?;
 
-        seed_local_state(&dir.join("profile")).map_err(|e| BrowserError::Driver(format!("cannot write the browser profile: {e}")))?;
+        seed_local_state(&profile).map_err(|e| BrowserError::Driver(format!("cannot write the browser profile: {e}")))?;
+        let binary = dying_with_driver(&tools.chromium, dir)
+            .map_err(|e| BrowserError::Driver(format!("cannot write the browser's launcher: {e}")))?;
         let mut caps = Capabilities::new();
         let options = serde_json::json!({
-            "binary": tools.chromium,
-            "args": chromium_args(hosts, &dir.join("profile")),
+            "binary": binary,
+            "args": chromium_args(launch.hosts, &profile),
         });
         caps.insert("goog:chromeOptions".into(), options);
         // The driver listens on loopback only: plain HTTP, no TLS stack needed.
@@ -258,13 +286,57 @@ impl Browser {
         }
     }
 
+    /// The driver's process id (tests kill it to check that the browser goes too).
+    pub fn driver_pid(&self) -> Option<u32> {
+        self.driver.id()
+    }
+
     /// Ends the session and the driver.
     pub async fn close(mut self) {
         if let Some(client) = self.client.take() {
             let _ = client.close().await;
         }
-        self.driver.stop();
+        self.stop();
     }
+
+    /// Kills the driver's group and every process of this session's browser that is left.
+    fn stop(&mut self) {
+        self.driver.stop();
+        kill_browser(&self.cluster_id, &self.profile);
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// Kills the processes of the cluster's helpers whose command line names this profile: a
+/// browser that outlived its driver (the other sessions of the cluster are left alone).
+fn kill_browser(cluster_id: &str, profile: &Path) {
+    let marker = format!("--user-data-dir={}", profile.display());
+    for pid in yarnsec_harness::process::labelled(cluster_id) {
+        let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+        if cmdline.split(|b| *b == 0).any(|arg| arg == marker.as_bytes()) {
+            // SAFETY: kill(2) with a pid read from /proc; no memory is involved.
+            unsafe {
+                libc::kill(pid as libc::pid_t, libc::SIGKILL);
+            }
+        }
+    }
+}
+
+/// A launcher for `chromium` that makes the kernel kill it when its parent (the driver) dies:
+/// `setpriv --pdeathsig KILL` from util-linux, else Chromium itself.
+fn dying_with_driver(chromium: &Path, dir: &Path) -> std::io::Result<PathBuf> {
+    use std::os::unix::fs::PermissionsExt;
+    let Some(setpriv) = on_path("setpriv") else { return Ok(chromium.to_path_buf()) };
+    let launcher = dir.join("chromium-launcher");
+    let script = format!("#!/bin/sh\nexec '{}' --pdeathsig KILL -- '{}' \"$@\"\n", setpriv.display(), chromium.display());
+    std::fs::write(&launcher, script)?;
+    std::fs::set_permissions(&launcher, std::fs::Permissions::from_mode(0o755))?;
+    Ok(launcher)
 }
 
 /// Chromium on Linux loads the GSSAPI library only in a profile that has seen a Negotiate

@@ -5,7 +5,6 @@
 //! checklist.rs  the 32 items with their exact text (C1–C7, A1–A7, K1–K2, L1–L7, T1–T9)
 //! verdict.rs    Status, Evidence, Verdict, ItemResult: what every report writer reads
 //! kinit.rs      MIT kinit into a file cache (a browser's ticket, a ticket that expires on purpose)
-//! process.rs    helper programs in their own process group, stopped with yarnsec
 //! service.rs    the submission service under test and what it declares
 //! service_file.rs  an external service described by a TOML file (`run --service FILE`)
 //! context.rs    the cluster, the service, and alice's application run shared by many items
@@ -20,7 +19,6 @@ pub mod checklist;
 pub mod context;
 pub mod items;
 pub mod kinit;
-pub mod process;
 pub mod service;
 pub mod service_file;
 pub mod verdict;

@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use clap::Args;
+use yarnsec_harness::cleanup::{self, Standing};
 use yarnsec_harness::docker;
 
 #[derive(Debug, Args)]
@@ -11,7 +12,7 @@ pub struct DownArgs {
     /// processes still running.
     #[arg(long)]
     all: bool,
-    /// Remove only this cluster (its network name).
+    /// Remove only this cluster (its network name), whoever owns it.
     #[arg(long, value_name = "ID")]
     cluster: Option<String>,
     /// Wait until this process is gone, then remove the cluster (used by `up --down-when-gone`).
@@ -21,32 +22,46 @@ pub struct DownArgs {
 
 pub async fn run(args: DownArgs) -> anyhow::Result<u8> {
     if let Some(pid) = args.when_gone {
-        while std::path::Path::new(&format!("/proc/{pid}")).exists() {
+        let owner = yarnsec_harness::owner::Owner::of(pid);
+        while owner.as_ref().is_some_and(|o| o.liveness() == yarnsec_harness::owner::Liveness::Alive) {
             tokio::time::sleep(Duration::from_secs(1)).await;
         }
     }
     let engine = docker::connect().await?;
     let removed = match (&args.cluster, args.all) {
         (Some(id), _) => {
-            docker::remove_cluster(&engine, id).await?;
+            cleanup::remove(&engine, id).await?;
             vec![id.clone()]
         }
-        (None, true) => docker::remove_all(&engine).await?,
+        (None, true) => cleanup::remove_all(&engine).await?,
         (None, false) => {
-            // What `up` started (kept, owner 0) and what dead processes left.
+            // What dead processes left, and what `up` kept from this directory; runs in progress
+            // and other directories' clusters (another CI job's) stay.
+            let here = std::env::current_dir()?;
             let mut removed = Vec::new();
-            for (id, owner) in docker::labelled_clusters(&engine).await? {
-                if owner == 0 || !std::path::Path::new(&format!("/proc/{owner}")).exists() {
-                    docker::remove_cluster(&engine, &id).await?;
-                    removed.push(id);
+            for cluster in docker::labelled_clusters(&engine).await? {
+                let owner = cluster.owner.as_ref().map_or("an unknown process".to_string(), |o| o.to_string());
+                match cleanup::standing(&cluster) {
+                    Standing::Kept if cleanup::kept_from(&cluster.id).as_deref() != Some(here.as_path()) => eprintln!(
+                        "left {}: kept by `yarnsec up` in {} (remove it from there, or with `yarnsec down --cluster {}`)",
+                        cluster.id,
+                        cleanup::kept_from(&cluster.id).unwrap_or_default().display(),
+                        cluster.id
+                    ),
+                    Standing::Kept | Standing::Leftover => {
+                        cleanup::remove(&engine, &cluster.id).await?;
+                        removed.push(cluster.id);
+                    }
+                    Standing::InUse => eprintln!("left {}: {owner} still uses it (remove it anyway with `yarnsec down --cluster {}`)", cluster.id, cluster.id),
+                    Standing::Foreign => eprintln!(
+                        "left {}: its owner runs in another PID namespace (a container?), so this process cannot tell whether it is gone (remove it with `yarnsec down --cluster {}`)",
+                        cluster.id, cluster.id
+                    ),
                 }
             }
             removed
         }
     };
-    for id in &removed {
-        let _ = std::fs::remove_dir_all(yarnsec_harness::cluster::state_root().join(id));
-    }
     if args.when_gone.is_none() {
         if removed.is_empty() {
             eprintln!("no yarnsec cluster to remove");

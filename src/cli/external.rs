@@ -10,8 +10,8 @@ use anyhow::Context as _;
 use tokio::process::Command;
 use yarnsec_hadoop::http::Auth;
 use yarnsec_hadoop::SpnegoClient;
+use yarnsec_harness::process::GroupChild;
 use yarnsec_harness::SecureCluster;
-use yarnsec_scenarios::process::GroupChild;
 use yarnsec_scenarios::service_file::ServiceFile;
 use yarnsec_scenarios::ServiceUnderTest;
 
@@ -49,7 +49,7 @@ impl ExternalService {
                     .stdout(Stdio::from(log.try_clone()?))
                     .stderr(Stdio::from(log));
                 // SIGTERM: the service may clean up; it also gets it if yarnsec dies.
-                let child = GroupChild::spawn(command, libc::SIGTERM).with_context(|| {
+                let child = GroupChild::spawn(command, cluster.id(), libc::SIGTERM).with_context(|| {
                     format!("cannot start the service command `{}` (from `command` in the service file)", file.command.join(" "))
                 })?;
                 Some(child)

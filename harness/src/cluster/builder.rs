@@ -21,6 +21,7 @@ pub struct SecureClusterBuilder {
     pub(crate) overrides: Vec<crate::config::PropertyOverride>,
     pub(crate) service: Option<ServiceOptions>,
     pub(crate) remote_hdfs: bool,
+    pub(crate) kdc_files: Vec<(String, String)>,
 }
 
 /// The reference submission service to run beside the cluster.
@@ -45,6 +46,7 @@ impl Default for SecureClusterBuilder {
             overrides: Vec::new(),
             service: None,
             remote_hdfs: true,
+            kdc_files: Vec::new(),
         }
     }
 }
@@ -76,8 +78,9 @@ impl SecureClusterBuilder {
         self.keep = keep;
         self
     }
-    /// The process whose end makes the cluster an orphan that the next start sweeps away
-    /// (default: this process; with `keep`, none).
+    /// The process whose end makes the cluster a leftover that `yarnsec down` and the next start
+    /// remove (default: this process; with `keep` and no owner named, the cluster is kept on
+    /// purpose once started, and outlives this process).
     pub fn owner_pid(mut self, pid: u32) -> Self {
         self.owner_pid = Some(pid);
         self
@@ -92,6 +95,13 @@ impl SecureClusterBuilder {
     /// reproduce a broken cluster.
     pub fn hadoop_property(mut self, file: &str, name: &str, value: &str) -> Self {
         self.overrides.push((file.into(), name.into(), value.into()));
+        self
+    }
+
+    /// Replaces a file the KDC container gets, e.g. `/etc/krb5kdc/kdc.conf`; `{realm}` in
+    /// `content` becomes the cluster's realm. To reproduce a broken KDC.
+    pub fn kdc_file(mut self, path: &str, content: &str) -> Self {
+        self.kdc_files.push((path.into(), content.into()));
         self
     }
 

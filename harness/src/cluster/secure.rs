@@ -45,7 +45,6 @@ pub struct SecureCluster {
     pub(crate) service: Option<Node>,
     pub(crate) http: SpnegoClient,
     pub(crate) state_dir: PathBuf,
-    pub(crate) registry: Option<PathBuf>,
     pub(crate) owned: bool,
     pub(crate) keep: bool,
     pub(crate) timings: StartTimings,
@@ -271,24 +270,12 @@ impl SecureCluster {
             }
             return Ok(());
         }
-        let mut errors = Vec::new();
+        // A forced removal of every container at once is the quickest way down; the nodes'
+        // handles only need forgetting.
         for node in self.nodes_mut() {
-            if let Err(e) = node.remove().await {
-                errors.push(e.to_string());
-            }
+            node.forget_handle();
         }
-        if let Err(e) = docker::remove_cluster(&self.docker, &self.id).await {
-            errors.push(e.to_string());
-        }
-        if let Some(registry) = &self.registry {
-            let _ = Krb5Conf::unregister_realm(registry, &self.layout.realm);
-        }
-        let _ = std::fs::remove_dir_all(&self.state_dir);
-        if errors.is_empty() {
-            Ok(())
-        } else {
-            Err(HarnessError::Cleanup { detail: errors.join("; ") })
-        }
+        crate::cleanup::remove(&self.docker, &self.id).await
     }
 }
 
@@ -313,22 +300,15 @@ impl Drop for SecureCluster {
             return;
         }
         let id = self.id.clone();
-        let state = self.state_dir.clone();
-        let registry = self.registry.clone();
-        let realm = self.layout.realm.clone();
         let cleanup = std::thread::spawn(move || {
             let rt = tokio::runtime::Builder::new_current_thread().enable_all().build();
             // A client of its own: the cluster's client belongs to the runtime that made it.
             if let Ok(rt) = rt {
-                let removed = rt.block_on(async { docker::remove_cluster(&docker::connect().await?, &id).await });
+                let removed = rt.block_on(async { crate::cleanup::remove(&docker::connect().await?, &id).await });
                 if let Err(e) = removed {
                     eprintln!("yarnsec: {e}");
                 }
             }
-            if let Some(registry) = registry {
-                let _ = Krb5Conf::unregister_realm(&registry, &realm);
-            }
-            let _ = std::fs::remove_dir_all(state);
         });
         let _ = cleanup.join();
     }
@@ -410,7 +390,6 @@ impl SecureCluster {
             service,
             http,
             state_dir,
-            registry: None,
             owned: false,
             keep: true,
             timings: StartTimings::default(),
@@ -439,7 +418,7 @@ impl SecureCluster {
         let images =
             crate::images::ensure_images(&self.docker, &crate::images::ImageOptions::default(), &crate::progress::Progress::hidden())
                 .await?;
-        let mut labels = docker::cluster_labels(&self.id, std::process::id());
+        let mut labels = docker::cluster_labels(&self.id, &crate::owner::Owner::current());
         labels.insert(super::start::REALM_LABEL.into(), self.layout.realm.clone());
         let options = super::ServiceOptions { binary: binary.into(), faults };
         let parts = super::start::ServiceParts {

@@ -24,12 +24,16 @@ use crate::error::HarnessError;
 use crate::images::{ensure_images, ImageSet};
 use crate::layout::{paths, ports, Layout};
 use crate::node::Node;
+use crate::owner::Owner;
 
 /// Label carrying the realm, by which another process finds a cluster's containers.
 pub const REALM_LABEL: &str = "dev.yarnsec.realm";
 
 /// The keytabs the KDC exports, by file stem.
 const KEYTABS: [&str; 8] = ["hdfs", "yarn", "http", "remote-hdfs", "remote-http", "service", "alice", "bob"];
+
+/// How long the KDC may take to answer a first ticket request (it usually takes a second or two).
+const KDC_READY_LIMIT: Duration = Duration::from_secs(30);
 
 /// The role label of the remote HDFS container.
 pub const REMOTE_ROLE: &str = "remote-hdfs";
@@ -45,7 +49,7 @@ pub(crate) async fn start(b: SecureClusterBuilder) -> Result<SecureCluster, Harn
     b.profile.validate()?;
     let docker = docker::connect().await?;
     let registry = registry_path()?;
-    let swept = docker::sweep_orphans(&docker).await?;
+    let swept = crate::cleanup::sweep_leftovers(&docker).await?;
     if !swept.is_empty() {
         tracing::info!(?swept, "removed clusters left by processes that are gone");
     }
@@ -53,12 +57,15 @@ pub(crate) async fn start(b: SecureClusterBuilder) -> Result<SecureCluster, Harn
     let images = ensure_images(&docker, &b.images, &b.progress).await?;
     timings.images = started.elapsed();
 
-    let owner = b.owner_pid.unwrap_or(if b.keep { 0 } else { std::process::id() });
-    let net = docker::create_network(&docker, owner).await?;
-    let realm = format!("C{:03}.YARNSEC.TEST", net.index);
+    let owner = match b.owner_pid {
+        Some(pid) => Owner::of(pid).ok_or(HarnessError::NoSuchOwner { pid })?,
+        None => Owner::current(),
+    };
+    let net = docker::create_network(&docker, &owner).await?;
+    let realm = crate::layout::realm_for(net.index);
     let layout = Layout::new(realm, password(), password());
     let state_dir = state_root().join(&net.name);
-    match start_in(&b, &docker, &images, &net, owner, &layout, &state_dir, &registry, &mut timings).await {
+    match start_in(&b, &docker, &images, &net, &owner, &layout, &state_dir, &registry, &mut timings).await {
         Ok(Started { kdc, hadoop, remote, service, http }) => {
             timings.total = started.elapsed();
             let cluster = SecureCluster {
@@ -72,7 +79,6 @@ pub(crate) async fn start(b: SecureClusterBuilder) -> Result<SecureCluster, Harn
                 service,
                 http,
                 state_dir,
-                registry: Some(registry),
                 owned: true,
                 keep: b.keep,
                 timings,
@@ -82,15 +88,21 @@ pub(crate) async fn start(b: SecureClusterBuilder) -> Result<SecureCluster, Harn
             let description = serde_json::to_string_pretty(&cluster.describe()).expect("the description serializes");
             let path = cluster.state_dir.join("cluster.json");
             std::fs::write(&path, description).map_err(HarnessError::io(path))?;
+            // Kept on purpose outlives its owner; kept for a named owner (a test runner) goes when
+            // that owner does.
+            match (b.keep, b.owner_pid) {
+                (true, None) => crate::cleanup::mark_kept(&cluster.id)?,
+                (true, Some(_)) => crate::cleanup::hand_over(&cluster.id),
+                (false, _) => {}
+            }
             Ok(cluster)
         }
         Err(e) => {
             if b.keep_on_failure {
+                let _ = crate::cleanup::mark_kept(&net.name);
                 eprintln!("yarnsec: start failed; kept cluster {} for debugging (YARNSEC_KEEP)", net.name);
             } else {
-                let _ = docker::remove_cluster(&docker, &net.name).await;
-                let _ = Krb5Conf::unregister_realm(&registry, &layout.realm);
-                let _ = std::fs::remove_dir_all(&state_dir);
+                let _ = crate::cleanup::remove(&docker, &net.name).await;
             }
             Err(e)
         }
@@ -103,7 +115,7 @@ async fn start_in(
     docker: &Docker,
     images: &ImageSet,
     net: &ClusterNetwork,
-    owner: u32,
+    owner: &Owner,
     layout: &Layout,
     state_dir: &Path,
     registry: &Path,
@@ -115,6 +127,10 @@ async fn start_in(
     // The KDC: realm, principals and keytabs are made by its start script from generated files.
     let step = b.progress.step("kdc");
     let kdc_started = Instant::now();
+    let mut files = kdc_files(&b.profile, layout);
+    for (path, content) in &b.kdc_files {
+        files.insert(path.clone(), content.replace("{realm}", &layout.realm));
+    }
     let kdc = start_container(
         docker,
         "kdc",
@@ -122,7 +138,7 @@ async fn start_in(
         &layout.kdc_host(),
         &net.name,
         &labels,
-        &kdc_files(&b.profile, layout),
+        &files,
         &[],
         Extras::default(),
         WaitFor::message_on_stdout("yarnsec: kdc starting"),
@@ -141,8 +157,8 @@ async fn start_in(
     // Ready when a user gets a ticket from it (a real AS exchange, from this host).
     let alice = layout.users.iter().find(|u| u.name == "alice").and_then(|u| u.password.clone()).unwrap_or_default();
     let principal = Principal::user("alice", &layout.realm);
-    let deadline = Instant::now() + Duration::from_secs(30);
-    poll(deadline, || {
+    let limit = b.ready_timeout.min(KDC_READY_LIMIT);
+    let answered = poll(Instant::now() + limit, || {
         let (principal, alice) = (principal.clone(), alice.clone());
         async move {
             tokio::task::spawn_blocking(move || Credential::from_password(principal, &alice))
@@ -152,14 +168,19 @@ async fn start_in(
                 .map_err(|e: KerberosError| e.to_string())
         }
     })
-    .await
-    .map_err(|last_error| HarnessError::NotReady {
-        daemon: "kdc".into(),
-        condition: format!("a ticket for alice@{} from the KDC at {kdc_addr}", layout.realm),
-        waited: Duration::from_secs(30),
-        last_error,
-        log_tail: String::new(),
-    })?;
+    .await;
+    if let Err(last_error) = answered {
+        step.fail();
+        let log_tail =
+            format!("{}--- /var/log/kerberos/kdc.log ---\n{}", kdc.log_tail(30).await, kdc.tail("/var/log/kerberos/kdc.log", 30).await);
+        return Err(HarnessError::NotReady {
+            daemon: "kdc".into(),
+            condition: format!("a ticket for alice@{} from the KDC at {kdc_addr} (TCP)", layout.realm),
+            waited: limit,
+            last_error,
+            log_tail,
+        });
+    }
     timings.kdc = kdc_started.elapsed();
     step.done(&format!("realm {} at {kdc_addr}", layout.realm));
 

@@ -7,7 +7,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use super::require_kerberos;
-use crate::browser::{Browser, BrowserError, Tools};
+use crate::browser::{Browser, BrowserError, Launch, Tools};
 use crate::context::{app_evidence, probe_script, Context};
 use crate::verdict::{Evidence, Verdict};
 
@@ -18,9 +18,8 @@ pub async fn t3(ctx: &Context<'_>) -> Verdict {
         Ok(t) => t,
         Err(e) => return Verdict::skipped(format!("no browser on this machine: {e}")),
     };
-    let dir = ctx.artifacts().join("T3");
     let mut evidence = Vec::new();
-    match browse(ctx, &tools, &dir, &mut evidence).await {
+    match browse(ctx, &tools, &mut evidence).await {
         Ok(problems) if problems.is_empty() => Verdict::pass(
             "Chromium with alice's ticket showed the service's page signed in as alice, submitted the form with a script file and reached the application's tracking page through the ResourceManager proxy (SPNEGO both ways); Chromium without a ticket was refused",
             evidence,
@@ -44,19 +43,26 @@ fn page_text(html: &str) -> String {
     html.chars().take(400).collect()
 }
 
-async fn browse(ctx: &Context<'_>, tools: &Tools, dir: &Path, evidence: &mut Vec<Evidence>) -> Result<Vec<String>, BrowserError> {
+async fn browse(ctx: &Context<'_>, tools: &Tools, evidence: &mut Vec<Evidence>) -> Result<Vec<String>, BrowserError> {
     let mut problems = Vec::new();
     let hosts = ctx.http().hosts().clone();
     let home = format!("{}/", ctx.service.base_url);
     let realm = ctx.cluster.realm().to_string();
     let keytab = ctx.cluster.keytab_path("alice");
+    // Ticket caches and browser profiles stay in the cluster's state directory (removed with the
+    // cluster, never in a report); screenshots and driver logs go to the report.
+    let work = tempfile_in(&ctx.cluster.state_dir().join("browser"))?;
+    let report = ctx.artifacts().join("T3");
+    std::fs::create_dir_all(&report).map_err(|e| BrowserError::Driver(format!("cannot create {}: {e}", report.display())))?;
+    let cluster_id = ctx.cluster.id();
 
     // alice, after `kinit`.
-    let alice_dir = dir.join("alice");
+    let alice_dir = work.path().join("alice");
     std::fs::create_dir_all(&alice_dir).map_err(|e| BrowserError::Driver(e.to_string()))?;
     let ccache = alice_dir.join("krb5cc");
     tools.kinit(&format!("alice@{realm}"), &keytab, &ccache).await?;
-    let browser = Browser::launch(tools, &hosts, Some(&ccache), &alice_dir).await?;
+    let launch = Launch { cluster_id, hosts: &hosts, ccache: Some(&ccache), dir: &alice_dir, log: &report.join("chromedriver-alice.log") };
+    let browser = Browser::launch(tools, &launch).await?;
     browser.goto(&home).await?;
     let page = browser.source().await?;
     shot(ctx, &browser, "1-form-as-alice.png", "the service's page in Chromium with alice's ticket", evidence).await?;
@@ -108,8 +114,9 @@ async fn browse(ctx: &Context<'_>, tools: &Tools, dir: &Path, evidence: &mut Vec
     }
 
     // A user who never ran kinit.
-    let anon_dir = dir.join("no-ticket");
-    let stranger = Browser::launch(tools, &hosts, None, &anon_dir).await?;
+    let anon_dir = work.path().join("no-ticket");
+    let launch = Launch { cluster_id, hosts: &hosts, ccache: None, dir: &anon_dir, log: &report.join("chromedriver-no-ticket.log") };
+    let stranger = Browser::launch(tools, &launch).await?;
     for (i, (url, what)) in [(home.as_str(), "the service's page"), (tracking.as_str(), "the tracking page")].into_iter().enumerate() {
         stranger.goto(url).await?;
         let page = stranger.source().await?;
@@ -129,10 +136,14 @@ async fn browse(ctx: &Context<'_>, tools: &Tools, dir: &Path, evidence: &mut Vec
         evidence.push(Evidence::new("http", format!("{what} without a ticket"), page_text(&page)));
     }
     stranger.close().await;
-    // The report keeps the screenshots and the drivers' logs, not alice's ticket cache or the
-    // browser profiles.
-    let _ = std::fs::remove_file(&ccache);
-    let _ = std::fs::remove_dir_all(alice_dir.join("profile"));
-    let _ = std::fs::remove_dir_all(anon_dir.join("profile"));
     Ok(problems)
+}
+
+/// A private directory under `parent`, removed when dropped.
+fn tempfile_in(parent: &Path) -> Result<tempfile::TempDir, BrowserError> {
+    std::fs::create_dir_all(parent).map_err(|e| BrowserError::Driver(format!("cannot create {}: {e}", parent.display())))?;
+    tempfile::Builder::new()
+        .prefix("t3-")
+        .tempdir_in(parent)
+        .map_err(|e| BrowserError::Driver(format!("cannot create a directory in {}: {e}", parent.display())))
 }
