@@ -1,0 +1,62 @@
+//! The front door (`./yarnsec`, both README commands go through it): what it installs is decided
+//! by dpkg's own answer for each package of `setup/prerequisites`, and without root it installs
+//! nothing, prints the one command to run and exits 2. The machine's `id` and `dpkg-query` are
+//! replaced by stand-ins on `PATH`, so these tests change nothing on the machine.
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+use std::process::{Command, Output};
+
+/// Runs `./yarnsec setup` with stand-ins for `id` (uid `uid`) and `dpkg-query` (reports installed
+/// every package except those in `missing`).
+fn setup_with(uid: u32, missing: &[&str]) -> Output {
+    let bin = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: String| {
+        let path = bin.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    };
+    write("id", format!("#!/bin/sh\n[ \"$1\" = -u ] && echo {uid} || echo uid={uid}\n"));
+    // Like dpkg-query -W -f='${Package} ${db:Status-Status}\n': a line per known package, exit 1
+    // when one is unknown.
+    let missing = missing.join(" ");
+    write(
+        "dpkg-query",
+        format!(
+            "#!/bin/sh\nshift 2\nstatus=0\nfor p in \"$@\"; do case \" {missing} \" in *\" $p \"*) status=1 ;; *) echo \"$p installed\" ;; esac; done\nexit $status\n"
+        ),
+    );
+    let path = format!("{}:{}", bin.path().display(), std::env::var("PATH").unwrap_or_default());
+    Command::new("bash").arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("yarnsec")).arg("setup").env("PATH", path).output().unwrap()
+}
+
+#[test]
+fn without_root_a_missing_package_stops_the_setup_with_the_one_command_to_run() {
+    // libclang-cpp14 (which some machine images ship) says nothing about libclang-dev.
+    let out = setup_with(1000, &["libclang-dev", "krb5-user"]);
+    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    let line = stdout.lines().find(|l| l.contains("apt-get install")).unwrap_or_else(|| panic!("no install line: {stdout}"));
+    assert!(line.ends_with("--no-install-recommends libclang-dev krb5-user\""), "exactly the missing packages: {line}");
+    assert!(stderr.contains("run this as root"), "{stderr}");
+}
+
+#[test]
+fn every_package_of_the_list_is_asked_of_dpkg() {
+    let list = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("setup/prerequisites")).unwrap();
+    let always: Vec<&str> = list
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .filter_map(|l| {
+            let mut fields = l.split_whitespace();
+            let (pkg, when) = (fields.next()?, fields.next()?);
+            (when == "always").then_some(pkg)
+        })
+        .collect();
+    assert!(always.contains(&"libclang-dev") && always.contains(&"libkrb5-dev"), "{always:?}");
+    let out = setup_with(1000, &always);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(2));
+    let line = stdout.lines().find(|l| l.contains("apt-get install")).unwrap();
+    assert!(line.ends_with(&format!("--no-install-recommends {}\"", always.join(" "))), "{line}");
+}
