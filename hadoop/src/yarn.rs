@@ -141,6 +141,24 @@ impl ResourceManager {
         Ok(self.get_json(&format!("/ws/v1/cluster/apps/{id}"), auth, None).await?.json::<Envelope>()?.app)
     }
 
+    /// `POST /ws/v1/cluster/delegation-token`: a ResourceManager delegation token for the caller,
+    /// renewable by `renewer`, in URL-string form (what `Auth::RmDelegation` sends).
+    pub async fn delegation_token(&self, renewer: &str, auth: Auth<'_>) -> Result<String, HttpError> {
+        let body = serde_json::to_vec(&serde_json::json!({ "renewer": renewer })).expect("JSON serializes");
+        let r = self
+            .client
+            .send(Method::POST, &self.url("/ws/v1/cluster/delegation-token", None), auth, Some((body, "application/json")), None)
+            .await?
+            .success("POST")?;
+        let v = r.json::<Value>()?;
+        v["token"].as_str().map(str::to_string).ok_or_else(|| HttpError::Status {
+            method: "POST".into(),
+            url: r.url.clone(),
+            status: r.status.as_u16(),
+            body: "no token in the answer".into(),
+        })
+    }
+
     /// `POST /ws/v1/cluster/apps/new-application`: a fresh application id.
     pub async fn new_application(&self, auth: Auth<'_>, do_as: Option<&str>) -> Result<String, HttpError> {
         let r = self

@@ -23,6 +23,9 @@ pub enum Auth<'a> {
     Simple(&'a str),
     /// A delegation token in URL form, sent as `?delegation=<token>` (WebHDFS, timeline).
     Delegation(&'a str),
+    /// A ResourceManager delegation token in URL form, sent in the `X-Hadoop-Delegation-Token`
+    /// header (the RM web services' delegation-token authentication filter reads it).
+    RmDelegation(&'a str),
 }
 
 /// A response read whole: status, headers and body.
@@ -146,6 +149,13 @@ impl SpnegoClient {
             }
             Auth::Delegation(token) => {
                 parsed.query_pairs_mut().append_pair("delegation", token);
+            }
+            Auth::RmDelegation(token) => {
+                let value = HeaderValue::from_str(token).map_err(|e| HttpError::BadUrl {
+                    url: url.to_string(),
+                    reason: format!("the RM delegation token is not a header value: {e}"),
+                })?;
+                headers.insert("X-Hadoop-Delegation-Token", value);
             }
             Auth::Kerberos(cred) => {
                 let target = Principal::http(&service_host, &self.realm);

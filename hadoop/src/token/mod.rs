@@ -8,6 +8,7 @@
 mod credentials;
 mod error;
 mod identifier;
+pub mod logged;
 pub mod reader;
 #[cfg(test)]
 mod tests;
