@@ -1,5 +1,6 @@
-//! Evidence from inside the Hadoop container: daemon logs, the NameNode audit log, and what the
-//! NodeManager gave each container (`launch_container.sh`, the container's token file).
+//! Evidence from inside the Hadoop container: daemon logs, the NameNode audit log, what the
+//! NodeManager gave each container (`launch_container.sh`, the container's token file), and the
+//! thread dump of a running container's JVM.
 
 use crate::error::HarnessError;
 use crate::layout::paths;
@@ -91,5 +92,113 @@ impl<'a> Evidence<'a> {
             files.push(ContainerFile { path, content });
         }
         Ok(files)
+    }
+
+    /// Every entity the timeline server's store holds (read from a copy of its LevelDB).
+    pub async fn timeline_entities(&self) -> Result<Vec<crate::timeline_store::StoredEntity>, HarnessError> {
+        let fail = |detail: String| HarnessError::Exec {
+            container: "hadoop".into(),
+            command: format!("tar -C {} -c .", paths::TIMELINE_STORE),
+            detail,
+        };
+        // The server writes while the copy is made: GNU tar then exits 1 ("file changed as we
+        // read it"), and the copy's last log record may be torn, which LevelDB's recovery skips.
+        // A copy that cannot be opened is made again.
+        let mut last = String::new();
+        for _ in 0..3 {
+            let out = self.hadoop.exec(&["tar", "--warning=no-file-changed", "-C", paths::TIMELINE_STORE, "-cf", "-", "."]).await?;
+            if out.code > 1 {
+                last = out.stderr_text();
+                continue;
+            }
+            let dir = tempfile::tempdir().map_err(HarnessError::io(std::env::temp_dir()))?;
+            if let Err(e) = tar::Archive::new(&out.stdout[..]).unpack(dir.path()) {
+                last = format!("the copy does not unpack: {e}");
+                continue;
+            }
+            match crate::timeline_store::entities_in(dir.path()) {
+                Ok(found) => return Ok(found),
+                Err(e) => last = e,
+            }
+        }
+        Err(fail(last))
+    }
+
+    /// The pid (inside the Hadoop container) of the JVM a YARN container runs, if it runs.
+    pub async fn container_jvm(&self, container: &str) -> Result<Option<u32>, HarnessError> {
+        let table = self.hadoop.sh("ps -eo pid=,ppid=,args=").await?;
+        Ok(container_jvm(&table, container))
+    }
+
+    /// A thread dump of the JVM of a running YARN container: `SIGQUIT`, then the dump as the JVM
+    /// printed it on its standard output (whichever log file the container sends it to), read
+    /// within `wait`.
+    pub async fn thread_dump(&self, app_id: &str, container: &str, pid: u32, wait: std::time::Duration) -> Result<String, HarnessError> {
+        self.hadoop.sh(&format!("kill -QUIT {pid}")).await?;
+        let dir = format!("{app_id}/{container}/");
+        let until = std::time::Instant::now() + wait;
+        loop {
+            let logs = self.container_logs(app_id).await?;
+            let text: String =
+                logs.iter().filter(|f| f.path.contains(&dir)).map(|f| String::from_utf8_lossy(&f.content).into_owned()).collect();
+            if let Some(at) = text.find("Full thread dump") {
+                return Ok(text[at..].to_string());
+            }
+            if std::time::Instant::now() > until {
+                return Err(HarnessError::Exec {
+                    container: "hadoop".into(),
+                    command: format!("kill -QUIT {pid}"),
+                    detail: format!("the JVM {pid} of {container} printed no thread dump in its logs within {} s", wait.as_secs()),
+                });
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        }
+    }
+}
+
+/// The pid of the JVM a container runs, from a `ps -eo pid=,ppid=,args=` table: a descendant of
+/// the NodeManager's launch script for that container whose program is `java`. (The process
+/// table, not `/proc/<pid>/environ`, because reading another user's environment takes ptrace
+/// rights a container exec does not have.)
+pub fn container_jvm(table: &str, container: &str) -> Option<u32> {
+    let rows: Vec<(u32, u32, &str)> = table
+        .lines()
+        .filter_map(|l| {
+            let (pid, rest) = l.trim_start().split_once(char::is_whitespace)?;
+            let rest = rest.trim_start();
+            let (ppid, args) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
+            Some((pid.parse().ok()?, ppid.parse().ok()?, args.trim_start()))
+        })
+        .collect();
+    let launcher = format!("{container}/");
+    let mut family: Vec<u32> =
+        rows.iter().filter(|(_, _, args)| args.contains(&launcher) && args.contains("container_executor.sh")).map(|r| r.0).collect();
+    let mut i = 0;
+    while i < family.len() {
+        let parent = family[i];
+        family.extend(rows.iter().filter(|r| r.1 == parent).map(|r| r.0));
+        i += 1;
+    }
+    rows.iter()
+        .filter(|r| family.contains(&r.0))
+        .find(|r| r.2.split_whitespace().next().is_some_and(|p| p == "java" || p.ends_with("/java")))
+        .map(|r| r.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_container_jvm_is_found_among_the_launch_scripts_descendants() {
+        let table = "  747     1 bash /data/yarn/local/usercache/alice/appcache/app_1/container_1_0001_01_000001/default_container_executor.sh
+                       749   747 /bin/bash -c /usr/lib/jvm/java-17/bin/java -Xmx256m Main 1>x 2>y
+                       756   749 /usr/lib/jvm/java-17/bin/java -Xmx256m Main
+                       868     1 bash /data/yarn/local/usercache/alice/appcache/app_1/container_1_0001_01_000002/default_container_executor.sh
+                       900   868 /usr/lib/jvm/java-17/bin/java Other
+";
+        assert_eq!(container_jvm(table, "container_1_0001_01_000001"), Some(756));
+        assert_eq!(container_jvm(table, "container_1_0001_01_000002"), Some(900));
+        assert_eq!(container_jvm(table, "container_1_0001_01_000003"), None);
     }
 }

@@ -52,6 +52,8 @@ pub mod paths {
     pub const NM_LOGS: &str = "/var/log/hadoop/userlogs";
     /// The web SPNEGO signature secret.
     pub const HTTP_SECRET: &str = "/etc/security/http-secret";
+    /// The timeline server's LevelDB store.
+    pub const TIMELINE_STORE: &str = "/data/yarn/timeline";
 }
 
 /// A test user of the cluster.

@@ -11,7 +11,8 @@
 //! process.rs   host processes working for a cluster (browser driver, service command)
 //! node.rs      one container: exec, files, logs
 //! cluster/     SecureCluster: start, readiness, users, description, shutdown
-//! evidence.rs  daemon logs, audit log, container launch scripts and token files
+//! evidence.rs  daemon logs, audit log, container launch scripts and token files, thread dumps
+//! timeline_store.rs  the timeline server's LevelDB store: every entity, whatever its type
 //! progress.rs  progress on stderr
 //! ```
 //!
@@ -38,6 +39,7 @@ pub mod owner;
 pub mod process;
 mod profile;
 pub mod progress;
+pub mod timeline_store;
 
 pub use cluster::{ClusterDescription, ClusterUser, SecureCluster, StartTimings, REMOTE_FILE, REMOTE_FILE_TEXT};
 pub use error::HarnessError;

@@ -165,6 +165,13 @@ impl SecureCluster {
     pub fn evidence(&self) -> Evidence<'_> {
         Evidence::new(&self.hadoop)
     }
+    /// Runs a command in any container of this cluster (by container id), e.g. a service's own
+    /// client in the service's container.
+    pub async fn exec_in(&self, container_id: &str, cmd: &[&str]) -> Result<crate::node::ExecOutput, HarnessError> {
+        let node = Node::attached("container", container_id, "", IpAddr::from([0, 0, 0, 0]), self.docker.clone());
+        node.exec(cmd).await
+    }
+
     /// The directory holding this cluster's host-side files.
     pub fn state_dir(&self) -> &Path {
         &self.state_dir

@@ -159,8 +159,10 @@ pub fn yarn_site(profile: &SecurityProfile, layout: &Layout) -> SiteXml {
     // Keep each container's directory (launch_container.sh, container_tokens) for ten minutes
     // after it ends: scenarios read them as evidence.
     x.set("yarn.nodemanager.delete.debug-delay-sec", 600);
-    x.set("yarn.nodemanager.resource.memory-mb", 8192);
-    x.set("yarn.nodemanager.resource.cpu-vcores", 8);
+    // Scheduling room, not memory: containers are small JVMs and scripts (pmem checks are off), and
+    // many run at once when several checklists share one cluster (the fault matrix).
+    x.set("yarn.nodemanager.resource.memory-mb", 32768);
+    x.set("yarn.nodemanager.resource.cpu-vcores", 32);
     x.set("yarn.scheduler.minimum-allocation-mb", 128);
     x.set("yarn.scheduler.maximum-allocation-mb", 8192);
     x.set("yarn.scheduler.maximum-allocation-vcores", 4);
@@ -185,7 +187,7 @@ pub fn yarn_site(profile: &SecurityProfile, layout: &Layout) -> SiteXml {
     x.set("yarn.timeline-service.address", format!("{host}:{}", ports::TIMELINE_RPC));
     x.set("yarn.timeline-service.webapp.address", format!("{host}:{}", ports::TIMELINE_HTTP));
     x.set("yarn.timeline-service.bind-host", "0.0.0.0");
-    x.set("yarn.timeline-service.leveldb-timeline-store.path", "/data/yarn/timeline");
+    x.set("yarn.timeline-service.leveldb-timeline-store.path", paths::TIMELINE_STORE);
     x.set("yarn.timeline-service.generic-application-history.enabled", "false");
     x.set("yarn.system-metrics-publisher.enabled", "true");
     x.set("yarn.timeline-service.delegation.token.renew-interval", ms(profile.token_renew_interval()));
