@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use clap::Parser;
+use clap::{Parser, Subcommand};
 use yarnsec_hadoop::kerberos::Acceptor;
 use yarnsec_hadoop::{Credential, Principal, SpnegoClient};
 
@@ -35,9 +35,33 @@ pub struct Args {
     #[arg(long)]
     pub keytab: Option<PathBuf>,
     /// A deliberate mistake to reproduce (repeatable): no-doas, allow-anonymous, wrong-renewer,
-    /// no-hdfs-token, no-timeline-token, no-remote-token, no-relogin, world-readable-keytab-ok, drop-user-name.
-    #[arg(long = "fault")]
+    /// no-hdfs-token, no-timeline-token, no-remote-token, no-relogin, world-readable-keytab-ok, drop-user-name,
+    /// keep-tokens, no-jaas-debug, timeline-token-not-set, assume-insecure.
+    #[arg(long = "fault", global = true)]
     pub faults: Vec<Fault>,
+    /// What to do (default: serve).
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// What the program does besides serving.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Submits one script for one user and exits, printing the submission as JSON. Launched the
+    /// way Oozie launches a client, with the user's tokens in `HADOOP_TOKEN_FILE_LOCATION`, it
+    /// uses them and gets none of its own; without that variable it logs in from its keytab and
+    /// acts for the user.
+    Submit {
+        /// The user the application runs as.
+        #[arg(long)]
+        user: String,
+        /// The script to run.
+        #[arg(long)]
+        script: PathBuf,
+        /// Application name.
+        #[arg(long, default_value = "yarnsec-probe")]
+        name: String,
+    },
 }
 
 /// Runs the service; returns when it stops.
@@ -49,8 +73,10 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    // Logs on stderr: `submit` prints its one JSON answer on stdout.
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("YARNSEC_LOG").unwrap_or_else(|_| "info".into()))
+        .with_writer(std::io::stderr)
         .init();
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("a tokio runtime starts");
     match runtime.block_on(run(args)) {
@@ -76,12 +102,43 @@ pub async fn run(args: Args) -> Result<(), ServiceError> {
             config.faults.push(fault);
         }
     }
+    if let Some(Command::Submit { user, script, name }) = args.command {
+        return submit_once(config, &user, &script, &name).await;
+    }
     let state = build_state(config)?;
     let listener = tokio::net::TcpListener::bind(state.config.listen)
         .await
         .map_err(|e| ServiceError::Config { detail: format!("cannot listen on {}: {e}", state.config.listen) })?;
     tracing::info!(listen = %state.config.listen, auth = ?state.config.auth, faults = ?state.config.faults, "serving");
     axum::serve(listener, router(Arc::new(state))).await.map_err(|e| ServiceError::Config { detail: e.to_string() })
+}
+
+/// One submission for `user`, from this process (see [`Command::Submit`]).
+async fn submit_once(config: ServiceConfig, user: &str, script: &std::path::Path, name: &str) -> Result<(), ServiceError> {
+    if !crate::auth::valid_user_name(user) {
+        return Err(ServiceError::BadField { field: "user".into(), message: format!("`{user}` is not a user name") });
+    }
+    let script =
+        std::fs::read(script).map_err(|e| ServiceError::Config { detail: format!("cannot read the script {}: {e}", script.display()) })?;
+    let http = SpnegoClient::new(&config.realm, config.hosts.clone())?;
+    let token_file = std::env::var_os("HADOOP_TOKEN_FILE_LOCATION").map(PathBuf::from);
+    let submitter = match token_file {
+        Some(path) if !config.fault(Fault::IgnoreTokenFile) => {
+            let tokens = crate::submit::FileTokens::read(&path, &config.token_service)?;
+            Submitter::from_tokens(config.clone(), http, tokens)
+        }
+        _ => {
+            let login = match config.auth {
+                AuthMode::Simple => None,
+                AuthMode::Kerberos => Some(Credential::from_keytab(config.principal.parse()?, &config.keytab)?),
+            };
+            Submitter::new(config.clone(), http, login)
+        }
+    };
+    let submission = crate::form::Submission { queue: "default".into(), memory_mb: 512, vcores: 1, script, name: name.to_string() };
+    let submitted = submitter.submit(&crate::auth::Caller::User(user.to_string()), submission).await?;
+    println!("{}", serde_json::to_string(&submitted).expect("a submission serializes"));
+    Ok(())
 }
 
 /// Everything the handlers need, from a configuration: the keytab is checked and the service

@@ -35,6 +35,14 @@ pub enum ServiceError {
         /// What is allowed.
         message: String,
     },
+    /// The token file named by `HADOOP_TOKEN_FILE_LOCATION` cannot be used.
+    #[error("the token file {path} (HADOOP_TOKEN_FILE_LOCATION) cannot be used: {detail}\nhint: an Oozie-style launcher must put the user's HDFS delegation token for the cluster's NameNode and an RM_DELEGATION_TOKEN there")]
+    TokenFile {
+        /// The file.
+        path: String,
+        /// What is wrong.
+        detail: String,
+    },
     /// Kerberos failed on the service's side.
     #[error(transparent)]
     Kerberos(#[from] KerberosError),

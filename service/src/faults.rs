@@ -28,10 +28,23 @@ pub enum Fault {
     WorldReadableKeytabOk,
     /// In simple mode, does not pass `HADOOP_USER_NAME` to the application.
     DropUserName,
+    /// Asks the ResourceManager to keep the application's tokens when it completes
+    /// (`cancel-tokens-when-complete` false).
+    KeepTokens,
+    /// Ignores `HADOOP_JAAS_DEBUG=true` in its own environment: the ApplicationMaster never gets it.
+    NoJaasDebug,
+    /// Gets the timeline delegation token but does not set it on the ApplicationMaster's launch
+    /// context.
+    TimelineTokenNotSet,
+    /// Behaves as if the cluster were insecure: gets no delegation token at all.
+    AssumeInsecure,
+    /// Launched with `HADOOP_TOKEN_FILE_LOCATION` (Oozie-style), ignores the file: logs in from
+    /// its keytab and gets fresh tokens instead of using the user's.
+    IgnoreTokenFile,
 }
 
 /// Every fault, for `--help` and validation.
-pub const ALL_FAULTS: [Fault; 9] = [
+pub const ALL_FAULTS: [Fault; 14] = [
     Fault::NoDoas,
     Fault::AllowAnonymous,
     Fault::WrongRenewer,
@@ -41,6 +54,11 @@ pub const ALL_FAULTS: [Fault; 9] = [
     Fault::NoRelogin,
     Fault::WorldReadableKeytabOk,
     Fault::DropUserName,
+    Fault::KeepTokens,
+    Fault::NoJaasDebug,
+    Fault::TimelineTokenNotSet,
+    Fault::AssumeInsecure,
+    Fault::IgnoreTokenFile,
 ];
 
 impl fmt::Display for Fault {

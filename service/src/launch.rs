@@ -32,6 +32,8 @@ pub struct LaunchPlan {
     pub home: String,
     /// Environment the ApplicationMaster passes on to the worker container (`--shell_env`).
     pub worker_env: Vec<(String, String)>,
+    /// Whether the ResourceManager cancels the application's tokens when it completes.
+    pub cancel_tokens: bool,
 }
 
 /// Where the Hadoop jars and configuration are on every node (the NodeManager's own classpath):
@@ -96,7 +98,7 @@ pub fn submission_context(plan: &LaunchPlan) -> Value {
         // One attempt: a second would run a script that may not be idempotent.
         "max-app-attempts": 1,
         // The RM cancels the application's tokens when it ends (the checklist recommends it).
-        "cancel-tokens-when-complete": true,
+        "cancel-tokens-when-complete": plan.cancel_tokens,
         "keep-containers-across-application-attempts": false,
         "resource": {"memory": 512, "vCores": 1},
         "am-container-spec": {
@@ -132,6 +134,7 @@ mod tests {
             user: "alice".into(),
             home: "/user/alice".into(),
             worker_env: vec![("HADOOP_USER_NAME".into(), "alice".into())],
+            cancel_tokens: true,
         };
         insta::assert_json_snapshot!(submission_context(&plan));
     }

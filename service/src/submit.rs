@@ -30,18 +30,71 @@ pub struct Submitted {
     pub token_kinds: Vec<String>,
 }
 
+/// The user's own tokens, from a token file (an Oozie-style launch): the source of every token
+/// the application gets, and of the submitter's own access to HDFS and the ResourceManager.
+#[derive(Clone)]
+pub struct FileTokens {
+    /// The HDFS delegation token for the cluster's NameNode (URL string), for staging.
+    hdfs: String,
+    /// The ResourceManager delegation token (URL string), for the RM REST API.
+    rm: String,
+    /// Every token for the launch context (alias, URL string): the file's, but the RM's own.
+    context: Vec<(String, String)>,
+}
+
+impl std::fmt::Debug for FileTokens {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FileTokens").field("context", &self.context.len()).finish_non_exhaustive()
+    }
+}
+
+impl FileTokens {
+    /// Reads a token file (`HADOOP_TOKEN_FILE_LOCATION`) for a cluster whose NameNode's token
+    /// service is `namenode`.
+    pub fn read(path: &std::path::Path, namenode: &str) -> Result<Self, ServiceError> {
+        let fail = |detail: String| ServiceError::TokenFile { path: path.display().to_string(), detail };
+        let bytes = std::fs::read(path).map_err(|e| fail(e.to_string()))?;
+        let creds = yarnsec_hadoop::token::Credentials::parse(&bytes).map_err(|e| fail(e.to_string()))?;
+        let find = |kind: &str, service: Option<&str>| {
+            creds
+                .tokens
+                .iter()
+                .map(|(_, t)| t)
+                .find(|t| t.kind == kind && service.is_none_or(|s| t.service == s))
+                .map(Token::encode_url_string)
+        };
+        let hdfs = find("HDFS_DELEGATION_TOKEN", Some(namenode)).ok_or_else(|| fail(format!("no HDFS_DELEGATION_TOKEN for {namenode}")))?;
+        let rm = find("RM_DELEGATION_TOKEN", None).ok_or_else(|| fail("no RM_DELEGATION_TOKEN".into()))?;
+        let context = creds
+            .tokens
+            .iter()
+            .filter(|(_, t)| t.kind != "RM_DELEGATION_TOKEN")
+            .map(|(alias, t)| (if alias.is_empty() { t.service.clone() } else { alias.clone() }, t.encode_url_string()))
+            .collect();
+        Ok(Self { hdfs, rm, context })
+    }
+}
+
 /// Submits applications for users.
 #[derive(Clone, Debug)]
 pub struct Submitter {
     config: ServiceConfig,
     http: SpnegoClient,
     login: Option<Credential>,
+    file: Option<FileTokens>,
 }
 
 impl Submitter {
     /// A submitter using the service's own login (`None` in simple mode).
     pub fn new(config: ServiceConfig, http: SpnegoClient, login: Option<Credential>) -> Self {
-        Self { config, http, login }
+        Self { config, http, login, file: None }
+    }
+
+    /// A submitter with no login of its own, acting with the user's tokens from a token file
+    /// (an Oozie-style launch, `HADOOP_TOKEN_FILE_LOCATION`): it gets no token, it passes on the
+    /// file's.
+    pub fn from_tokens(config: ServiceConfig, http: SpnegoClient, file: FileTokens) -> Self {
+        Self { config, http, login: None, file: Some(file) }
     }
 
     /// The service's own short name (its principal's primary).
@@ -67,14 +120,18 @@ impl Submitter {
             Caller::User(u) if !cfg.fault(Fault::NoDoas) => u.clone(),
             _ => self.service_user().to_string(),
         };
-        let (auth, do_as) = match cfg.auth {
-            AuthMode::Kerberos => (self.auth(), (user != self.service_user()).then_some(user.as_str())),
-            AuthMode::Simple => (Auth::Simple(&user), None),
+        // Who the service is to Hadoop: itself acting for the user (doAs), the user in simple
+        // mode, or the user through the user's own tokens (token file).
+        let (rm_auth, fs_auth, do_as) = match (&self.file, cfg.auth) {
+            (Some(file), _) => (Auth::RmDelegation(&file.rm), Auth::Delegation(&file.hdfs), None),
+            (None, AuthMode::Kerberos) => (self.auth(), self.auth(), (user != self.service_user()).then_some(user.as_str())),
+            (None, AuthMode::Simple) => (Auth::Simple(&user), Auth::Simple(&user), None),
         };
+        let auth = fs_auth;
         let rm = ResourceManager::new(self.http.clone(), &cfg.resourcemanager_http);
         let fs = WebHdfs::new(self.http.clone(), &cfg.namenode_http);
 
-        let app_id = rm.new_application(auth, do_as).await?;
+        let app_id = rm.new_application(rm_auth, do_as).await?;
         let home = format!("/user/{user}");
         let dir = format!("{home}/yarnsec/{app_id}");
         let script_path = format!("{dir}/ExecScript.sh");
@@ -82,8 +139,8 @@ impl Submitter {
         fs.create(&script_path, submission.script.clone(), true, auth, do_as).await?;
         let status = fs.status(&script_path, auth, do_as).await?;
 
-        let mut tokens: Vec<(String, String)> = Vec::new();
-        if cfg.auth == AuthMode::Kerberos {
+        let mut tokens: Vec<(String, String)> = self.file.as_ref().map(|f| f.context.clone()).unwrap_or_default();
+        if self.file.is_none() && cfg.auth == AuthMode::Kerberos && !cfg.fault(Fault::AssumeInsecure) {
             if !cfg.fault(Fault::NoHdfsToken) {
                 let renewer = if cfg.fault(Fault::WrongRenewer) { user.as_str() } else { cfg.rm_renewer.as_str() };
                 let request =
@@ -103,7 +160,9 @@ impl Submitter {
             if let (Some(timeline), false) = (&cfg.timeline_http, cfg.fault(Fault::NoTimelineToken)) {
                 let token = Timeline::new(self.http.clone(), timeline).delegation_token(&cfg.rm_renewer, auth, do_as).await?;
                 let (alias, token) = timeline_token_for(timeline, &token, &cfg.hosts)?;
-                tokens.push((alias, token));
+                if !cfg.fault(Fault::TimelineTokenNotSet) {
+                    tokens.push((alias, token));
+                }
             }
         }
         // Without Kerberos, Hadoop takes the user's name from HADOOP_USER_NAME: the AM gets it,
@@ -114,7 +173,7 @@ impl Submitter {
             env.push(("HADOOP_USER_NAME".to_string(), user.clone()));
             worker_env.push(("HADOOP_USER_NAME".to_string(), user.clone()));
         }
-        if std::env::var("HADOOP_JAAS_DEBUG").is_ok_and(|v| v == "true") {
+        if std::env::var("HADOOP_JAAS_DEBUG").is_ok_and(|v| v == "true") && !cfg.fault(Fault::NoJaasDebug) {
             env.push(("HADOOP_JAAS_DEBUG".to_string(), "true".to_string()));
         }
         let token_kinds = tokens.iter().map(|(_, t)| Token::decode_url_string(t).map(|t| t.kind).unwrap_or_else(|_| "?".into())).collect();
@@ -132,8 +191,9 @@ impl Submitter {
             user: user.clone(),
             home,
             worker_env,
+            cancel_tokens: !cfg.fault(Fault::KeepTokens),
         };
-        rm.submit(&submission_context(&plan), auth, do_as).await?;
+        rm.submit(&submission_context(&plan), rm_auth, do_as).await?;
         let tracking_url = format!("{}/proxy/{app_id}/", cfg.resourcemanager_http.trim_end_matches('/'));
         let submitted = Submitted { application_id: app_id, tracking_url, user, token_kinds };
         tracing::info!(user = %submitted.user, application = %submitted.application_id, tokens = ?submitted.token_kinds, "submitted");

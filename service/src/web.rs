@@ -128,7 +128,17 @@ async fn form_submit(
 ) -> Response {
     let caller = match authenticate(&state, &headers, &query).await {
         Ok(c) => c,
-        Err(r) => return r,
+        Err(r) => {
+            // Read the upload (within the body limit) before refusing it: a browser sends the
+            // whole form before it reads the 401, then sends it again with its Kerberos token
+            // on the same connection, which must still be open and in step.
+            if let Ok(mut m) = multipart {
+                while let Ok(Some(mut field)) = m.next_field().await {
+                    while let Ok(Some(_)) = field.chunk().await {}
+                }
+            }
+            return r;
+        }
     };
     let multipart = match multipart {
         Ok(m) => m,
