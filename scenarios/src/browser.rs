@@ -17,7 +17,7 @@
 //! use yarnsec_scenarios::browser::{Browser, Launch, Tools};
 //! let tools = Tools::find()?;
 //! let dir = std::path::Path::new("target/yarnsec/browser");
-//! let launch = Launch { cluster_id: "yarnsec-042-beef", hosts: &hosts, ccache: Some(&dir.join("alice.ccache")), dir, log: &dir.join("chromedriver.log") };
+//! let launch = Launch { cluster_id: "yarnsec-042-beef", hosts: &hosts, ccache: Some(&dir.join("alice.ccache")), dir, log: &dir.join("chromedriver.log"), net_log: None };
 //! let browser = Browser::launch(&tools, &launch).await?;
 //! browser.goto("http://service.yarnsec.test:8080/").await?;
 //! std::fs::write(dir.join("page.png"), browser.screenshot().await?).unwrap();
@@ -49,15 +49,8 @@ pub enum BrowserError {
         package: &'static str,
     },
     /// `kinit` could not put the user's ticket in the browser's cache.
-    #[error("kinit -k -t {keytab} {principal} failed: {detail}")]
-    Kinit {
-        /// The principal.
-        principal: String,
-        /// Its keytab.
-        keytab: PathBuf,
-        /// kinit's output.
-        detail: String,
-    },
+    #[error(transparent)]
+    Kinit(#[from] crate::kinit::KinitError),
     /// `chromedriver` did not start or answer.
     #[error("chromedriver: {0}")]
     Driver(String),
@@ -99,11 +92,7 @@ impl Tools {
     /// Logs `principal` in from `keytab` into the file cache `ccache` (what a user's `kinit` does
     /// before opening a browser).
     pub async fn kinit(&self, principal: &str, keytab: &Path, ccache: &Path) -> Result<(), BrowserError> {
-        crate::kinit::kinit(&self.kinit, principal, keytab, ccache, None).await.map_err(|detail| BrowserError::Kinit {
-            principal: principal.into(),
-            keytab: keytab.into(),
-            detail,
-        })
+        crate::kinit::kinit(&self.kinit, principal, keytab, ccache, None).await.map_err(BrowserError::Kinit)
     }
 }
 
@@ -163,6 +152,9 @@ pub struct Launch<'a> {
     pub dir: &'a Path,
     /// Where the driver's log goes.
     pub log: &'a Path,
+    /// Where the browser writes its network log (what each HTTP exchange looked like on the
+    /// wire, to explain a page that failed to load), if anywhere.
+    pub net_log: Option<&'a Path>,
 }
 
 /// One headless Chromium session.
@@ -202,10 +194,11 @@ impl Browser {
         let binary = dying_with_driver(&tools.chromium, dir)
             .map_err(|e| BrowserError::Driver(format!("cannot write the browser's launcher: {e}")))?;
         let mut caps = Capabilities::new();
-        let options = serde_json::json!({
-            "binary": binary,
-            "args": chromium_args(launch.hosts, &profile),
-        });
+        let mut args = chromium_args(launch.hosts, &profile);
+        if let Some(net_log) = launch.net_log {
+            args.push(format!("--log-net-log={}", net_log.display()));
+        }
+        let options = serde_json::json!({ "binary": binary, "args": args });
         caps.insert("goog:chromeOptions".into(), options);
         // The driver listens on loopback only: plain HTTP, no TLS stack needed.
         let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
@@ -248,6 +241,14 @@ impl Browser {
     /// The address of the page shown now.
     pub async fn current_url(&self) -> Result<String, BrowserError> {
         self.client().current_url().await.map(|u| u.to_string()).map_err(webdriver)
+    }
+
+    /// The HTTP status the page shown now was served with (the browser's Navigation Timing
+    /// entry; `None` where the browser does not tell, e.g. an error page).
+    pub async fn status(&self) -> Result<Option<u16>, BrowserError> {
+        let script = "const e = performance.getEntriesByType('navigation')[0]; return e && e.responseStatus ? e.responseStatus : null;";
+        let value = self.client().execute(script, Vec::new()).await.map_err(webdriver)?;
+        Ok(value.as_u64().and_then(|s| u16::try_from(s).ok()))
     }
 
     /// The page's HTML.

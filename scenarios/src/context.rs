@@ -5,38 +5,15 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::OnceCell;
 use yarnsec_hadoop::http::Auth;
-use yarnsec_hadoop::token::Credentials;
 use yarnsec_hadoop::yarn::App;
 use yarnsec_hadoop::{Credential, SpnegoClient};
 use yarnsec_harness::SecureCluster;
 
+use crate::error::ObserveError;
+pub use crate::facts::app_run::AppRun;
+use crate::facts::token_file::{FileToken, TokenFile};
 use crate::service::{ServiceUnderTest, Submitted};
 use crate::verdict::{Evidence, Verdict};
-
-/// One application run to its end, with what the NodeManager gave its containers.
-#[derive(Clone, Debug)]
-pub struct AppRun {
-    /// The service's answer.
-    pub submitted: Submitted,
-    /// The application in its final state.
-    pub app: App,
-    /// The ApplicationMaster container's token file, decoded.
-    pub am_tokens: Option<Credentials>,
-    /// The worker container's token file, decoded.
-    pub worker_tokens: Option<Credentials>,
-    /// The ApplicationMaster's `launch_container.sh`.
-    pub am_launch: String,
-    /// The worker's `launch_container.sh`.
-    pub worker_launch: String,
-    /// What the script printed.
-    pub worker_stdout: String,
-    /// What the script printed on stderr.
-    pub worker_stderr: String,
-    /// The HDFS file the script wrote in the user's home.
-    pub output_path: String,
-    /// Submission to final state.
-    pub took: Duration,
-}
 
 /// The shell script every run executes: it reports who it runs as and writes to the user's HDFS
 /// home with the delegation token YARN gave its container.
@@ -55,12 +32,16 @@ pub const FS_SHELL: &str = "\"$JAVA_HOME/bin/java\" -Xmx128m --add-opens=java.ba
 /// An application submitted and not yet followed to its end.
 #[derive(Debug)]
 pub struct Launched {
+    /// The user yarnsec submitted as.
+    pub user: String,
     /// The service's answer.
     pub submitted: Submitted,
     /// The HDFS file the probe will write.
     pub output_path: String,
     /// When it was submitted.
     pub started: Instant,
+    /// The same, in milliseconds since the epoch (to compare with the cluster's logs).
+    pub submitted_at_ms: i64,
 }
 
 /// The ApplicationMaster's container id of an application's first attempt.
@@ -68,29 +49,18 @@ pub fn am_container_id(app_id: &str) -> String {
     format!("{}_01_000001", app_id.replacen("application_", "container_", 1))
 }
 
-/// The HDFS delegation tokens for the NameNode whose token service is `service` in a token file.
-pub fn hdfs_tokens<'c>(creds: Option<&'c Credentials>, service: &str) -> Vec<&'c yarnsec_hadoop::token::Token> {
-    creds
-        .iter()
-        .flat_map(|c| c.tokens.iter())
-        .map(|(_, t)| t)
-        .filter(|t| t.kind == "HDFS_DELEGATION_TOKEN" && t.service == service)
-        .collect()
+/// The HDFS delegation tokens for the cluster's own NameNode in a token file (a token for
+/// another filesystem, the remote HDFS, does not count).
+pub fn namenode_tokens<'c>(cluster: &SecureCluster, file: &'c TokenFile) -> Vec<&'c FileToken> {
+    let service = cluster.namenode_token_service();
+    file.tokens().iter().filter(|t| t.kind == "HDFS_DELEGATION_TOKEN" && t.service == service).collect()
 }
 
-/// The HDFS delegation tokens for the cluster's own NameNode in a token file.
-pub fn namenode_tokens<'c>(cluster: &SecureCluster, creds: Option<&'c Credentials>) -> Vec<&'c yarnsec_hadoop::token::Token> {
-    hdfs_tokens(creds, &cluster.namenode_token_service())
-}
-
-/// The ResourceManager's log lines about renewing the application's HDFS delegation token.
-/// (Its token for the cluster's own NameNode, told from other NameNodes' by its service.)
-pub async fn rm_renewals(cluster: &SecureCluster, am_tokens: Option<&Credentials>) -> Option<(i32, Vec<String>)> {
+/// The ResourceManager's log lines about renewing the application's HDFS delegation token (its
+/// token for the cluster's own NameNode), with that token's sequence number.
+pub async fn rm_renewals(cluster: &SecureCluster, am_tokens: &TokenFile) -> Option<(i32, Vec<String>)> {
     let namenode = cluster.namenode_token_service();
-    let seq = hdfs_tokens(am_tokens, &namenode)
-        .into_iter()
-        .filter_map(|t| t.identifier().ok())
-        .find_map(|i| i.as_delegation().map(|d| d.sequence_number))?;
+    let seq = namenode_tokens(cluster, am_tokens).into_iter().find_map(FileToken::sequence)?;
     let log = cluster.evidence().daemon_log("resourcemanager").await.ok()?;
     let (seq_needle, service_needle) = (format!("sequenceNumber={seq},"), format!("Service: {namenode},"));
     let lines = log.lines().filter(|l| l.contains("Renew") && l.contains(&seq_needle) && l.contains(&service_needle));
@@ -104,7 +74,7 @@ pub struct Context<'a> {
     /// The service under test.
     pub service: &'a ServiceUnderTest,
     http: SpnegoClient,
-    alice: OnceCell<Result<AppRun, String>>,
+    alice: OnceCell<Result<AppRun, ObserveError>>,
     artifacts: std::path::PathBuf,
     waits: std::sync::Mutex<std::collections::HashMap<&'static str, Wait>>,
 }
@@ -164,33 +134,39 @@ impl<'a> Context<'a> {
     }
 
     /// A user's keytab credential, if the profile uses Kerberos.
-    pub fn credential(&self, user: &str) -> Result<Option<Credential>, String> {
+    pub fn credential(&self, user: &str) -> Result<Option<Credential>, ObserveError> {
         if !self.cluster.profile().kerberos() {
             return Ok(None);
         }
-        self.cluster.user(user).and_then(|u| u.credential()).map(Some).map_err(|e| e.to_string())
+        self.cluster
+            .user(user)
+            .and_then(|u| u.credential())
+            .map(Some)
+            .map_err(|source| ObserveError::Credential { user: user.to_string(), source: Box::new(source) })
     }
 
     /// alice's application, submitted once through the service and run to its end; shared by
     /// every item that judges one run.
-    pub async fn alice_run(&self) -> Result<&AppRun, String> {
-        self.alice.get_or_init(|| async { self.run_as("alice").await }).await.as_ref().map_err(Clone::clone)
+    pub async fn alice_run(&self) -> Result<&AppRun, &ObserveError> {
+        self.alice.get_or_init(|| async { self.run_as("alice").await }).await.as_ref()
     }
 
-    /// alice's run, or the FAIL verdict an item gets when that run could not happen.
+    /// alice's run, or the verdict an item gets when that run could not be observed.
     pub async fn alice(&self) -> Result<&AppRun, Verdict> {
-        self.alice_run()
-            .await
-            .map_err(|e| Verdict::fail(format!("alice's application could not be run through the service: {e}"), Vec::new()))
+        self.alice_run().await.map_err(|e| {
+            let mut v = e.verdict();
+            v.reason = format!("alice's application through the service: {}", v.reason);
+            v
+        })
     }
 
-    /// A user's credential (`None` without Kerberos), or the FAIL verdict if it cannot be had.
+    /// A user's credential (`None` without Kerberos), or the verdict if it cannot be had.
     pub fn credential_or_fail(&self, user: &str) -> Result<Option<Credential>, Verdict> {
-        self.credential(user).map_err(|e| Verdict::fail(e, Vec::new()))
+        self.credential(user).map_err(|e| e.verdict())
     }
 
     /// Submits the probe script as `user` and waits for the application to end.
-    pub async fn run_as(&self, user: &str) -> Result<AppRun, String> {
+    pub async fn run_as(&self, user: &str) -> Result<AppRun, ObserveError> {
         let cred = self.credential(user)?;
         let auth = self.cluster.auth_for(user, cred.as_ref());
         self.run_with(user, auth, auth, Duration::ZERO).await
@@ -198,7 +174,7 @@ impl<'a> Context<'a> {
 
     /// Submits the probe script as `user`, authenticated by `submit_auth`, after making it sleep
     /// `delay` first; follows the application with `watch_auth` until it ends.
-    pub async fn run_with(&self, user: &str, submit_auth: Auth<'_>, watch_auth: Auth<'_>, delay: Duration) -> Result<AppRun, String> {
+    pub async fn run_with(&self, user: &str, submit_auth: Auth<'_>, watch_auth: Auth<'_>, delay: Duration) -> Result<AppRun, ObserveError> {
         let prelude = if delay.is_zero() { String::new() } else { format!("sleep {}\n", delay.as_secs()) };
         self.run_script(user, submit_auth, watch_auth, &prelude, Duration::from_secs(240) + delay).await
     }
@@ -212,118 +188,60 @@ impl<'a> Context<'a> {
         watch_auth: Auth<'_>,
         prelude: &str,
         timeout: Duration,
-    ) -> Result<AppRun, String> {
+    ) -> Result<AppRun, ObserveError> {
         let launched = self.launch_script(user, submit_auth, prelude).await?;
         self.finish(launched, watch_auth, timeout).await
     }
 
     /// Submits `prelude` followed by the probe script as `user` and returns at once, so that a
     /// scenario can watch the application while it runs; [`Context::finish`] follows it to its end.
-    pub async fn launch_script(&self, user: &str, submit_auth: Auth<'_>, prelude: &str) -> Result<Launched, String> {
+    pub async fn launch_script(&self, user: &str, submit_auth: Auth<'_>, prelude: &str) -> Result<Launched, ObserveError> {
         let started = Instant::now();
-        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or_default();
-        let marker = format!("yarnsec-probe-{user}-{nanos}");
+        let submitted_at_ms = epoch_ms();
+        let marker = format!("yarnsec-probe-{user}-{}", epoch_ms_nanos());
         let script = format!("{prelude}{}", probe_script(&marker));
         let submitted = self
             .service
             .submit(&self.http, submit_auth, user, &script)
             .await
-            .map_err(|e| format!("the service refused {user}'s submission: {e}"))?;
-        Ok(Launched { submitted, output_path: format!("/user/{user}/{marker}.txt"), started })
+            .map_err(|source| ObserveError::Submission { user: user.to_string(), source: Box::new(source) })?;
+        Ok(Launched { user: user.to_string(), submitted, output_path: format!("/user/{user}/{marker}.txt"), started, submitted_at_ms })
     }
 
     /// Waits for a launched application's end and gathers what its containers were given.
-    pub async fn finish(&self, launched: Launched, watch_auth: Auth<'_>, timeout: Duration) -> Result<AppRun, String> {
-        let Launched { submitted, output_path, started } = launched;
+    pub async fn finish(&self, launched: Launched, watch_auth: Auth<'_>, timeout: Duration) -> Result<AppRun, ObserveError> {
+        let Launched { user: launched_user, submitted, output_path, started, submitted_at_ms } = launched;
         let app = self.wait_for_end(&submitted.application_id, watch_auth, timeout).await?;
         let took = started.elapsed();
-        let evidence = self.cluster.evidence();
-        let mut run = AppRun {
-            submitted,
-            app,
-            am_tokens: None,
-            worker_tokens: None,
-            am_launch: String::new(),
-            worker_launch: String::new(),
-            worker_stdout: String::new(),
-            worker_stderr: String::new(),
-            output_path,
-            took,
-        };
-        let app_id = run.app.id.clone();
-        for file in evidence.container_token_files(&app_id).await.map_err(|e| e.to_string())? {
-            let parsed = Credentials::parse(&file.content).ok();
-            if file.path.contains("_000001/") {
-                run.am_tokens = parsed;
-            } else {
-                run.worker_tokens = parsed;
-            }
-        }
-        for file in evidence.container_files(&app_id, "launch_container.sh").await.map_err(|e| e.to_string())? {
-            let text = String::from_utf8_lossy(&file.content).into_owned();
-            if file.path.contains("_000001/") {
-                run.am_launch = text;
-            } else {
-                run.worker_launch = text;
-            }
-        }
-        for file in evidence.container_logs(&app_id).await.map_err(|e| e.to_string())? {
-            if file.path.contains("_000001/") {
-                continue;
-            }
-            if file.path.ends_with("/stdout") {
-                run.worker_stdout = String::from_utf8_lossy(&file.content).into_owned();
-            } else if file.path.ends_with("/stderr") {
-                run.worker_stderr = String::from_utf8_lossy(&file.content).into_owned();
-            }
-        }
-        Ok(run)
+        let containers = crate::facts::app_run::observe_containers(self.cluster, &app.id).await?;
+        Ok(AppRun { user: launched_user, submitted, app, containers, output_path, submitted_at_ms, took })
     }
 
     /// Polls the ResourceManager (as the user) until the application reaches a final state.
-    pub async fn wait_for_end(&self, app_id: &str, auth: Auth<'_>, timeout: Duration) -> Result<App, String> {
+    pub async fn wait_for_end(&self, app_id: &str, auth: Auth<'_>, timeout: Duration) -> Result<App, ObserveError> {
         let rm = self.cluster.resource_manager();
         let deadline = Instant::now() + timeout;
         loop {
             match rm.app(app_id, auth).await {
                 Ok(app) if app.is_final() => return Ok(app),
                 Ok(_) | Err(_) if Instant::now() < deadline => tokio::time::sleep(Duration::from_secs(1)).await,
-                Ok(app) => return Err(format!("{app_id} was still {} after {}s", app.state, timeout.as_secs())),
-                Err(e) => return Err(format!("{app_id}: {e}")),
+                Ok(app) => return Err(ObserveError::NotEnded { app: app_id.to_string(), state: app.state, waited_s: timeout.as_secs() }),
+                Err(source) => return Err(ObserveError::AppReport { app: app_id.to_string(), source: Box::new(source) }),
             }
         }
     }
 }
 
-/// Evidence describing an application.
-pub fn app_evidence(app: &App) -> Evidence {
-    Evidence::new(
-        "app",
-        format!("ResourceManager: {}", app.id),
-        format!(
-            "user={} state={} finalStatus={} queue={} diagnostics={}",
-            app.user,
-            app.state,
-            app.final_status,
-            app.queue,
-            app.diagnostics.as_deref().unwrap_or("").trim()
-        ),
-    )
+/// Now, in milliseconds since the epoch.
+pub fn epoch_ms() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or_default()
 }
 
-/// Evidence listing the tokens of a token file (never their secrets).
-pub fn tokens_evidence(title: &str, creds: Option<&Credentials>) -> Evidence {
-    let body = match creds {
-        Some(c) => c
-            .tokens
-            .iter()
-            .map(|(alias, t)| format!("{}: {}", if alias.is_empty() { "(no alias)" } else { alias }, t.summary()))
-            .collect::<Vec<_>>()
-            .join("\n"),
-        None => "(no token file found)".into(),
-    };
-    Evidence::new("token", title, body)
+fn epoch_ms_nanos() -> u128 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or_default()
 }
+
+pub use crate::facts::app_run::app_evidence;
 
 /// Lines of a launch script that mention `needle`.
 pub fn script_lines(title: &str, script: &str, needle: &str) -> Evidence {

@@ -8,6 +8,10 @@
 //! service.rs    the submission service under test and what it declares
 //! service_file.rs  an external service described by a TOML file (`run --service FILE`)
 //! context.rs    the cluster, the service, and alice's application run shared by many items
+//! facts/        plain facts from the cluster: token files, containers, application runs, what
+//!               token issuers logged; items judge these in pure functions
+//! error.rs      why an observation could not be made (FAIL when the service is at fault,
+//!               SKIPPED when the cluster could not be read)
 //! items/        one module per checklist section; `judge(id)` runs an item's scenario
 //! ```
 //!
@@ -17,6 +21,8 @@
 pub mod browser;
 pub mod checklist;
 pub mod context;
+pub mod error;
+pub mod facts;
 pub mod items;
 pub mod kinit;
 pub mod service;

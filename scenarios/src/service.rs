@@ -19,6 +19,22 @@ pub struct Features {
     pub long_lived: bool,
     /// It can take its tokens from `HADOOP_TOKEN_FILE_LOCATION` (Oozie-style launch).
     pub token_file: bool,
+    /// What its worker containers run: `none` (scripts with no Hadoop security code of their
+    /// own) or `jvm` (Hadoop client code, for the container-code items K1–K2).
+    pub container_code: ContainerCode,
+    /// Its applications work with HBase or Hive.
+    pub hbase_hive: bool,
+}
+
+/// What a service's worker containers run.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ContainerCode {
+    /// Scripts or programs with no Hadoop security code of their own.
+    #[default]
+    None,
+    /// Hadoop client code on the JVM (`UserGroupInformation`, `FileSystem`).
+    Jvm,
 }
 
 /// How a service takes submissions.
@@ -34,6 +50,42 @@ pub enum SubmitMode {
     Form,
 }
 
+/// How yarnsec launches a service's client the way Oozie does (C4): a command run in a container
+/// of the cluster with the user's tokens in `HADOOP_TOKEN_FILE_LOCATION`. In `argv`, `{user}`,
+/// `{script}` and `{name}` become the user, the script's path and the application name; the
+/// command prints the service's JSON answer (`application_id`, …) on its standard output.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TokenFileLauncher {
+    /// The container (id) the command runs in.
+    pub container: String,
+    /// The command.
+    pub argv: Vec<String>,
+}
+
+impl TokenFileLauncher {
+    /// The reference service's one-shot client, in the service's container.
+    pub fn reference(container: &str) -> Self {
+        let argv = [
+            "/usr/local/bin/yarnsec-service",
+            "--config",
+            "/etc/yarnsec/service.toml",
+            "submit",
+            "--user",
+            "{user}",
+            "--script",
+            "{script}",
+            "--name",
+            "{name}",
+        ];
+        Self { container: container.to_string(), argv: argv.iter().map(|a| a.to_string()).collect() }
+    }
+
+    /// The command for one launch.
+    pub fn command(&self, user: &str, script: &str, name: &str) -> Vec<String> {
+        self.argv.iter().map(|a| a.replace("{user}", user).replace("{script}", script).replace("{name}", name)).collect()
+    }
+}
+
 /// A submission service reachable over HTTP, through its JSON API or its form.
 #[derive(Clone, Debug)]
 pub struct ServiceUnderTest {
@@ -45,6 +97,10 @@ pub struct ServiceUnderTest {
     pub features: Features,
     /// How it takes submissions.
     pub submit: SubmitMode,
+    /// Whether yarnsec started it with `HADOOP_JAAS_DEBUG=true` in its environment (C6).
+    pub jaas_debug: bool,
+    /// How to launch its client Oozie-style, when yarnsec knows how (C4).
+    pub launcher: Option<TokenFileLauncher>,
 }
 
 /// The service's answer to a submission.
@@ -64,24 +120,53 @@ impl ServiceUnderTest {
         Self {
             name: "reference".into(),
             base_url: base_url.trim_end_matches('/').to_string(),
-            features: Features { timeline: true, remote_filesystems: true, long_lived: false, token_file: false },
+            features: Features { timeline: true, remote_filesystems: true, token_file: true, ..Features::default() },
             submit: SubmitMode::Json,
+            jaas_debug: true,
+            launcher: None,
         }
+    }
+
+    /// The service with its Oozie-style launcher.
+    pub fn with_launcher(mut self, launcher: TokenFileLauncher) -> Self {
+        self.launcher = Some(launcher);
+        self
     }
 
     /// Submits `script` (its whole text) under the application name `name`, as whoever `auth`
     /// names; any status is returned.
     pub async fn submit_raw(&self, http: &SpnegoClient, auth: Auth<'_>, script: &str, name: &str) -> Result<HttpResponse, HttpError> {
+        self.submit_with_headers(http, auth, script, name, None).await
+    }
+
+    /// [`ServiceUnderTest::submit_raw`] with extra request headers (e.g. a forged
+    /// `Authorization`), through the service's own submission contract.
+    pub async fn submit_with_headers(
+        &self,
+        http: &SpnegoClient,
+        auth: Auth<'_>,
+        script: &str,
+        name: &str,
+        headers: Option<reqwest::header::HeaderMap>,
+    ) -> Result<HttpResponse, HttpError> {
         match self.submit {
             SubmitMode::Json => {
                 let body = serde_json::to_vec(&serde_json::json!({"script": script, "memory_gib": 0.5, "vcores": 1, "name": name}))
                     .expect("JSON serializes");
-                http.send(Method::POST, &format!("{}/api/submit", self.base_url), auth, Some((body, "application/json")), None).await
+                http.send(Method::POST, &format!("{}/api/submit", self.base_url), auth, Some((body, "application/json")), headers).await
             }
             SubmitMode::Form => {
                 let (body, content_type) = multipart_form(&[("name", name), ("memory_gib", "0.5"), ("vcores", "1")], ("script", script));
-                http.send(Method::POST, &format!("{}/", self.base_url), auth, Some((body, &content_type)), None).await
+                http.send(Method::POST, &format!("{}/", self.base_url), auth, Some((body, &content_type)), headers).await
             }
+        }
+    }
+
+    /// Where submissions go, for reports (`POST http://…/api/submit`).
+    pub fn submit_target(&self) -> String {
+        match self.submit {
+            SubmitMode::Json => format!("POST {}/api/submit", self.base_url),
+            SubmitMode::Form => format!("POST {}/ (the form)", self.base_url),
         }
     }
 

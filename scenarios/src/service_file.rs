@@ -134,6 +134,9 @@ impl ServiceFile {
             base_url: self.url.trim_end_matches('/').to_string(),
             features: self.features,
             submit: self.submit,
+            // yarnsec sets HADOOP_JAAS_DEBUG=true for a command it starts (C6).
+            jaas_debug: !self.command.is_empty(),
+            launcher: None,
         }
     }
 }

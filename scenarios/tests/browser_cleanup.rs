@@ -50,7 +50,8 @@ async fn chromium_and_its_children_die_when_the_driver_is_killed() {
     let dir = tempfile::tempdir().unwrap();
     let label = format!("test-browser-killed-driver-{}", std::process::id());
     let hosts = BTreeMap::new();
-    let launch = Launch { cluster_id: &label, hosts: &hosts, ccache: None, dir: dir.path(), log: &dir.path().join("driver.log") };
+    let launch =
+        Launch { cluster_id: &label, hosts: &hosts, ccache: None, dir: dir.path(), log: &dir.path().join("driver.log"), net_log: None };
     let browser = Browser::launch(&tools, &launch).await.expect("a browser session starts");
     browser.goto("data:text/html,<p>yarnsec</p>").await.expect("a page loads");
     let chromium = chromium_processes(&label);
@@ -78,7 +79,8 @@ async fn dropping_a_session_leaves_no_browser_process() {
     let dir = tempfile::tempdir().unwrap();
     let label = format!("test-browser-dropped-{}", std::process::id());
     let hosts = BTreeMap::new();
-    let launch = Launch { cluster_id: &label, hosts: &hosts, ccache: None, dir: dir.path(), log: &dir.path().join("driver.log") };
+    let launch =
+        Launch { cluster_id: &label, hosts: &hosts, ccache: None, dir: dir.path(), log: &dir.path().join("driver.log"), net_log: None };
     let browser = Browser::launch(&tools, &launch).await.expect("a browser session starts");
     browser.goto("data:text/html,<p>yarnsec</p>").await.expect("a page loads");
     assert!(!chromium_processes(&label).is_empty());

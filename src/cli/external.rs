@@ -45,6 +45,8 @@ impl ExternalService {
                 command
                     .args(args)
                     .env("YARNSEC_CLUSTER", &description)
+                    // So that C6 can see whether the service passes it to its applications.
+                    .env("HADOOP_JAAS_DEBUG", "true")
                     .stdin(Stdio::null())
                     .stdout(Stdio::from(log.try_clone()?))
                     .stderr(Stdio::from(log));

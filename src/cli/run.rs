@@ -89,6 +89,9 @@ pub async fn run(args: RunArgs) -> anyhow::Result<u8> {
         Some(ext) => (ext.service.clone(), ext.http.clone()),
         None => {
             let mut service = ServiceUnderTest::reference(&cluster.service_url().expect("the cluster runs the service"));
+            if let Some(node) = cluster.service() {
+                service = service.with_launcher(yarnsec_scenarios::service::TokenFileLauncher::reference(node.id()));
+            }
             if !faults.is_empty() {
                 service.name = format!("reference (faults: {})", faults.join(", "));
             }

@@ -1,322 +1,442 @@
-//! ApplicationMaster items (A1–A7): judged from the AM's and the worker's token files and
-//! launch scripts, and from the tokens' fate after the application ends.
+//! ApplicationMaster items (A1, A2, A4–A7; A3 is in `am_renewal.rs`): judged from the token files
+//! and launch scripts of the application's containers, wherever its user code runs, and from
+//! what the NameNode logged about the application's token after it ended.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use yarnsec_hadoop::http::Auth;
+use yarnsec_hadoop::token::logged::TokenAction;
 
+use super::client::script_lines;
 use super::require_kerberos;
-use crate::context::{app_evidence, script_lines, tokens_evidence, Context};
-use crate::verdict::{Evidence, Verdict};
+use crate::context::{namenode_tokens, Context};
+use crate::facts::app_run::AppRun;
+use crate::facts::container::ContainerFacts;
+use crate::facts::issued::IssuedTokens;
+use crate::verdict::{Evidence, Status, Verdict};
+
+/// Said by the items the ApplicationMaster decides, whatever their verdict: a mistake of the
+/// submitting client can only leave them with nothing to judge (the fault matrix shows it).
+pub const AM_DECIDES: &str =
+    "The ApplicationMaster decides this item; a mistake of the submitting client can only leave it with nothing to judge.";
+
+/// The verdict with [`AM_DECIDES`] added to its reason.
+pub fn am_decides(mut v: Verdict) -> Verdict {
+    if matches!(v.status, Status::Pass | Status::Fail) {
+        v.reason = format!("{}. {AM_DECIDES}", v.reason.trim_end_matches('.'));
+    }
+    v
+}
 
 /// A1: the AM finds its tokens through HADOOP_TOKEN_FILE_LOCATION.
 pub async fn a1(ctx: &Context<'_>) -> Verdict {
     or_verdict!(require_kerberos(ctx));
-    let run = or_verdict!(ctx.alice().await);
-    let exported = run.am_launch.contains("HADOOP_TOKEN_FILE_LOCATION=");
-    let used = run.app.final_status == "SUCCEEDED" && run.worker_stdout.contains("put=ok");
-    Verdict::check(
-        exported && run.am_tokens.is_some() && used,
-        "the NodeManager points HADOOP_TOKEN_FILE_LOCATION at the AM's token file, and the AM used those tokens (it launched its container and HDFS accepted its work)",
-        "the AM did not get or use its tokens through HADOOP_TOKEN_FILE_LOCATION",
-        vec![script_lines("ApplicationMaster launch_container.sh", &run.am_launch, "HADOOP_TOKEN_FILE_LOCATION"), tokens_evidence("ApplicationMaster container_tokens", run.am_tokens.as_ref())],
-    )
+    am_decides(judge_a1(or_verdict!(ctx.alice().await)))
 }
 
-/// A2: what the AM passes on has neither the AM/RM token nor a timeline token.
-pub async fn a2(ctx: &Context<'_>) -> Verdict {
-    let run = or_verdict!(ctx.alice().await);
-    let Some(worker) = run.worker_tokens.as_ref() else {
-        return Verdict::fail(
-            "no worker container token file was found: the AM launched no container",
-            vec![tokens_evidence("worker container_tokens", None)],
-        );
+/// A1's judgment: the launch script points `HADOOP_TOKEN_FILE_LOCATION` at a token file that
+/// holds the AM/RM token, and the AM used it: it got containers from the RM, or it registered and
+/// unregistered (the application ended FINISHED, whatever its final status, which only the AM
+/// sets).
+pub fn judge_a1(run: &AppRun) -> Verdict {
+    let Some(am) = run.am() else {
+        return Verdict {
+            status: Status::Skipped,
+            reason: format!("no ApplicationMaster of {} ran, so there is nothing to judge", run.app.id),
+            evidence: vec![run.app_evidence()],
+        };
     };
-    let leaked: Vec<String> =
-        worker.tokens.iter().map(|(_, t)| t.kind.clone()).filter(|k| k == "YARN_AM_RM_TOKEN" || k == "TIMELINE_DELEGATION_TOKEN").collect();
-    Verdict::check(
-        leaked.is_empty(),
-        "the worker container received neither the AM/RM token nor a timeline token",
-        format!("the AM passed {} to its worker container: anything running there can act as the ApplicationMaster", leaked.join(" and ")),
-        vec![
-            tokens_evidence("worker container_tokens", Some(worker)),
-            tokens_evidence("ApplicationMaster container_tokens", run.am_tokens.as_ref()),
-        ],
-    )
-}
-
-/// A4 (recommended): the application's tokens stop working once it completes.
-pub async fn a4(ctx: &Context<'_>) -> Verdict {
-    or_verdict!(require_kerberos(ctx));
-    let run = or_verdict!(ctx.alice().await);
-    let Some(token) = crate::context::namenode_tokens(ctx.cluster, run.am_tokens.as_ref()).into_iter().next() else {
-        return Verdict::fail(
-            "the application had no HDFS delegation token to cancel",
-            vec![tokens_evidence("ApplicationMaster container_tokens", run.am_tokens.as_ref())],
-        );
+    let location = am.exported("HADOOP_TOKEN_FILE_LOCATION");
+    let amrm = am.tokens.tokens().iter().any(|t| t.kind == "YARN_AM_RM_TOKEN");
+    let used = run.workers().next().is_some() || run.app.state == "FINISHED";
+    let evidence = vec![
+        script_lines("ApplicationMaster launch_container.sh", &am.launch, "HADOOP_TOKEN_FILE_LOCATION"),
+        am.tokens.evidence("ApplicationMaster token file"),
+        run.app_evidence(),
+    ];
+    let problem = match (&location, amrm, used) {
+        (None, _, _) => "the ApplicationMaster's launch script does not export HADOOP_TOKEN_FILE_LOCATION",
+        (Some(_), false, _) => "the ApplicationMaster's token file holds no AM/RM token",
+        (Some(_), true, false) => "the ApplicationMaster neither got a container nor registered with the ResourceManager (the application did not end FINISHED) with the tokens of its token file",
+        _ => "",
     };
-    let encoded = token.encode_url_string();
-    let fs = ctx.cluster.webhdfs();
-    let home = format!("/user/{}", run.submitted.user);
-    // Cancellation happens shortly after the application ends; watch for it with a deadline.
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        match fs.status(&home, Auth::Delegation(&encoded), None).await {
-            Err(e) => {
-                return Verdict::pass(
-                    "the application's HDFS delegation token is refused after the application completed (cancelled)",
-                    vec![Evidence::new("http", format!("GETFILESTATUS {home} with the application's token"), e.to_string())],
-                )
-            }
-            Ok(_) if Instant::now() < deadline => tokio::time::sleep(Duration::from_secs(2)).await,
-            Ok(_) => {
-                return Verdict::fail(
-                    "the application's HDFS delegation token still works 30 s after the application completed: it was not cancelled",
-                    vec![Evidence::new("http", format!("GETFILESTATUS {home} with the application's token"), "200 OK")],
-                )
-            }
-        }
-    }
-}
-
-/// A5: the worker container gets the tokens it needs through its launch context.
-pub async fn a5(ctx: &Context<'_>) -> Verdict {
-    or_verdict!(require_kerberos(ctx));
-    let run = or_verdict!(ctx.alice().await);
-    let has_hdfs = !crate::context::namenode_tokens(ctx.cluster, run.worker_tokens.as_ref()).is_empty();
     Verdict::check(
-        has_hdfs && run.worker_stdout.contains("put=ok"),
-        "the worker container received the HDFS delegation token and used it to write to the user's home",
-        "the worker container lacks a working HDFS delegation token",
-        vec![
-            tokens_evidence("worker container_tokens", run.worker_tokens.as_ref()),
-            Evidence::new("log", "worker stdout", run.worker_stdout.clone()),
-        ],
+        problem.is_empty(),
+        "the NodeManager points HADOOP_TOKEN_FILE_LOCATION at the AM's token file (with its AM/RM token), and the AM used those tokens: it registered with the ResourceManager",
+        problem,
+        evidence,
     )
 }
 
-/// A6: insecure clusters only: HADOOP_USER_NAME reaches the worker.
-pub async fn a6(ctx: &Context<'_>) -> Verdict {
-    if ctx.cluster.profile().kerberos() {
-        return Verdict::not_applicable("an insecure-cluster item; run with `--profile simple` to judge it");
-    }
-    let run = or_verdict!(ctx.alice().await);
-    Verdict::check(
-        run.worker_launch.contains("HADOOP_USER_NAME=\"alice\""),
-        "HADOOP_USER_NAME=alice reaches the worker container",
-        "the worker container has no HADOOP_USER_NAME: without Kerberos it acts as the NodeManager's user",
-        vec![
-            script_lines("worker launch_container.sh", &run.worker_launch, "HADOOP_USER_NAME"),
-            Evidence::new("log", "worker stdout", run.worker_stdout.clone()),
-        ],
-    )
-}
-
-/// A7 (recommended): HADOOP_JAAS_DEBUG from the AM's environment reaches the worker.
-pub async fn a7(ctx: &Context<'_>) -> Verdict {
-    let run = or_verdict!(ctx.alice().await);
-    if !run.am_launch.contains("HADOOP_JAAS_DEBUG") {
-        return Verdict::not_applicable(
-            "HADOOP_JAAS_DEBUG is not set in the ApplicationMaster's environment, so there is nothing to propagate",
-        );
-    }
-    Verdict::check(
-        run.worker_launch.contains("HADOOP_JAAS_DEBUG"),
-        "HADOOP_JAAS_DEBUG reaches the worker container",
-        "the AM has HADOOP_JAAS_DEBUG but does not pass it to its container",
-        vec![script_lines("worker launch_container.sh", &run.worker_launch, "HADOOP_JAAS_DEBUG")],
-    )
-}
-
-/// Thread names and stack frames that show a delegation-token renewer at work: Hadoop's own
-/// `DelegationTokenRenewer`, Spark's "Credential Renewal Thread", and any thread whose name or
-/// frames renew or refresh tokens or credentials. Kerberos TGT renewal is not token renewal.
-fn renews_tokens(thread: &str) -> bool {
-    let lower = thread.to_lowercase();
-    let header = lower.lines().next().unwrap_or_default();
-    if header.contains("tgt renewer") {
-        return false;
-    }
-    let renew = lower.contains("renew") || lower.contains("refresh");
-    let tokens = lower.contains("token") || lower.contains("credential");
-    (renew && tokens) || lower.contains("delegationtokenrenewer")
-}
-
-/// Splits a JVM thread dump into threads (header line and frames).
-fn threads(dump: &str) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for line in dump.lines() {
-        if line.starts_with('"') {
-            out.push(line.to_string());
-        } else if let Some(last) = out.last_mut() {
-            if line.trim_start().starts_with("at ") {
-                last.push('\n');
-                last.push_str(line.trim());
-            }
+/// The containers where the application's user code runs: the one whose logs show the probe,
+/// and every container the AM launched.
+fn user_code_containers(run: &AppRun) -> Vec<&ContainerFacts> {
+    let mut out: Vec<&ContainerFacts> = run.workers().collect();
+    if let Some(probe) = run.probe_container() {
+        if !out.iter().any(|c| c.id == probe.id) {
+            out.push(probe);
         }
     }
     out
 }
 
-/// A3: the AM starts a thread or executor that renews its tokens on a regular basis. Judged from a
-/// thread dump of the running AM taken after one token renew interval, and from who renewed the
-/// application's HDFS token (the ResourceManager's log).
-pub async fn a3(ctx: &Context<'_>) -> Verdict {
-    or_verdict!(require_kerberos(ctx));
-    let renew = ctx.cluster.profile().token_renew_interval();
-    let cred = or_verdict!(ctx.credential_or_fail("alice"));
-    let alice = ctx.cluster.auth_for("alice", cred.as_ref());
-    // The application outlives one renew interval, so that a renewer has had to act.
-    let lifetime = renew + Duration::from_secs(25);
-    let launched = match ctx.launch_script("alice", alice, &format!("sleep {}\n", lifetime.as_secs())).await {
-        Ok(l) => l,
-        Err(e) => return Verdict::fail(format!("alice's application could not be launched: {e}"), vec![]),
-    };
-    let app_id = launched.submitted.application_id.clone();
-    let dump_at = launched.started + renew + Duration::from_secs(5);
-    ctx.waiting("A3", format!("the ApplicationMaster lives one {}s token renew interval before its thread dump", renew.as_secs()), dump_at);
-    let dump = thread_dump_after(ctx, &app_id, launched.started + renew + Duration::from_secs(5)).await;
-    let run = match ctx.finish(launched, alice, lifetime + Duration::from_secs(180)).await {
-        Ok(r) => r,
-        Err(e) => return Verdict::fail(format!("alice's application did not run to its end: {e}"), vec![]),
-    };
-    let dump = match dump {
-        Ok(d) => d,
-        Err(e) => return Verdict::fail(format!("no thread dump of the ApplicationMaster: {e}"), vec![app_evidence(&run.app)]),
-    };
-    let all = threads(&dump);
-    let renewers: Vec<&String> = all.iter().filter(|t| renews_tokens(t)).collect();
-    let names: Vec<&str> = all.iter().filter_map(|t| t.lines().next()).map(|h| h.split('"').nth(1).unwrap_or(h)).collect();
-    let mut evidence = vec![
-        app_evidence(&run.app),
-        Evidence::new(
-            "thread_dump",
-            format!("the ApplicationMaster's {} threads, {} s after submission", all.len(), (renew + Duration::from_secs(5)).as_secs()),
-            names.join("\n"),
-        ),
-    ];
-    if let Some((seq, lines)) = crate::context::rm_renewals(ctx.cluster, run.am_tokens.as_ref()).await {
-        evidence.push(Evidence::new(
-            "log",
-            format!("ResourceManager renewals of the application's HDFS token (sequence number {seq})"),
-            lines.join("\n"),
-        ));
+/// A2: what the AM passes on has neither the AM/RM token nor a timeline token.
+pub async fn a2(ctx: &Context<'_>) -> Verdict {
+    am_decides(judge_a2(or_verdict!(ctx.alice().await)))
+}
+
+/// A2's judgment: no container running user code holds `YARN_AM_RM_TOKEN` or a timeline token.
+/// User code in the AM's own container counts: that container holds the AM/RM token.
+pub fn judge_a2(run: &AppRun) -> Verdict {
+    let containers = user_code_containers(run);
+    if containers.is_empty() {
+        return Verdict {
+            status: Status::Skipped,
+            reason: "no container of the application ran user code (the probe's output is in no container's logs, and the AM launched none), so what reaches user code cannot be shown".into(),
+            evidence: vec![run.app_evidence()],
+        };
     }
-    if renewers.is_empty() {
-        return Verdict::fail(
-            format!(
-                "the ApplicationMaster runs no thread that renews tokens ({} threads after one {} s renew interval, none renewing); only the ResourceManager renews the application's tokens, and only until their max lifetime ({} s here, 7 days by default), so a longer-lived application would lose HDFS access",
-                all.len(),
-                renew.as_secs(),
-                ctx.cluster.profile().token_max_lifetime().as_secs()
-            ),
-            evidence,
-        );
+    let mut leaks = Vec::new();
+    let mut evidence = Vec::new();
+    for c in &containers {
+        let role = if c.is_application_master() {
+            "the ApplicationMaster's own container, where user code runs"
+        } else {
+            "a container the AM launched"
+        };
+        evidence.push(c.tokens.evidence(format!("{} ({role})", c.id)));
+        if !c.tokens.is_read() {
+            leaks.push(format!("{}'s token file cannot be judged ({})", c.id, c.tokens.evidence("").body));
+            continue;
+        }
+        let leaked: Vec<&str> =
+            c.tokens.kinds().into_iter().filter(|k| *k == "YARN_AM_RM_TOKEN" || *k == "TIMELINE_DELEGATION_TOKEN").collect();
+        if !leaked.is_empty() {
+            leaks.push(format!("{} in {} ({role})", leaked.join(" and "), c.id));
+        }
     }
-    evidence.push(Evidence::new(
-        "thread_dump",
-        "threads that renew tokens",
-        renewers.iter().map(|t| t.as_str()).collect::<Vec<_>>().join("\n\n"),
-    ));
-    Verdict::pass(
-        format!("the ApplicationMaster runs {} token-renewing thread(s) (thread dump after one renew interval)", renewers.len()),
+    Verdict::check(
+        leaks.is_empty(),
+        "no container running user code received the AM/RM token or a timeline token",
+        format!("user code can act as the ApplicationMaster: {}", leaks.join("; ")),
         evidence,
     )
 }
 
-/// Asks the application's AM JVM for a thread dump (SIGQUIT) once `at` has come and the AM runs,
-/// and reads it from the AM's stdout.
-async fn thread_dump_after(ctx: &Context<'_>, app_id: &str, at: std::time::Instant) -> Result<String, String> {
-    let container = crate::context::am_container_id(app_id);
-    let deadline = at + Duration::from_secs(60);
-    // Wait for the time to come, then for the AM's JVM to exist.
-    tokio::time::sleep_until(at.into()).await;
-    let pid = loop {
-        let table = ctx.cluster.hadoop().sh("ps -eo pid=,ppid=,args=").await.map_err(|e| e.to_string())?;
-        if let Some(pid) = container_jvm(&table, &container) {
-            break pid;
-        }
-        if std::time::Instant::now() > deadline {
-            return Err(format!("no JVM of {container} was running"));
-        }
-        tokio::time::sleep(Duration::from_secs(1)).await;
-    };
-    ctx.cluster.hadoop().sh(&format!("kill -QUIT {pid}")).await.map_err(|e| e.to_string())?;
-    let stdout_glob = format!("{app_id}/{container}/");
-    let until = std::time::Instant::now() + Duration::from_secs(20);
-    loop {
-        let logs = ctx.cluster.evidence().container_logs(app_id).await.map_err(|e| e.to_string())?;
-        let text: String = logs
-            .iter()
-            .filter(|f| f.path.contains(&stdout_glob) && f.path.ends_with("stdout"))
-            .map(|f| String::from_utf8_lossy(&f.content).into_owned())
-            .collect();
-        if let Some(at) = text.find("Full thread dump") {
-            return Ok(text[at..].to_string());
-        }
-        if std::time::Instant::now() > until {
-            return Err(format!("the JVM {pid} of {container} printed no thread dump on its stdout within 20 s"));
-        }
-        tokio::time::sleep(Duration::from_millis(500)).await;
-    }
+/// What A4 saw of the application's HDFS token after the application ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CancellationFacts {
+    /// The token's sequence number (`None`: the launch context held no token for the NameNode).
+    pub sequence: Option<i32>,
+    /// Until when the token could be renewed (epoch ms).
+    pub max_date_ms: i64,
+    /// When the application finished (epoch ms).
+    pub finished_ms: i64,
+    /// The NameNode's `Token cancellation requested` line for it, and its time (epoch ms).
+    pub cancelled: Option<(i64, String)>,
+    /// How long yarnsec watched the NameNode's log for it after the application finished.
+    pub watched: Duration,
+    /// What WebHDFS answered the token after that (`Ok`: it was accepted).
+    pub answer: Result<(), String>,
 }
 
-/// The pid of the JVM a container runs, from a `ps -eo pid=,ppid=,args=` table: a descendant of
-/// the NodeManager's launch script for that container whose program is `java`. (The process
-/// table, not `/proc/<pid>/environ`, because reading another user's environment takes ptrace
-/// rights a container exec does not have.)
-fn container_jvm(table: &str, container: &str) -> Option<u32> {
-    let rows: Vec<(u32, u32, &str)> = table
-        .lines()
-        .filter_map(|l| {
-            let (pid, rest) = l.trim_start().split_once(char::is_whitespace)?;
-            let rest = rest.trim_start();
-            let (ppid, args) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
-            Some((pid.parse().ok()?, ppid.parse().ok()?, args.trim_start()))
-        })
-        .collect();
-    let launcher = format!("{container}/");
-    let mut family: Vec<u32> =
-        rows.iter().filter(|(_, _, args)| args.contains(&launcher) && args.contains("container_executor.sh")).map(|r| r.0).collect();
-    let mut i = 0;
-    while i < family.len() {
-        let parent = family[i];
-        family.extend(rows.iter().filter(|r| r.1 == parent).map(|r| r.0));
-        i += 1;
+/// A4 (recommended): the application's tokens are cancelled when it completes.
+pub async fn a4(ctx: &Context<'_>) -> Verdict {
+    or_verdict!(require_kerberos(ctx));
+    let run = or_verdict!(ctx.alice().await);
+    let facts = or_verdict!(observe_cancellation(ctx, run).await.map_err(|e| e.verdict()));
+    judge_a4(&facts)
+}
+
+/// Watches the NameNode's log for the cancellation of the application's HDFS token, then tries
+/// the token.
+async fn observe_cancellation(ctx: &Context<'_>, run: &AppRun) -> Result<CancellationFacts, crate::error::ObserveError> {
+    let watched = Duration::from_secs(30);
+    let token = namenode_tokens(ctx.cluster, run.am_tokens()).into_iter().find(|t| t.delegation().is_some());
+    let mut facts = CancellationFacts {
+        sequence: token.and_then(|t| t.sequence()),
+        max_date_ms: token.and_then(|t| t.delegation()).map_or(0, |d| d.max_date),
+        finished_ms: run.app.finished_time,
+        cancelled: None,
+        watched,
+        answer: Err("not tried".into()),
+    };
+    let (Some(seq), Some(token)) = (facts.sequence, token) else { return Ok(facts) };
+    // The application's end, then the NameNode's word on its token.
+    let service = ctx.cluster.namenode_token_service();
+    let deadline = std::time::Instant::now() + watched;
+    loop {
+        let issued = IssuedTokens::observe(ctx.cluster).await?;
+        if let Some(e) = issued.event(&service, seq, TokenAction::Cancelled) {
+            facts.cancelled = Some((
+                log_time_ms(&e.time).unwrap_or(0),
+                format!("{} Token cancellation requested: {} sequenceNumber={}", e.time, e.id.kind, seq),
+            ));
+            break;
+        }
+        if std::time::Instant::now() > deadline {
+            break;
+        }
+        tokio::time::sleep(Duration::from_secs(2)).await;
     }
-    rows.iter()
-        .filter(|r| family.contains(&r.0))
-        .find(|r| r.2.split_whitespace().next().is_some_and(|p| p == "java" || p.ends_with("/java")))
-        .map(|r| r.0)
+    // The token itself, as a client holding it would try it.
+    let home = format!("/user/{}", run.user);
+    facts.answer = match ctx.cluster.webhdfs().status(&home, Auth::Delegation(&token.secret.0), None).await {
+        Ok(_) => Ok(()),
+        Err(e) => Err(e.to_string()),
+    };
+    Ok(facts)
+}
+
+/// A Hadoop log time stamp (`2026-12-01 15:21:15,320`, the containers run on UTC) in epoch ms.
+pub fn log_time_ms(time: &str) -> Option<i64> {
+    let rfc3339 = format!("{}Z", time.get(..23)?.replacen(' ', "T", 1).replacen(',', ".", 1));
+    let t = humantime::parse_rfc3339(&rfc3339).ok()?;
+    Some(t.duration_since(std::time::UNIX_EPOCH).ok()?.as_millis() as i64)
+}
+
+/// A4's judgment: the NameNode logged the cancellation of the application's token after the
+/// application finished and before the token could have died by itself, and the token is refused.
+pub fn judge_a4(f: &CancellationFacts) -> Verdict {
+    let Some(seq) = f.sequence else {
+        return Verdict::skipped("the application held no HDFS delegation token for the cluster's NameNode, so there was none to cancel (C2 judges the client that did not get one)");
+    };
+    let answer = match &f.answer {
+        Ok(()) => "200 OK: the token is accepted".to_string(),
+        Err(e) => e.clone(),
+    };
+    let mut evidence =
+        vec![Evidence::new("http", format!("WebHDFS GETFILESTATUS with the application's token (sequenceNumber {seq})"), answer.clone())];
+    let Some((at, line)) = &f.cancelled else {
+        return Verdict::fail(
+            format!(
+                "the NameNode's log shows no cancellation of the application's HDFS token (sequenceNumber {seq}) within {} s after the application finished: its tokens were not cancelled (WebHDFS now answers: {})",
+                f.watched.as_secs(),
+                answer.lines().next().unwrap_or_default()
+            ),
+            evidence,
+        );
+    };
+    evidence.push(Evidence::new("log", "the NameNode's log", line.clone()));
+    let mut problems = Vec::new();
+    if *at + 2_000 < f.finished_ms {
+        problems.push(format!("the token was cancelled {} ms before the application finished", f.finished_ms - at));
+    }
+    if *at > f.max_date_ms {
+        problems.push("the token was cancelled only after its max lifetime, when it had died by itself".to_string());
+    }
+    if f.answer.is_ok() {
+        problems.push("the NameNode logged the cancellation, yet still accepts the token".to_string());
+    }
+    Verdict::check(
+        problems.is_empty(),
+        format!(
+            "the NameNode cancelled the application's HDFS token (sequenceNumber {seq}) {:.1} s after the application finished, long before it could expire, and refuses it since",
+            (*at - f.finished_ms) as f64 / 1000.0
+        ),
+        problems.join("; "),
+        evidence,
+    )
+}
+
+/// A5: the containers the AM launches get the tokens it passes on through their launch context.
+pub async fn a5(ctx: &Context<'_>) -> Verdict {
+    or_verdict!(require_kerberos(ctx));
+    let run = or_verdict!(ctx.alice().await);
+    am_decides(judge_a5(run, &ctx.cluster.namenode_token_service()))
+}
+
+/// A5's judgment: every container the AM launched holds the AM's HDFS delegation token for the
+/// NameNode at `namenode` (the filesystem tokens it must pass on). Without such a token in the
+/// AM, or without a container whose token file was kept, there is nothing to judge.
+pub fn judge_a5(run: &AppRun, namenode: &str) -> Verdict {
+    let Some(am) = run.am() else { return Verdict::skipped(format!("no ApplicationMaster container of {} was found", run.app.id)) };
+    let am_seqs: Vec<i32> = am.tokens.find("HDFS_DELEGATION_TOKEN", namenode).filter_map(|t| t.sequence()).collect();
+    if am_seqs.is_empty() {
+        return Verdict::skipped("the ApplicationMaster held no HDFS delegation token to pass on, so passing it on cannot be shown (C2 judges the client that did not get one)");
+    }
+    let workers: Vec<&ContainerFacts> = run.workers().filter(|c| c.tokens.is_read()).collect();
+    if workers.is_empty() {
+        return Verdict::skipped(
+            "no token file of a container the ApplicationMaster launched was found, so what it passes on cannot be shown",
+        );
+    }
+    let mut evidence = vec![am.tokens.evidence("ApplicationMaster token file")];
+    evidence.extend(workers.iter().map(|c| c.tokens.evidence(format!("{} token file", c.id))));
+    if let Some(probe) = run.probe_container() {
+        evidence.push(Evidence::new("log", format!("{} output (the write with the token)", probe.id), probe.all_logs()));
+    }
+    let without: Vec<&str> = workers
+        .iter()
+        .filter(|c| !c.tokens.find("HDFS_DELEGATION_TOKEN", namenode).any(|t| t.sequence().is_some_and(|s| am_seqs.contains(&s))))
+        .map(|c| c.id.as_str())
+        .collect();
+    Verdict::check(
+        without.is_empty(),
+        format!(
+            "the ApplicationMaster passed its HDFS delegation token (sequenceNumber {}) to every container it launched, through their launch contexts{}",
+            am_seqs.iter().map(i32::to_string).collect::<Vec<_>>().join(", "),
+            if run.probe_wrote() { "; the user's code wrote to HDFS with it" } else { "" }
+        ),
+        format!("the ApplicationMaster did not pass its HDFS delegation token to {}", without.join(", ")),
+        evidence,
+    )
+}
+
+/// A6: insecure clusters only: HADOOP_USER_NAME reaches the containers running user code.
+pub async fn a6(ctx: &Context<'_>) -> Verdict {
+    if ctx.cluster.profile().kerberos() {
+        return Verdict::not_applicable("an insecure-cluster item; run with `--profile simple` to judge it");
+    }
+    judge_a6(or_verdict!(ctx.alice().await))
+}
+
+/// A6's judgment: the probe's container exports `HADOOP_USER_NAME=<the submitter>`.
+pub fn judge_a6(run: &AppRun) -> Verdict {
+    let user = &run.user;
+    let Some(probe) = run.probe_container() else {
+        return Verdict::fail("no container ran the user's code", vec![run.app_evidence()]);
+    };
+    let value = probe.exported("HADOOP_USER_NAME");
+    Verdict::check(
+        value.as_deref() == Some(user.as_str()),
+        format!("HADOOP_USER_NAME={user} reaches {}, where the user's code runs", probe.id),
+        format!(
+            "{}, where the user's code runs, {}: without Kerberos it acts as the NodeManager's user",
+            probe.id,
+            value.map_or("has no HADOOP_USER_NAME".to_string(), |v| format!("has HADOOP_USER_NAME={v}"))
+        ),
+        vec![script_lines(&format!("{} launch_container.sh", probe.id), &probe.launch, "HADOOP_USER_NAME")],
+    )
+}
+
+/// A7 (recommended): HADOOP_JAAS_DEBUG from the AM's environment reaches its containers.
+pub async fn a7(ctx: &Context<'_>) -> Verdict {
+    am_decides(judge_a7(or_verdict!(ctx.alice().await)))
+}
+
+/// A7's judgment: if the AM runs with `HADOOP_JAAS_DEBUG=true`, every container it launched
+/// does too; NOT APPLICABLE when the AM does not have it.
+pub fn judge_a7(run: &AppRun) -> Verdict {
+    let Some(am) = run.am() else {
+        return Verdict::skipped(format!("no ApplicationMaster of {} ran, so there is nothing to judge", run.app.id));
+    };
+    if am.exported("HADOOP_JAAS_DEBUG").as_deref() != Some("true") {
+        return Verdict::not_applicable(
+            "HADOOP_JAAS_DEBUG=true is not in the ApplicationMaster's environment, so there is nothing to propagate",
+        );
+    }
+    let workers: Vec<&ContainerFacts> = run.workers().collect();
+    if workers.is_empty() {
+        return Verdict::not_applicable("the ApplicationMaster launched no container to propagate HADOOP_JAAS_DEBUG to");
+    }
+    let without: Vec<&str> =
+        workers.iter().filter(|c| c.exported("HADOOP_JAAS_DEBUG").as_deref() != Some("true")).map(|c| c.id.as_str()).collect();
+    let mut evidence = vec![script_lines("ApplicationMaster launch_container.sh", &am.launch, "HADOOP_JAAS_DEBUG")];
+    evidence.extend(workers.iter().map(|c| script_lines(&format!("{} launch_container.sh", c.id), &c.launch, "HADOOP_JAAS_DEBUG")));
+    Verdict::check(
+        without.is_empty(),
+        "the ApplicationMaster runs with HADOOP_JAAS_DEBUG=true and sets it in its containers' launch contexts",
+        format!("the ApplicationMaster runs with HADOOP_JAAS_DEBUG=true but does not set it for {}", without.join(", ")),
+        evidence,
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::facts::app_run::fixtures::{container, run};
+    use crate::facts::token_file::fixtures::{delegation, file, opaque};
+    use crate::facts::token_file::TokenFile;
+    const NN: &str = "198.18.7.3:8020";
+    const TL: &str = "198.18.7.3:8188";
+    const EXPORT_TOKENS: &str = "export HADOOP_TOKEN_FILE_LOCATION=\"/d/container_tokens\"\n";
 
-    #[test]
-    fn the_container_jvm_is_found_among_the_launch_scripts_descendants() {
-        let table = "  747     1 bash /data/yarn/local/usercache/alice/appcache/app_1/container_1_0001_01_000001/default_container_executor.sh
-                       749   747 /bin/bash -c /usr/lib/jvm/java-17/bin/java -Xmx256m Main 1>x 2>y
-                       756   749 /usr/lib/jvm/java-17/bin/java -Xmx256m Main
-                       868     1 bash /data/yarn/local/usercache/alice/appcache/app_1/container_1_0001_01_000002/default_container_executor.sh
-                       900   868 /usr/lib/jvm/java-17/bin/java Other
-";
-        assert_eq!(container_jvm(table, "container_1_0001_01_000001"), Some(756));
-        assert_eq!(container_jvm(table, "container_1_0001_01_000002"), Some(900));
-        assert_eq!(container_jvm(table, "container_1_0001_01_000003"), None);
+    fn am_file() -> TokenFile {
+        file(vec![opaque("YARN_AM_RM_TOKEN"), delegation("HDFS_DELEGATION_TOKEN", NN, "alice", "yarn", 4)])
     }
 
     #[test]
-    fn renewer_threads_are_told_from_tgt_renewal_and_heartbeats() {
-        let dump = "Full thread dump OpenJDK\n\n\"main\" #1 prio=5\n   at java.lang.Thread.sleep(Native Method)\n\n\
-                    \"TGT Renewer for alice@R\" #20 daemon\n   at java.lang.Thread.sleep(Native Method)\n\n\
-                    \"AMRM Heartbeater thread\" #30\n   at org.apache.hadoop.yarn.client.api.async.impl.AMRMClientAsyncImpl$HeartbeatThread.run\n\n\
-                    \"Credential Renewal Thread\" #40 daemon\n   at java.util.concurrent.locks.LockSupport.parkNanos\n\n\
-                    \"pool-3-thread-1\" #41\n   at org.example.TokenRefresher.renew(TokenRefresher.java:42)\n";
-        let all = threads(dump);
-        assert_eq!(all.len(), 5);
-        let renewing: Vec<&str> = all.iter().filter(|t| renews_tokens(t)).map(|t| t.split('"').nth(1).unwrap()).collect();
-        assert_eq!(renewing, ["Credential Renewal Thread", "pool-3-thread-1"]);
+    fn a1_table() {
+        assert_eq!(judge_a1(&run(am_file(), TokenFile::Missing, EXPORT_TOKENS, "", "put=ok")).status, Status::Pass);
+        assert_eq!(judge_a1(&run(am_file(), TokenFile::Missing, "export CLASSPATH=x\n", "", "")).status, Status::Fail);
+        let no_amrm =
+            run(file(vec![delegation("HDFS_DELEGATION_TOKEN", NN, "alice", "yarn", 4)]), TokenFile::Missing, EXPORT_TOKENS, "", "");
+        assert_eq!(judge_a1(&no_amrm).status, Status::Fail);
+        let mut unused = run(am_file(), TokenFile::Missing, EXPORT_TOKENS, "", "");
+        unused.containers.truncate(1);
+        unused.app.state = "FAILED".into();
+        assert_eq!(judge_a1(&unused).status, Status::Fail);
+        // The AM registered and unregistered (FINISHED), though its work failed: it used its tokens.
+        unused.app.state = "FINISHED".into();
+        unused.app.final_status = "FAILED".into();
+        assert_eq!(judge_a1(&unused).status, Status::Pass);
+    }
+
+    #[test]
+    fn a2_sees_leaks_wherever_user_code_runs() {
+        let clean = file(vec![delegation("HDFS_DELEGATION_TOKEN", NN, "alice", "yarn", 4)]);
+        assert_eq!(judge_a2(&run(am_file(), clean.clone(), "", "", "id=alice\nput=ok")).status, Status::Pass);
+        let leaky = file(vec![opaque("YARN_AM_RM_TOKEN"), delegation("TIMELINE_DELEGATION_TOKEN", TL, "alice", "yarn", 1)]);
+        let v = judge_a2(&run(am_file(), leaky, "", "", "id=alice"));
+        assert_eq!(v.status, Status::Fail);
+        assert!(v.reason.contains("YARN_AM_RM_TOKEN and TIMELINE_DELEGATION_TOKEN"), "{}", v.reason);
+        // User code inside the AM's container, next to the AM/RM token.
+        let mut in_am = run(am_file(), TokenFile::Missing, "", "", "");
+        in_am.containers = vec![container("container_1_0001_01_000001", am_file(), "", &[("stdout", "id=alice\nUSER=alice\nput=ok")])];
+        let v = judge_a2(&in_am);
+        assert_eq!(v.status, Status::Fail);
+        assert!(v.reason.contains("the ApplicationMaster's own container"), "{}", v.reason);
+        // No user code anywhere: nothing shows the filtering.
+        let mut nothing = run(am_file(), TokenFile::Missing, "", "", "");
+        nothing.containers.truncate(1);
+        assert_eq!(judge_a2(&nothing).status, Status::Skipped);
+    }
+
+    #[test]
+    fn a4_judges_the_cancellation_itself() {
+        let base = CancellationFacts {
+            sequence: Some(4),
+            max_date_ms: 1_700_000_300_000,
+            finished_ms: 1_700_000_010_000,
+            cancelled: Some((1_700_000_010_400, "… Token cancellation requested …".into())),
+            watched: Duration::from_secs(30),
+            answer: Err("403 InvalidToken: token can't be found in cache".into()),
+        };
+        assert_eq!(judge_a4(&base).status, Status::Pass);
+        // Refused, but no cancellation: an expired token or a network error is not a cancellation.
+        let v = judge_a4(&CancellationFacts { cancelled: None, ..base.clone() });
+        assert_eq!(v.status, Status::Fail);
+        assert!(v.reason.contains("no cancellation"), "{}", v.reason);
+        assert_eq!(judge_a4(&CancellationFacts { answer: Ok(()), ..base.clone() }).status, Status::Fail);
+        assert_eq!(
+            judge_a4(&CancellationFacts { cancelled: Some((1_700_000_400_000, String::new())), ..base.clone() }).status,
+            Status::Fail
+        );
+        assert_eq!(judge_a4(&CancellationFacts { sequence: None, ..base }).status, Status::Skipped);
+        assert_eq!(log_time_ms("2026-12-01 15:21:15,320"), Some(1_796_138_475_320));
+    }
+
+    #[test]
+    fn a5_a6_a7_table() {
+        let worker = file(vec![delegation("HDFS_DELEGATION_TOKEN", NN, "alice", "yarn", 4)]);
+        assert_eq!(judge_a5(&run(am_file(), worker.clone(), "", "", "id=alice\nput=ok"), NN).status, Status::Pass);
+        assert_eq!(judge_a5(&run(am_file(), file(vec![]), "", "", "id=alice\nput=ok"), NN).status, Status::Fail);
+        // Another token than the AM's is not the AM's passed on.
+        let other = file(vec![delegation("HDFS_DELEGATION_TOKEN", NN, "alice", "yarn", 9)]);
+        assert_eq!(judge_a5(&run(am_file(), other, "", "", ""), NN).status, Status::Fail);
+        // Nothing to pass on, or nobody to pass it to: nothing shown.
+        let am_without = file(vec![opaque("YARN_AM_RM_TOKEN")]);
+        assert_eq!(judge_a5(&run(am_without, worker.clone(), "", "", ""), NN).status, Status::Skipped);
+        assert_eq!(judge_a5(&run(am_file(), TokenFile::Missing, "", "", ""), NN).status, Status::Skipped);
+
+        let user = "export HADOOP_USER_NAME=\"alice\"\n";
+        assert_eq!(judge_a6(&run(am_file(), worker.clone(), user, user, "id=yarn")).status, Status::Pass);
+        assert_eq!(judge_a6(&run(am_file(), worker.clone(), user, "", "id=yarn")).status, Status::Fail);
+
+        let jaas = "export HADOOP_JAAS_DEBUG=\"true\"\n";
+        assert_eq!(judge_a7(&run(am_file(), worker.clone(), jaas, jaas, "")).status, Status::Pass);
+        assert_eq!(judge_a7(&run(am_file(), worker.clone(), jaas, "", "")).status, Status::Fail);
+        assert_eq!(judge_a7(&run(am_file(), worker, "", "", "")).status, Status::NotApplicable);
     }
 }

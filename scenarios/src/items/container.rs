@@ -1,9 +1,17 @@
-//! Container-code items (K1–K2).
+//! Container-code items (K1–K2): about Hadoop client code running inside the worker containers.
+//! Judged only for services that declare it (`container_code = "jvm"`).
 
 use crate::context::Context;
+use crate::service::ContainerCode;
 use crate::verdict::Verdict;
 
-/// K1, K2: about Hadoop code running inside containers.
-pub fn k(_ctx: &Context<'_>) -> Verdict {
-    Verdict::not_applicable("the reference service's containers run the user's shell script, which holds no Hadoop security code of its own; its HDFS access through delegation tokens is judged by A5")
+/// K1, K2.
+pub fn k(ctx: &Context<'_>) -> Verdict {
+    match ctx.service.features.container_code {
+        ContainerCode::None => Verdict::not_applicable(format!(
+            "the service `{}` declares that its containers run no Hadoop client code of their own (`container_code`), so there is no security setup or renewer to look for inside them; their HDFS access through delegation tokens is judged by A5",
+            ctx.service.name
+        )),
+        ContainerCode::Jvm => Verdict::skipped("not judged yet: yarnsec does not yet observe Hadoop client code inside worker containers (UGI security setup, renewer threads)"),
+    }
 }

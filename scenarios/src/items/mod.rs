@@ -1,4 +1,22 @@
-//! One module per checklist section; `judge` dispatches an item id to its scenario.
+//! The items: each observes (I/O against the cluster, into plain facts) and then judges in a pure
+//! function (`judge_*`, table-tested with facts that PASS and facts that FAIL); `judge`
+//! dispatches an item id to its scenario.
+//!
+//! ```text
+//! client.rs              C1–C3, C5–C7
+//! token_file_launch.rs   C4 (the client launched Oozie-style, with a token file)
+//! application_master.rs  A1, A2, A4–A7
+//! am_renewal.rs          A3 (a thread dump of the running AM)
+//! container.rs           K1–K2
+//! long_lived.rs          L1–L7
+//! testing.rs             T1, T2, T4
+//! web_browser.rs         T3 (headless Chromium)
+//! expiry.rs              T5
+//! no_credentials.rs      T6
+//! timeline.rs            T7
+//! integration.rs         T8
+//! remote_hdfs.rs         T9
+//! ```
 
 /// Evaluates to the `Ok` value, or ends the scenario with the `Err` verdict.
 macro_rules! or_verdict {
@@ -10,12 +28,19 @@ macro_rules! or_verdict {
     };
 }
 
-mod application_master;
-mod client;
-mod container;
-mod long_lived;
-mod testing;
-mod web_browser;
+pub mod am_renewal;
+pub mod application_master;
+pub mod client;
+pub mod container;
+pub mod expiry;
+pub mod integration;
+pub mod long_lived;
+pub mod no_credentials;
+pub mod remote_hdfs;
+pub mod testing;
+pub mod timeline;
+pub mod token_file_launch;
+pub mod web_browser;
 
 use crate::context::Context;
 use crate::verdict::Verdict;
@@ -26,13 +51,13 @@ pub async fn judge(id: &str, ctx: &Context<'_>) -> Verdict {
         "C1" => client::c1(ctx).await,
         "C2" => client::c2(ctx).await,
         "C3" => client::c3(ctx).await,
-        "C4" => client::c4(ctx),
+        "C4" => token_file_launch::c4(ctx).await,
         "C5" => client::c5(ctx).await,
         "C6" => client::c6(ctx).await,
         "C7" => client::c7(ctx).await,
         "A1" => application_master::a1(ctx).await,
         "A2" => application_master::a2(ctx).await,
-        "A3" => application_master::a3(ctx).await,
+        "A3" => am_renewal::a3(ctx).await,
         "A4" => application_master::a4(ctx).await,
         "A5" => application_master::a5(ctx).await,
         "A6" => application_master::a6(ctx).await,
@@ -43,11 +68,11 @@ pub async fn judge(id: &str, ctx: &Context<'_>) -> Verdict {
         "T2" => testing::t2(ctx).await,
         "T3" => web_browser::t3(ctx).await,
         "T4" => testing::t4(ctx).await,
-        "T5" => testing::t5(ctx).await,
-        "T6" => testing::t6(ctx).await,
-        "T7" => testing::t7(ctx).await,
-        "T8" => Verdict::not_applicable("the cluster runs no HBase or Hive, and the reference service integrates with neither"),
-        "T9" => testing::t9(ctx).await,
+        "T5" => expiry::t5(ctx).await,
+        "T6" => no_credentials::t6(ctx).await,
+        "T7" => timeline::t7(ctx).await,
+        "T8" => integration::t8(ctx),
+        "T9" => remote_hdfs::t9(ctx).await,
         other => Verdict::skipped(format!("no scenario has the id {other}")),
     }
 }

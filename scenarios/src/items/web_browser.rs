@@ -1,7 +1,9 @@
 //! T3: web browser interaction, in a real browser. Headless Chromium with alice's ticket opens the
-//! service's page, submits the form with a script file, and follows the service's redirect to the
-//! tracking page through the ResourceManager's web proxy; a second Chromium, without a ticket, is
-//! refused. Screenshots of each page are evidence.
+//! service's page (200, after SPNEGO), submits the service's own form with a script file, and
+//! follows the redirect to the application's tracking page through the ResourceManager's web
+//! proxy; a second Chromium, without a ticket, gets 401 from the service and from the
+//! ResourceManager. Judged by HTTP statuses and the cluster's word on who runs the application,
+//! not by any page's markup. Screenshots of each page are evidence.
 
 use std::path::Path;
 use std::time::Duration;
@@ -11,7 +13,24 @@ use crate::browser::{Browser, BrowserError, Launch, Tools};
 use crate::context::{app_evidence, probe_script, Context};
 use crate::verdict::{Evidence, Verdict};
 
-/// T3: a browser with a ticket submits and reaches the tracking page; one without is refused.
+/// What T3 saw.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BrowserFacts {
+    /// The status of the service's page for alice's browser.
+    pub home_as_user: Option<u16>,
+    /// Where the form's submission led (`Err`: it led nowhere that names an application).
+    pub after_submit: Result<String, String>,
+    /// The status of that page.
+    pub after_submit_status: Option<u16>,
+    /// The ResourceManager's host name (the tracking page must be its).
+    pub rm_host: String,
+    /// Who the ResourceManager runs the submitted application as (`Err`: why unknown).
+    pub app_user: Result<String, String>,
+    /// The statuses the browser without a ticket got: the service's page, the tracking page.
+    pub stranger: Vec<(String, Option<u16>)>,
+}
+
+/// T3: two browser sessions, then the judgment.
 pub async fn t3(ctx: &Context<'_>) -> Verdict {
     or_verdict!(require_kerberos(ctx));
     let tools = match Tools::find() {
@@ -20,13 +39,59 @@ pub async fn t3(ctx: &Context<'_>) -> Verdict {
     };
     let mut evidence = Vec::new();
     match browse(ctx, &tools, &mut evidence).await {
-        Ok(problems) if problems.is_empty() => Verdict::pass(
-            "Chromium with alice's ticket showed the service's page signed in as alice, submitted the form with a script file and reached the application's tracking page through the ResourceManager proxy (SPNEGO both ways); Chromium without a ticket was refused",
+        Ok(facts) => {
+            let mut v = judge_t3(&facts);
+            v.evidence.extend(evidence);
+            v
+        }
+        Err(e) => Verdict {
+            status: crate::verdict::Status::Skipped,
+            reason: format!("the browser session broke, so nothing was shown: {e}"),
             evidence,
-        ),
-        Ok(problems) => Verdict::fail(problems.join("; "), evidence),
-        Err(e) => Verdict::fail(format!("the browser session broke: {e}"), evidence),
+        },
     }
+}
+
+/// T3's judgment.
+pub fn judge_t3(f: &BrowserFacts) -> Verdict {
+    let mut problems = Vec::new();
+    if f.home_as_user != Some(200) {
+        problems.push(format!("the service's page answered alice's browser {} after SPNEGO, not 200", show(f.home_as_user)));
+    }
+    match &f.after_submit {
+        Err(e) => problems.push(format!("submitting the service's form did not lead to the application: {e}")),
+        Ok(url) => {
+            if !url.contains(&format!("{}:", f.rm_host)) {
+                problems.push(format!("the form's redirect did not reach the ResourceManager's tracking page: {url}"));
+            }
+            if f.after_submit_status != Some(200) {
+                problems.push(format!("the tracking page answered alice's browser {}", show(f.after_submit_status)));
+            }
+        }
+    }
+    match &f.app_user {
+        Ok(u) if u == "alice" => {}
+        Ok(u) => problems.push(format!("the application submitted from the browser runs as {u}")),
+        Err(e) => problems.push(format!("the application submitted from the browser: {e}")),
+    }
+    if f.stranger.is_empty() {
+        problems.push("the browser without a ticket was not tried".into());
+    }
+    for (what, status) in &f.stranger {
+        if *status != Some(401) {
+            problems.push(format!("{what} answered the browser without a ticket {}, not 401", show(*status)));
+        }
+    }
+    Verdict::check(
+        problems.is_empty(),
+        "Chromium with alice's ticket was served the service's page (200 after SPNEGO), submitted its form with a script file and reached the application's tracking page through the ResourceManager proxy (200), and the application runs as alice; Chromium without a ticket got 401 from the service and from the ResourceManager",
+        problems.join("; "),
+        Vec::new(),
+    )
+}
+
+fn show(status: Option<u16>) -> String {
+    status.map_or("no HTTP status (an error page)".to_string(), |s| s.to_string())
 }
 
 /// Saves a screenshot under the artifacts directory and cites it.
@@ -39,16 +104,19 @@ async fn shot(ctx: &Context<'_>, browser: &Browser, name: &str, title: &str, evi
     Ok(())
 }
 
-fn page_text(html: &str) -> String {
-    html.chars().take(400).collect()
-}
-
-async fn browse(ctx: &Context<'_>, tools: &Tools, evidence: &mut Vec<Evidence>) -> Result<Vec<String>, BrowserError> {
-    let mut problems = Vec::new();
+async fn browse(ctx: &Context<'_>, tools: &Tools, evidence: &mut Vec<Evidence>) -> Result<BrowserFacts, BrowserError> {
     let hosts = ctx.http().hosts().clone();
     let home = format!("{}/", ctx.service.base_url);
     let realm = ctx.cluster.realm().to_string();
     let keytab = ctx.cluster.keytab_path("alice");
+    let mut facts = BrowserFacts {
+        home_as_user: None,
+        after_submit: Err("not submitted".into()),
+        after_submit_status: None,
+        rm_host: ctx.cluster.layout().hadoop_host(),
+        app_user: Err("not submitted".into()),
+        stranger: Vec::new(),
+    };
     // Ticket caches and browser profiles stay in the cluster's state directory (removed with the
     // cluster, never in a report); screenshots and driver logs go to the report.
     let work = tempfile_in(&ctx.cluster.state_dir().join("browser"))?;
@@ -61,65 +129,77 @@ async fn browse(ctx: &Context<'_>, tools: &Tools, evidence: &mut Vec<Evidence>) 
     std::fs::create_dir_all(&alice_dir).map_err(|e| BrowserError::Driver(e.to_string()))?;
     let ccache = alice_dir.join("krb5cc");
     tools.kinit(&format!("alice@{realm}"), &keytab, &ccache).await?;
-    let launch = Launch { cluster_id, hosts: &hosts, ccache: Some(&ccache), dir: &alice_dir, log: &report.join("chromedriver-alice.log") };
+    // The browser's own network log, kept in the report only if the submission goes wrong.
+    let net_log = alice_dir.join("netlog.json");
+    let launch = Launch {
+        cluster_id,
+        hosts: &hosts,
+        ccache: Some(&ccache),
+        dir: &alice_dir,
+        log: &report.join("chromedriver-alice.log"),
+        net_log: Some(&net_log),
+    };
     let browser = Browser::launch(tools, &launch).await?;
     browser.goto(&home).await?;
-    let page = browser.source().await?;
+    facts.home_as_user = browser.status().await?;
     shot(ctx, &browser, "1-form-as-alice.png", "the service's page in Chromium with alice's ticket", evidence).await?;
-    if !page.contains("<b id=\"user\">alice</b>") {
-        problems.push(format!("the service's page did not show alice signed in: {}", page_text(&page)));
-    }
 
-    // Submit the form with a script file, as a user would.
+    // Submit the service's form with a script file, as a user would.
     let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or_default();
     let script = alice_dir.join("probe.sh");
     std::fs::write(&script, probe_script(&format!("yarnsec-browser-{nanos}"))).map_err(|e| BrowserError::Driver(e.to_string()))?;
     browser.choose_file("input[type=file]", &script).await?;
-    browser.click("button[type=submit]").await?;
-    let tracking = browser.wait_for_url(Duration::from_secs(60), |u| crate::service::application_id_in(u).is_some()).await;
-    let tracking = match tracking {
-        Ok(url) => url,
+    browser.click("[type=submit]").await?;
+    match browser.wait_for_url(Duration::from_secs(60), |u| crate::service::application_id_in(u).is_some()).await {
+        Ok(url) => {
+            facts.after_submit_status = browser.status().await?;
+            shot(ctx, &browser, "2-tracking-page.png", "the tracking page after the service's redirect", evidence).await?;
+            facts.after_submit = Ok(url);
+        }
         Err(e) => {
-            let page = browser.source().await.unwrap_or_default();
             shot(ctx, &browser, "2-after-submit.png", "after submitting the form", evidence).await?;
-            problems.push(format!("the submission did not lead to a tracking page ({e}): {}", page_text(&page)));
-            browser.close().await;
-            return Ok(problems);
+
+            let page: String = browser.source().await.unwrap_or_default().chars().take(300).collect();
+            facts.after_submit = Err(format!("{e}; status {}; page: {page}", show(browser.status().await.unwrap_or(None))));
         }
-    };
-    let tracking_page = browser.source().await?;
-    shot(ctx, &browser, "2-tracking-page.png", "the tracking page after the service's redirect", evidence).await?;
-    browser.close().await;
-    let app_id = crate::service::application_id_in(&tracking).unwrap_or_default().to_string();
-    let host = ctx.cluster.layout().hadoop_host();
-    if !tracking.contains(&format!("{host}:")) || !tracking_page.contains(&app_id) {
-        problems.push(format!("the redirect did not reach the ResourceManager's page of {app_id}: {tracking}"));
     }
-    evidence.push(Evidence::new(
-        "http",
-        "the browser's way after Submit",
-        format!("{home} → Submit (POST /, answered 303 to the ResourceManager's web proxy) → {tracking}"),
-    ));
-    // The cluster, not the page, says who runs it.
-    let cred = ctx.credential("alice").map_err(BrowserError::Driver)?;
-    let auth = ctx.cluster.auth_for("alice", cred.as_ref());
-    match ctx.wait_for_end(&app_id, auth, Duration::from_secs(240)).await {
-        Ok(app) => {
-            if app.user != "alice" {
-                problems.push(format!("the application submitted from the browser runs as {}", app.user));
+    browser.close().await;
+    // Closed, the browser has finished its network log.
+    if facts.after_submit.is_err() && std::fs::copy(&net_log, report.join("netlog-alice.json")).is_ok() {
+        evidence.push(Evidence::new(
+            "file",
+            "Chromium's network log of alice's session (load it in the netlog viewer)",
+            "T3/netlog-alice.json",
+        ));
+    }
+    let tracking = facts.after_submit.clone().ok();
+    if let Some(url) = &tracking {
+        evidence.push(Evidence::new("http", "the browser's way after Submit", format!("{home} → Submit → {url}")));
+        let app_id = crate::service::application_id_in(url).unwrap_or_default().to_string();
+        // The cluster, not the page, says who runs it.
+        let cred = ctx.credential("alice").map_err(|e| BrowserError::Driver(e.to_string()))?;
+        let auth = ctx.cluster.auth_for("alice", cred.as_ref());
+        facts.app_user = match ctx.wait_for_end(&app_id, auth, Duration::from_secs(240)).await {
+            Ok(app) => {
+                evidence.push(app_evidence(&app));
+                Ok(app.user)
             }
-            evidence.push(app_evidence(&app));
-        }
-        Err(e) => problems.push(format!("the application submitted from the browser: {e}")),
+            Err(e) => Err(e.to_string()),
+        };
+    } else {
+        facts.app_user = Err("no application was submitted".into());
     }
 
     // A user who never ran kinit.
     let anon_dir = work.path().join("no-ticket");
-    let launch = Launch { cluster_id, hosts: &hosts, ccache: None, dir: &anon_dir, log: &report.join("chromedriver-no-ticket.log") };
+    let launch =
+        Launch { cluster_id, hosts: &hosts, ccache: None, dir: &anon_dir, log: &report.join("chromedriver-no-ticket.log"), net_log: None };
     let stranger = Browser::launch(tools, &launch).await?;
-    for (i, (url, what)) in [(home.as_str(), "the service's page"), (tracking.as_str(), "the tracking page")].into_iter().enumerate() {
-        stranger.goto(url).await?;
-        let page = stranger.source().await?;
+    let mut pages = vec![(home.clone(), "the service's page")];
+    pages.extend(tracking.iter().map(|u| (u.clone(), "the tracking page")));
+    for (i, (url, what)) in pages.into_iter().enumerate() {
+        stranger.goto(&url).await?;
+        let status = stranger.status().await?;
         shot(
             ctx,
             &stranger,
@@ -128,15 +208,11 @@ async fn browse(ctx: &Context<'_>, tools: &Tools, evidence: &mut Vec<Evidence>) 
             evidence,
         )
         .await?;
-        // The service's page names its user; the ResourceManager answers 401 "Authentication required".
-        let refused = if i == 0 { !page.contains("id=\"user\"") } else { page.contains("401") || page.contains("Authentication required") };
-        if !refused {
-            problems.push(format!("{what} was shown to a browser without a Kerberos ticket"));
-        }
-        evidence.push(Evidence::new("http", format!("{what} without a ticket"), page_text(&page)));
+        evidence.push(Evidence::new("http", format!("{what} without a ticket"), format!("{} {url}", show(status))));
+        facts.stranger.push((what.to_string(), status));
     }
     stranger.close().await;
-    Ok(problems)
+    Ok(facts)
 }
 
 /// A private directory under `parent`, removed when dropped.
@@ -146,4 +222,37 @@ fn tempfile_in(parent: &Path) -> Result<tempfile::TempDir, BrowserError> {
         .prefix("t3-")
         .tempdir_in(parent)
         .map_err(|e| BrowserError::Driver(format!("cannot create a directory in {}: {e}", parent.display())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::verdict::Status;
+
+    fn good() -> BrowserFacts {
+        BrowserFacts {
+            home_as_user: Some(200),
+            after_submit: Ok("http://hadoop.yarnsec.test:8088/proxy/application_1_0001/".into()),
+            after_submit_status: Some(200),
+            rm_host: "hadoop.yarnsec.test".into(),
+            app_user: Ok("alice".into()),
+            stranger: vec![("the service's page".into(), Some(401)), ("the tracking page".into(), Some(401))],
+        }
+    }
+
+    #[test]
+    fn t3_table() {
+        assert_eq!(judge_t3(&good()).status, Status::Pass);
+        // A 500 or a Chromium error page is no refusal: only 401 is.
+        let error_page =
+            BrowserFacts { stranger: vec![("the service's page".into(), None), ("the tracking page".into(), Some(401))], ..good() };
+        assert_eq!(judge_t3(&error_page).status, Status::Fail);
+        let five_hundred =
+            BrowserFacts { stranger: vec![("the service's page".into(), Some(500)), ("the tracking page".into(), Some(401))], ..good() };
+        assert_eq!(judge_t3(&five_hundred).status, Status::Fail);
+        assert_eq!(judge_t3(&BrowserFacts { home_as_user: Some(401), ..good() }).status, Status::Fail);
+        assert_eq!(judge_t3(&BrowserFacts { after_submit: Err("still at /".into()), ..good() }).status, Status::Fail);
+        assert_eq!(judge_t3(&BrowserFacts { app_user: Ok("yarnsec".into()), ..good() }).status, Status::Fail);
+        assert_eq!(judge_t3(&BrowserFacts { stranger: vec![], ..good() }).status, Status::Fail);
+    }
 }

@@ -1,0 +1,85 @@
+//! Why an observation could not be made. Each message says what to check. An error in what the
+//! service did (it refused a submission, its application never ended) makes the item FAIL; an
+//! error in reaching the cluster itself (an exec, a log that cannot be read, a credential that
+//! cannot be had) makes it SKIPPED: nothing was shown either way.
+
+use yarnsec_hadoop::HttpError;
+use yarnsec_harness::HarnessError;
+
+use crate::verdict::Verdict;
+
+/// What could not be observed.
+#[derive(Debug, thiserror::Error)]
+pub enum ObserveError {
+    /// The service did not take a submission.
+    #[error("the service did not take {user}'s submission: {source}\nhint: the service's log (logs/service.log in the report directory) says why")]
+    Submission {
+        /// For whom.
+        user: String,
+        /// The exchange that failed.
+        #[source]
+        source: Box<HttpError>,
+    },
+    /// An application did not reach a final state in time.
+    #[error("{app} was still {state} after {waited_s} s\nhint: the ResourceManager's log and the application's container logs (logs/ in the report directory) say where it hangs")]
+    NotEnded {
+        /// The application.
+        app: String,
+        /// Its last state.
+        state: String,
+        /// How long yarnsec waited.
+        waited_s: u64,
+    },
+    /// The ResourceManager did not report on an application.
+    #[error("the ResourceManager does not report {app} to its user: {source}\nhint: with yarn.acl.enable the user needs VIEW_APP on the application (its application-acls)")]
+    AppReport {
+        /// The application.
+        app: String,
+        /// The exchange that failed.
+        #[source]
+        source: Box<HttpError>,
+    },
+    /// Something the service under test did is not as an item needs it (e.g. a script file
+    /// that cannot be written for a browser upload).
+    #[error("{what}")]
+    Service {
+        /// What happened.
+        what: String,
+    },
+    /// The cluster could not be read.
+    #[error("could not read {what} from the cluster: {source}\nhint: check that the cluster's containers run (`docker ps --filter label=dev.yarnsec.project`)")]
+    Cluster {
+        /// What yarnsec tried to read.
+        what: String,
+        /// Why it could not.
+        #[source]
+        source: Box<HarnessError>,
+    },
+    /// A test user's credential could not be had.
+    #[error("no Kerberos credential for {user}: {source}\nhint: check the user's keytab in the cluster's state directory and that the KDC answers")]
+    Credential {
+        /// The user.
+        user: String,
+        /// Why.
+        #[source]
+        source: Box<HarnessError>,
+    },
+}
+
+impl ObserveError {
+    /// A cluster read that failed.
+    pub fn cluster(what: impl Into<String>) -> impl FnOnce(HarnessError) -> Self {
+        let what = what.into();
+        move |source| Self::Cluster { what, source: Box::new(source) }
+    }
+
+    /// The verdict of an item whose observation ended with this error.
+    pub fn verdict(&self) -> Verdict {
+        match self {
+            Self::Submission { .. } | Self::NotEnded { .. } | Self::AppReport { .. } | Self::Service { .. } => {
+                Verdict::fail(self.to_string(), Vec::new())
+            }
+            Self::Cluster { .. } | Self::Credential { .. } => Verdict::skipped(format!("nothing could be observed: {self}")),
+        }
+    }
+}
