@@ -35,9 +35,11 @@ pub fn for_harness_error(e: &HarnessError) -> u8 {
         | HarnessError::DaemonExited { .. }
         | HarnessError::Exec { .. } => CLUSTER_START_FAILED,
         HarnessError::Cleanup { .. } => CLEANUP_FAILED,
-        HarnessError::Profile(_) | HarnessError::UnknownUser { .. } | HarnessError::NoSuchOwner { .. } | HarnessError::Io { .. } => {
-            BAD_INPUT
-        }
+        HarnessError::Profile(_)
+        | HarnessError::UnknownUser { .. }
+        | HarnessError::NoSuchOwner { .. }
+        | HarnessError::NotACluster { .. }
+        | HarnessError::Io { .. } => BAD_INPUT,
         HarnessError::Kerberos(_) | HarnessError::Http(_) => CLIENT_FAILED,
     }
 }

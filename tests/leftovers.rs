@@ -8,20 +8,11 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use bollard::Docker;
+
+mod common;
+use common::engine;
 use yarnsec_harness::docker;
 use yarnsec_harness::process::labelled;
-
-/// The engine, or `None` (with a message) when none answers outside CI.
-async fn engine() -> Option<Docker> {
-    match docker::connect().await {
-        Ok(e) => Some(e),
-        Err(e) if std::env::var("CI").is_ok_and(|v| v == "true") => panic!("CI must run this test: {e}"),
-        Err(e) => {
-            eprintln!("SKIPPED: {e}");
-            None
-        }
-    }
-}
 
 fn yarnsec(args: &[&str], cwd: &Path) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_yarnsec"));

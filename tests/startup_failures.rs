@@ -7,15 +7,10 @@ use std::collections::BTreeSet;
 use yarnsec_harness::progress::Progress;
 use yarnsec_harness::{docker, HarnessError, SecureCluster};
 
+mod common;
+
 async fn cluster_ids() -> Option<BTreeSet<String>> {
-    let engine = match docker::connect().await {
-        Ok(e) => e,
-        Err(e) if std::env::var("CI").is_ok_and(|v| v == "true") => panic!("CI must run this test: {e}"),
-        Err(e) => {
-            eprintln!("SKIPPED: {e}");
-            return None;
-        }
-    };
+    let engine = common::engine().await?;
     Some(docker::labelled_clusters(&engine).await.unwrap().into_iter().map(|c| c.id).collect())
 }
 

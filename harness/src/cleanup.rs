@@ -61,34 +61,32 @@ pub fn responsible() -> Vec<String> {
     RESPONSIBLE.lock().unwrap_or_else(|e| e.into_inner()).iter().cloned().collect()
 }
 
-/// The file whose presence marks a cluster as kept on purpose.
-fn kept_marker(cluster_id: &str) -> PathBuf {
-    state_root().join(cluster_id).join("kept")
+/// Label naming the working directory of the command that kept a cluster (on its marker volume).
+pub const KEPT_FROM_LABEL: &str = "dev.yarnsec.kept-from";
+
+/// The name of the empty volume whose existence marks a cluster as kept on purpose. The engine
+/// holds it, so every process sees it, whatever its temporary directory or environment.
+fn kept_marker(cluster_id: &str) -> String {
+    format!("{cluster_id}-kept")
 }
 
 /// Marks a cluster as kept on purpose (`yarnsec up`, `YARNSEC_KEEP`): it outlives its owner
 /// until a `yarnsec down` run from the same working directory (another job's `down` leaves it),
 /// and this process is no longer responsible for it.
-pub fn mark_kept(cluster_id: &str) -> Result<(), HarnessError> {
-    let marker = kept_marker(cluster_id);
-    if let Some(dir) = marker.parent() {
-        std::fs::create_dir_all(dir).map_err(HarnessError::io(dir))?;
-    }
+pub async fn mark_kept(docker: &Docker, cluster_id: &str) -> Result<(), HarnessError> {
     let cwd = std::env::current_dir().map_err(HarnessError::io("."))?;
-    std::fs::write(&marker, cwd.as_os_str().as_encoded_bytes()).map_err(HarnessError::io(&marker))?;
+    let mut labels = docker::cluster_labels(cluster_id, &crate::owner::Owner::current());
+    labels.insert(KEPT_FROM_LABEL.to_string(), cwd.display().to_string());
+    let request = bollard::models::VolumeCreateRequest { name: Some(kept_marker(cluster_id)), labels: Some(labels), ..Default::default() };
+    docker.create_volume(request).await.map_err(|e| HarnessError::Network { detail: format!("cannot mark {cluster_id} as kept: {e}") })?;
     give_up_responsibility(cluster_id);
     Ok(())
 }
 
-/// Whether a cluster was kept on purpose.
-pub fn is_kept(cluster_id: &str) -> bool {
-    kept_marker(cluster_id).exists()
-}
-
 /// The working directory of the command that kept a cluster (`None`: not kept).
-pub fn kept_from(cluster_id: &str) -> Option<PathBuf> {
-    let bytes = std::fs::read(kept_marker(cluster_id)).ok()?;
-    Some(PathBuf::from(String::from_utf8_lossy(&bytes).into_owned()))
+pub async fn kept_from(docker: &Docker, cluster_id: &str) -> Option<PathBuf> {
+    let volume = docker.inspect_volume(&kept_marker(cluster_id)).await.ok()?;
+    Some(PathBuf::from(volume.labels.get(KEPT_FROM_LABEL).cloned().unwrap_or_default()))
 }
 
 /// What `yarnsec down` and the sweep may do with a cluster.
@@ -105,8 +103,8 @@ pub enum Standing {
 }
 
 /// The standing of a labelled cluster, judged from its owner and the kept marker.
-pub fn standing(cluster: &LabelledCluster) -> Standing {
-    if is_kept(&cluster.id) {
+pub async fn standing(docker: &Docker, cluster: &LabelledCluster) -> Standing {
+    if kept_from(docker, &cluster.id).await.is_some() {
         return Standing::Kept;
     }
     match cluster.owner.as_ref().map(|o| o.liveness()) {
@@ -116,16 +114,33 @@ pub fn standing(cluster: &LabelledCluster) -> Standing {
     }
 }
 
+/// Whether `id` is a cluster id yarnsec makes (`yarnsec-<index>-<hex>`): anything else is never
+/// used as a network name or a directory name by the removal.
+pub fn is_cluster_id(id: &str) -> bool {
+    let mut parts = id.split('-');
+    matches!(
+        (parts.next(), parts.next(), parts.next(), parts.next()),
+        (Some("yarnsec"), Some(index), Some(tail), None)
+            if index.len() == 3 && index.bytes().all(|b| b.is_ascii_digit()) && !tail.is_empty() && tail.bytes().all(|b| b.is_ascii_hexdigit())
+    ) && docker::index_of(id).is_some()
+}
+
 /// Removes one cluster completely (see the module's text). Goes as far as it can and reports
 /// what it could not remove.
 pub async fn remove(docker: &Docker, cluster_id: &str) -> Result<(), HarnessError> {
+    if !is_cluster_id(cluster_id) {
+        return Err(HarnessError::NotACluster { id: cluster_id.to_string() });
+    }
     crate::process::kill_labelled(cluster_id);
     let removed = docker::remove_cluster(docker, cluster_id).await;
+    let _ = docker.remove_volume(&kept_marker(cluster_id), None::<bollard::query_parameters::RemoveVolumeOptions>).await;
     forget_host_state(cluster_id);
     removed
 }
 
-/// Removes the realm from this host's `krb5.conf` registry and deletes the state directory.
+/// Removes the realm from this process's `krb5.conf` registry (`KRB5_CONFIG`; a process with
+/// another registry leaves a stale realm in it, which the next cluster on the same /24 replaces)
+/// and deletes the state directory under this process's state root.
 pub(crate) fn forget_host_state(cluster_id: &str) {
     if let (Some(index), Some(registry)) = (docker::index_of(cluster_id), std::env::var_os("KRB5_CONFIG")) {
         let _ = Krb5Conf::unregister_realm(std::path::Path::new(&registry), &crate::layout::realm_for(index));
@@ -135,15 +150,23 @@ pub(crate) fn forget_host_state(cluster_id: &str) {
 }
 
 /// Removes the clusters whose owner is gone and that nobody kept: what killed processes left.
+/// One that cannot be removed does not stop the others; the error names them all.
 pub async fn sweep_leftovers(docker: &Docker) -> Result<Vec<String>, HarnessError> {
     let mut swept = Vec::new();
+    let mut failures = Vec::new();
     for cluster in docker::labelled_clusters(docker).await? {
-        if standing(&cluster) == Standing::Leftover {
-            remove(docker, &cluster.id).await?;
-            swept.push(cluster.id);
+        if standing(docker, &cluster).await == Standing::Leftover {
+            match remove(docker, &cluster.id).await {
+                Ok(()) => swept.push(cluster.id),
+                Err(e) => failures.push(e.to_string()),
+            }
         }
     }
-    Ok(swept)
+    if failures.is_empty() {
+        Ok(swept)
+    } else {
+        Err(HarnessError::Cleanup { detail: failures.join("; ") })
+    }
 }
 
 /// Removes every cluster this process is responsible for (after a signal). Returns their ids.
@@ -158,12 +181,34 @@ pub async fn remove_responsible(docker: &Docker) -> Vec<String> {
     ids
 }
 
-/// Removes every cluster the project ever labelled, whoever owns it.
+/// Removes every cluster the project ever labelled, whoever owns it, as far as it can.
 pub async fn remove_all(docker: &Docker) -> Result<Vec<String>, HarnessError> {
     let mut removed = Vec::new();
+    let mut failures = Vec::new();
     for cluster in docker::labelled_clusters(docker).await? {
-        remove(docker, &cluster.id).await?;
-        removed.push(cluster.id);
+        match remove(docker, &cluster.id).await {
+            Ok(()) => removed.push(cluster.id),
+            Err(e) => failures.push(e.to_string()),
+        }
     }
-    Ok(removed)
+    if failures.is_empty() {
+        Ok(removed)
+    } else {
+        Err(HarnessError::Cleanup { detail: failures.join("; ") })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_yarnsec_cluster_ids_are_removed() {
+        assert!(is_cluster_id("yarnsec-095-4e36"));
+        for bad in
+            ["/home/me", "..", "yarnsec-095-4e36/../x", "yarnsec-600-4e36", "yarnsec-95-4e36", "bridge", "yarnsec-095-", "yarnsec-095-zz"]
+        {
+            assert!(!is_cluster_id(bad), "{bad}");
+        }
+    }
 }

@@ -116,7 +116,7 @@ pub async fn create_network_from(docker: &Docker, owner: &Owner, start: u16) -> 
 /// the network, of one cluster. Errors are collected, not raised one by one, so that cleanup goes
 /// as far as it can. Host-side state and processes are [`crate::cleanup::remove`]'s business.
 pub async fn remove_cluster(docker: &Docker, cluster_id: &str) -> Result<(), HarnessError> {
-    let containers = labelled_containers(docker, &[format!("{CLUSTER_LABEL}={cluster_id}")]).await?;
+    let containers = containers_of(docker, cluster_id).await?;
     let removals = containers.iter().map(|id| async move {
         let options = RemoveContainerOptions { force: true, v: true, ..Default::default() };
         match docker.remove_container(id, Some(options)).await {

@@ -110,6 +110,12 @@ pub enum HarnessError {
         /// The known users.
         known: String,
     },
+    /// An id that is not a yarnsec cluster's was given to remove.
+    #[error("`{id}` is not a yarnsec cluster id (they look like yarnsec-095-4e36)\nhint: `docker network ls --filter label=dev.yarnsec.project=yarnsec` lists the clusters")]
+    NotACluster {
+        /// The id given.
+        id: String,
+    },
     /// The process named to own a cluster does not run.
     #[error("no process {pid} runs on this machine to own the cluster\nhint: `--down-when-gone` takes the pid of a running process (a test runner's), e.g. `$$` in a shell")]
     NoSuchOwner {

@@ -28,6 +28,7 @@ pub async fn run(args: DownArgs) -> anyhow::Result<u8> {
         }
     }
     let engine = docker::connect().await?;
+    let mut failures = Vec::new();
     let removed = match (&args.cluster, args.all) {
         (Some(id), _) => {
             cleanup::remove(&engine, id).await?;
@@ -41,18 +42,21 @@ pub async fn run(args: DownArgs) -> anyhow::Result<u8> {
             let mut removed = Vec::new();
             for cluster in docker::labelled_clusters(&engine).await? {
                 let owner = cluster.owner.as_ref().map_or("an unknown process".to_string(), |o| o.to_string());
-                match cleanup::standing(&cluster) {
-                    Standing::Kept if cleanup::kept_from(&cluster.id).as_deref() != Some(here.as_path()) => eprintln!(
+                let kept_from = cleanup::kept_from(&engine, &cluster.id).await;
+                match cleanup::standing(&engine, &cluster).await {
+                    Standing::Kept if kept_from.as_deref() != Some(here.as_path()) => eprintln!(
                         "left {}: kept by `yarnsec up` in {} (remove it from there, or with `yarnsec down --cluster {}`)",
                         cluster.id,
-                        cleanup::kept_from(&cluster.id).unwrap_or_default().display(),
+                        kept_from.unwrap_or_default().display(),
                         cluster.id
                     ),
-                    Standing::Kept | Standing::Leftover => {
-                        cleanup::remove(&engine, &cluster.id).await?;
-                        removed.push(cluster.id);
+                    Standing::Kept | Standing::Leftover => match cleanup::remove(&engine, &cluster.id).await {
+                        Ok(()) => removed.push(cluster.id),
+                        Err(e) => failures.push(e.to_string()),
+                    },
+                    Standing::InUse => {
+                        eprintln!("left {}: {owner} still uses it (remove it anyway with `yarnsec down --cluster {}`)", cluster.id, cluster.id)
                     }
-                    Standing::InUse => eprintln!("left {}: {owner} still uses it (remove it anyway with `yarnsec down --cluster {}`)", cluster.id, cluster.id),
                     Standing::Foreign => eprintln!(
                         "left {}: its owner runs in another PID namespace (a container?), so this process cannot tell whether it is gone (remove it with `yarnsec down --cluster {}`)",
                         cluster.id, cluster.id
@@ -69,6 +73,9 @@ pub async fn run(args: DownArgs) -> anyhow::Result<u8> {
             eprintln!("removed {}", removed.join(", "));
         }
     }
+    if !failures.is_empty() {
+        return Err(yarnsec_harness::HarnessError::Cleanup { detail: failures.join("; ") }.into());
+    }
     Ok(yarnsec::exit_codes::OK)
 }
 
@@ -76,11 +83,15 @@ pub async fn run(args: DownArgs) -> anyhow::Result<u8> {
 pub fn spawn_reaper(cluster: &str, pid: u32) -> anyhow::Result<()> {
     use std::os::unix::process::CommandExt;
     let exe = std::env::current_exe()?;
+    // Its output goes to a log of its own: a removal that fails is said somewhere.
+    let root = yarnsec_harness::cluster::state_root();
+    std::fs::create_dir_all(&root)?;
+    let log = std::fs::OpenOptions::new().create(true).append(true).open(root.join("reaper.log"))?;
     std::process::Command::new(exe)
         .args(["down", "--cluster", cluster, "--when-gone", &pid.to_string()])
         .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
+        .stdout(log.try_clone()?)
+        .stderr(log)
         .process_group(0)
         .spawn()?;
     Ok(())

@@ -24,13 +24,17 @@ pub async fn signalled() -> &'static str {
     }
 }
 
-/// Removes what this process was responsible for, after `signal` stopped its command.
-pub async fn clean_up(signal: &str) -> anyhow::Result<u8> {
+/// Says that `signal` stops the command, and makes the next signal end the process at once.
+pub fn quit_on_second_signal(signal: &str) {
     eprintln!("\nyarnsec: {signal}: removing what this command started (again to quit at once)");
     tokio::spawn(async {
         signalled().await;
         std::process::exit(yarnsec::exit_codes::INTERRUPTED.into());
     });
+}
+
+/// Removes what this process was still responsible for once its command was dropped.
+pub async fn clean_up() -> anyhow::Result<u8> {
     match yarnsec_harness::docker::connect().await {
         Ok(engine) => {
             let removed = yarnsec_harness::cleanup::remove_responsible(&engine).await;

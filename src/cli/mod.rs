@@ -40,12 +40,17 @@ enum Command {
 
 /// Runs one command; returns the exit code. A signal stops it (see [`interrupt`]).
 pub async fn run(cli: Cli) -> anyhow::Result<u8> {
-    // The command's future is dropped before the cleanup runs: everything it owned (clusters,
-    // browser drivers, service commands) is dropped first, and whatever that leaves is removed.
-    tokio::select! {
-        code = dispatch(cli) => code,
-        signal = interrupt::signalled() => interrupt::clean_up(signal).await,
-    }
+    let mut command = Box::pin(dispatch(cli));
+    let signal = tokio::select! {
+        code = &mut command => return code,
+        signal = interrupt::signalled() => signal,
+    };
+    // A second signal quits at once, even while the command's own cleanup runs: everything it
+    // owned (clusters, browser drivers, service commands) is dropped first, then whatever that
+    // leaves is removed.
+    interrupt::quit_on_second_signal(signal);
+    drop(command);
+    interrupt::clean_up().await
 }
 
 async fn dispatch(cli: Cli) -> anyhow::Result<u8> {

@@ -80,7 +80,8 @@ pub async fn run(args: SoakArgs) -> anyhow::Result<u8> {
 }
 
 /// Stops a child run when dropped (e.g. when a signal stops soak): SIGINT, which the run answers
-/// by removing its cluster.
+/// by removing its cluster. Each run is the leader of its own process group, so this is the only
+/// SIGINT it gets (a second one would make it quit before its cleanup ends).
 struct InterruptOnDrop(Option<u32>);
 
 impl Drop for InterruptOnDrop {
@@ -108,28 +109,28 @@ async fn one_run(exe: &Path, dir: &Path, n: u32, extra: &[String]) -> anyhow::Re
         .stdin(std::process::Stdio::null())
         .stdout(log.try_clone()?)
         .stderr(log)
+        .process_group(0)
         .spawn()
         .context("cannot start `yarnsec run`")?;
     let mut guard = InterruptOnDrop(child.id());
     let status = child.wait().await?;
     guard.0 = None;
     let wall_s = started.elapsed().as_secs_f64();
-    let verdicts = match std::fs::read_to_string(report_dir.join("report.json")) {
-        Ok(text) => serde_json::from_str::<RunReport>(&text)
-            .with_context(|| format!("{}/report.json", report_dir.display()))?
-            .items
-            .into_iter()
-            .map(|i| (i.id, i.status))
-            .collect(),
-        // A run that wrote no report is a verdict of its own on every item (see its log).
-        Err(_) => Vec::new(),
-    };
+    // A run that wrote no report (or one that does not parse) is a finding of its own: the
+    // table names it, and the soak is not stable.
+    let verdicts = std::fs::read_to_string(report_dir.join("report.json"))
+        .ok()
+        .and_then(|text| serde_json::from_str::<RunReport>(&text).ok())
+        .map(|r| r.items.into_iter().map(|i| (i.id, i.status)).collect())
+        .unwrap_or_default();
     Ok(Outcome { name, wall_s, exit: status.code(), verdicts })
 }
 
-/// Whether every run wrote a report and every item got one verdict in all of them.
+/// Whether every run wrote a report and every item got one verdict, the same, in all of them.
 fn stable(outcomes: &[Outcome]) -> bool {
-    outcomes.iter().all(|o| !o.verdicts.is_empty()) && verdicts_by_item(outcomes).values().all(|seen| seen.len() == 1)
+    let runs = outcomes.len() as u32;
+    outcomes.iter().all(|o| !o.verdicts.is_empty())
+        && verdicts_by_item(outcomes).values().all(|seen| seen.len() == 1 && seen.values().sum::<u32>() == runs)
 }
 
 /// Item → verdict → how many runs gave it (checklist order by id).
@@ -223,6 +224,9 @@ mod tests {
         assert!(stable(&same));
         let lost = [outcome("run-01", 1.0, &[("T2", "PASS")]), outcome("run-02", 2.0, &[])];
         assert!(!stable(&lost));
+        // An item that one run's report lacks is not stable either.
+        let partial = [outcome("run-01", 1.0, &[("T2", "PASS"), ("T3", "PASS")]), outcome("run-02", 2.0, &[("T2", "PASS")])];
+        assert!(!stable(&partial));
         assert!(render(&lost, 2).contains("No report from: run-02"));
     }
 }

@@ -47,6 +47,19 @@ pub fn description() -> Option<ClusterDescription> {
     }
 }
 
+/// The Docker engine, or `None` (with a message) when none answers outside CI; under CI a test
+/// that needs one fails.
+pub async fn engine() -> Option<bollard::Docker> {
+    match yarnsec_harness::docker::connect().await {
+        Ok(e) => Some(e),
+        Err(e) if std::env::var("CI").is_ok_and(|v| v == "true") => panic!("CI must run this test: {e}"),
+        Err(e) => {
+            eprintln!("SKIPPED: {e}");
+            None
+        }
+    }
+}
+
 /// Attaches to the shared cluster (see [`description`]).
 pub async fn cluster() -> Option<SecureCluster> {
     let description = description()?;

@@ -172,6 +172,13 @@ impl SecureCluster {
         node.exec(cmd).await
     }
 
+    /// The cluster network's gateway: the address the containers see for requests from this
+    /// host (a service run on the host reaches the cluster from it).
+    pub fn gateway(&self) -> Option<IpAddr> {
+        let subnet = docker::subnet_of(docker::index_of(&self.id)?).octets();
+        Some(IpAddr::from([subnet[0], subnet[1], subnet[2], 1]))
+    }
+
     /// The directory holding this cluster's host-side files.
     pub fn state_dir(&self) -> &Path {
         &self.state_dir
@@ -303,7 +310,7 @@ impl Drop for SecureCluster {
             node.forget_handle();
         }
         if self.keep {
-            eprintln!("yarnsec: kept cluster {} (YARNSEC_KEEP); remove it with `yarnsec down --all`", self.id);
+            eprintln!("yarnsec: kept cluster {} (YARNSEC_KEEP); remove it with `yarnsec down` from this directory, or `yarnsec down --cluster {}`", self.id, self.id);
             return;
         }
         let id = self.id.clone();

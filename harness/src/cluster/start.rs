@@ -49,9 +49,11 @@ pub(crate) async fn start(b: SecureClusterBuilder) -> Result<SecureCluster, Harn
     b.profile.validate()?;
     let docker = docker::connect().await?;
     let registry = registry_path()?;
-    let swept = crate::cleanup::sweep_leftovers(&docker).await?;
-    if !swept.is_empty() {
-        tracing::info!(?swept, "removed clusters left by processes that are gone");
+    // Leftovers of killed runs go first; one that cannot be removed must not stop this start.
+    match crate::cleanup::sweep_leftovers(&docker).await {
+        Ok(swept) if !swept.is_empty() => tracing::info!(?swept, "removed clusters left by processes that are gone"),
+        Ok(_) => {}
+        Err(e) => eprintln!("yarnsec: warning: {e}"),
     }
     let mut timings = StartTimings::default();
     let images = ensure_images(&docker, &b.images, &b.progress).await?;
@@ -91,7 +93,7 @@ pub(crate) async fn start(b: SecureClusterBuilder) -> Result<SecureCluster, Harn
             // Kept on purpose outlives its owner; kept for a named owner (a test runner) goes when
             // that owner does.
             match (b.keep, b.owner_pid) {
-                (true, None) => crate::cleanup::mark_kept(&cluster.id)?,
+                (true, None) => crate::cleanup::mark_kept(&cluster.docker, &cluster.id).await?,
                 (true, Some(_)) => crate::cleanup::hand_over(&cluster.id),
                 (false, _) => {}
             }
@@ -99,7 +101,7 @@ pub(crate) async fn start(b: SecureClusterBuilder) -> Result<SecureCluster, Harn
         }
         Err(e) => {
             if b.keep_on_failure {
-                let _ = crate::cleanup::mark_kept(&net.name);
+                let _ = crate::cleanup::mark_kept(&docker, &net.name).await;
                 eprintln!("yarnsec: start failed; kept cluster {} for debugging (YARNSEC_KEEP)", net.name);
             } else {
                 let _ = crate::cleanup::remove(&docker, &net.name).await;
