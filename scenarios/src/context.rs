@@ -13,7 +13,7 @@ use crate::error::ObserveError;
 pub use crate::facts::app_run::AppRun;
 use crate::facts::token_file::{FileToken, TokenFile};
 use crate::service::{ServiceUnderTest, Submitted};
-use crate::verdict::{Evidence, Verdict};
+use crate::verdict::Verdict;
 
 /// The shell script every run executes: it reports who it runs as and writes to the user's HDFS
 /// home with the delegation token YARN gave its container.
@@ -198,7 +198,7 @@ impl<'a> Context<'a> {
     pub async fn launch_script(&self, user: &str, submit_auth: Auth<'_>, prelude: &str) -> Result<Launched, ObserveError> {
         let started = Instant::now();
         let submitted_at_ms = epoch_ms();
-        let marker = format!("yarnsec-probe-{user}-{}", epoch_ms_nanos());
+        let marker = format!("yarnsec-probe-{user}-{}", unique_nanos());
         let script = format!("{prelude}{}", probe_script(&marker));
         let submitted = self
             .service
@@ -226,7 +226,11 @@ impl<'a> Context<'a> {
                 Ok(app) if app.is_final() => return Ok(app),
                 Ok(_) | Err(_) if Instant::now() < deadline => tokio::time::sleep(Duration::from_secs(1)).await,
                 Ok(app) => return Err(ObserveError::NotEnded { app: app_id.to_string(), state: app.state, waited_s: timeout.as_secs() }),
-                Err(source) => return Err(ObserveError::AppReport { app: app_id.to_string(), source: Box::new(source) }),
+                // Only the RM's own refusal speaks of the application's ACLs.
+                Err(source @ yarnsec_hadoop::HttpError::Status { status: 401 | 403, .. }) => {
+                    return Err(ObserveError::AppReport { app: app_id.to_string(), source: Box::new(source) })
+                }
+                Err(source) => return Err(ObserveError::Unreachable { app: app_id.to_string(), source: Box::new(source) }),
             }
         }
     }
@@ -237,14 +241,11 @@ pub fn epoch_ms() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or_default()
 }
 
-fn epoch_ms_nanos() -> u128 {
+/// Now, in nanoseconds since the epoch: a name no other run picks at the same time.
+pub fn unique_nanos() -> u128 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or_default()
 }
 
 pub use crate::facts::app_run::app_evidence;
 
-/// Lines of a launch script that mention `needle`.
-pub fn script_lines(title: &str, script: &str, needle: &str) -> Evidence {
-    let lines: Vec<&str> = script.lines().filter(|l| l.contains(needle)).collect();
-    Evidence::new("launch_script", title, if lines.is_empty() { format!("(no line mentions {needle})") } else { lines.join("\n") })
-}
+pub use crate::items::client::script_lines;

@@ -39,6 +39,25 @@ pub enum ObserveError {
         #[source]
         source: Box<HttpError>,
     },
+    /// The ResourceManager could not be asked (a transport error, a SPNEGO failure of yarnsec's).
+    #[error("the ResourceManager could not be asked about {app}: {source}\nhint: check that the cluster's containers run and the ResourceManager's log (logs/resourcemanager.log)")]
+    Unreachable {
+        /// The application.
+        app: String,
+        /// The exchange that failed.
+        #[source]
+        source: Box<HttpError>,
+    },
+    /// A request yarnsec makes for itself (not the service's) failed at the cluster, e.g. the
+    /// user's own tokens for an Oozie-style launch.
+    #[error("yarnsec's own request for {what} failed: {source}\nhint: the cluster's daemon logs (logs/ in the report directory) say why")]
+    OwnRequest {
+        /// What yarnsec asked for.
+        what: String,
+        /// Why it failed.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
     /// Something the service under test did is not as an item needs it (e.g. a script file
     /// that cannot be written for a browser upload).
     #[error("{what}")]
@@ -79,7 +98,9 @@ impl ObserveError {
             Self::Submission { .. } | Self::NotEnded { .. } | Self::AppReport { .. } | Self::Service { .. } => {
                 Verdict::fail(self.to_string(), Vec::new())
             }
-            Self::Cluster { .. } | Self::Credential { .. } => Verdict::skipped(format!("nothing could be observed: {self}")),
+            Self::Cluster { .. } | Self::Credential { .. } | Self::Unreachable { .. } | Self::OwnRequest { .. } => {
+                Verdict::skipped(format!("nothing could be observed: {self}"))
+            }
         }
     }
 }

@@ -201,7 +201,7 @@ pub fn application_id_in(url: &str) -> Option<&str> {
 
 /// A `multipart/form-data` body with text fields and one file; returns it and its content type.
 fn multipart_form(fields: &[(&str, &str)], file: (&str, &str)) -> (Vec<u8>, String) {
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or_default();
+    let nanos = crate::context::unique_nanos();
     let boundary = format!("yarnsec-{nanos:x}");
     let mut body = String::new();
     for (name, value) in fields {

@@ -129,6 +129,31 @@ pub fn parse_rm_renewal(line: &str) -> Option<RmRenewal> {
     Some(RmRenewal { time, service, id, apps })
 }
 
+/// A Hadoop log time stamp at the start of a line (`2026-12-01 15:21:15,320`, written in UTC as
+/// yarnsec's containers run) in milliseconds since the epoch.
+pub fn log_time_ms(line: &str) -> Option<i64> {
+    let t = line.get(..23)?;
+    let b = t.as_bytes();
+    if b[4] != b'-' || b[7] != b'-' || b[10] != b' ' || b[13] != b':' || b[16] != b':' || b[19] != b',' {
+        return None;
+    }
+    let num = |range: std::ops::Range<usize>| t.get(range)?.parse::<i64>().ok();
+    let (year, month, day) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    let (hour, minute, second, milli) = (num(11..13)?, num(14..16)?, num(17..19)?, num(20..23)?);
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) || hour > 23 || minute > 59 || second > 60 {
+        return None;
+    }
+    // Days since the epoch of a proleptic Gregorian date (Howard Hinnant's days_from_civil).
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = if y >= 0 { y } else { y - 399 } / 400;
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    Some(((days * 24 + hour) * 60 + minute) * 60_000 + second * 1_000 + milli)
+}
+
 /// Every token event in a daemon's log, in order.
 pub fn events(log: &str) -> Vec<TokenEvent> {
     log.lines().filter_map(parse_event).collect()
@@ -175,6 +200,15 @@ mod tests {
     }
 
     #[test]
+    fn log_times_are_read_as_utc_milliseconds() {
+        assert_eq!(log_time_ms("2026-12-01 15:21:15,320 INFO x"), Some(1_796_138_475_320));
+        assert_eq!(log_time_ms("1970-01-01 00:00:00,001"), Some(1));
+        assert_eq!(log_time_ms("2024-02-29 12:00:00,000"), Some(1_709_208_000_000));
+        assert_eq!(log_time_ms("2026-13-01 15:21:15,320"), None);
+        assert_eq!(log_time_ms("x"), None);
+    }
+
+    #[test]
     fn the_rm_names_the_service_and_the_applications_of_a_renewed_token() {
         let line = "2026-12-01 15:21:01,680 INFO security.DelegationTokenRenewer: Renewed delegation-token= [Kind: HDFS_DELEGATION_TOKEN, Service: 198.19.169.4:8020, Ident: (token for alice: HDFS_DELEGATION_TOKEN owner=alice, renewer=yarn, realUser=, issueDate=1796138460802, maxDate=1796138760802, sequenceNumber=3, masterKeyId=2);exp=1796138521671; apps=[application_1796138443527_0003, application_1796138443527_0004]]";
         let r = parse_rm_renewal(line).unwrap();
@@ -190,6 +224,7 @@ mod tests {
             let _ = parse_event(&text);
             let _ = parse_identifier(&text);
             let _ = parse_rm_renewal(&text);
+            let _ = log_time_ms(&text);
         }
 
         #[test]

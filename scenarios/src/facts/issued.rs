@@ -73,13 +73,13 @@ pub fn timeline_token_request(line: &str) -> Option<(i64, String)> {
         return None;
     }
     let ip = rest.split(' ').next()?.to_string();
-    Some((crate::items::application_master::log_time_ms(line)?, ip))
+    Some((logged::log_time_ms(line)?, ip))
 }
 
 /// Ties each timeline token to the request that got it: the first token request the server
-/// logged at or after the token's issue time (within 2 s) and not yet tied to another token;
-/// when requests from other addresses were logged in between, the token's requester is
-/// ambiguous.
+/// logged at or after the token's issue time (within half a second: a token request takes a few
+/// milliseconds) and not yet tied to another token. When requests from other addresses were
+/// logged within that half second, the token's requester is ambiguous.
 pub fn tie_timeline_requests(created: &[(i32, i64)], requests: &[(i64, String)]) -> Vec<(i32, Requester)> {
     let mut created = created.to_vec();
     created.sort_by_key(|(_, t)| *t);
@@ -88,24 +88,14 @@ pub fn tie_timeline_requests(created: &[(i32, i64)], requests: &[(i64, String)])
     let mut used = vec![false; requests.len()];
     let mut out = Vec::new();
     for (seq, issued) in created {
-        let Some(i) = (0..requests.len()).find(|&i| !used[i] && requests[i].0 >= issued && requests[i].0 <= issued + 2_000) else {
-            continue;
-        };
+        let window = issued..=issued + 500;
+        let Some(i) = (0..requests.len()).find(|&i| !used[i] && window.contains(&requests[i].0)) else { continue };
         used[i] = true;
         let ip = requests[i].1.clone();
-        let mut others: Vec<String> =
-            requests.iter().filter(|(t, other)| *t >= issued && *t <= requests[i].0 && *other != ip).map(|(_, o)| o.clone()).collect();
-        others.sort();
-        others.dedup();
-        out.push((
-            seq,
-            if others.is_empty() {
-                Requester::Address(ip)
-            } else {
-                others.insert(0, ip);
-                Requester::Ambiguous(others)
-            },
-        ));
+        let mut addresses: Vec<String> = requests.iter().filter(|(t, _)| window.contains(t)).map(|(_, a)| a.clone()).collect();
+        addresses.sort();
+        addresses.dedup();
+        out.push((seq, if addresses.len() == 1 { Requester::Address(ip) } else { Requester::Ambiguous(addresses) }));
     }
     out
 }
@@ -127,9 +117,10 @@ impl IssuedTokens {
             evidence.daemon_log(daemon).await.map_err(ObserveError::cluster(format!("the {daemon} log")))
         };
         let timeline_service = format!("{}:{}", cluster.hadoop().ip(), ports::TIMELINE_HTTP);
+        let timeline_log = log("timelineserver").await?;
         let mut issuers = vec![
             Issuer { name: "NameNode".into(), service: cluster.namenode_token_service(), events: logged::events(&log("namenode").await?) },
-            Issuer { name: "timeline server".into(), service: timeline_service, events: logged::events(&log("timelineserver").await?) },
+            Issuer { name: "timeline server".into(), service: timeline_service, events: logged::events(&timeline_log) },
         ];
         if let (Some(remote), Some(service)) = (cluster.remote_evidence(), cluster.remote_token_service()) {
             let text = remote.daemon_log("namenode").await.map_err(ObserveError::cluster("the remote NameNode's log"))?;
@@ -150,7 +141,7 @@ impl IssuedTokens {
         let timeline = &issuers[1];
         let created: Vec<(i32, i64)> =
             timeline.events.iter().filter(|e| e.action == TokenAction::Created).map(|e| (e.id.sequence_number, e.id.issue_date)).collect();
-        let requests: Vec<(i64, String)> = log("timelineserver").await?.lines().filter_map(timeline_token_request).collect();
+        let requests: Vec<(i64, String)> = timeline_log.lines().filter_map(timeline_token_request).collect();
         for (seq, who) in tie_timeline_requests(&created, &requests) {
             requesters.insert((timeline.service.clone(), seq), who);
         }
@@ -222,6 +213,9 @@ mod tests {
         assert_eq!(tied, vec![(1, Requester::Address(ip.clone())), (2, Requester::Address(ip.clone()))]);
         let mixed = tie_timeline_requests(&[(1, t - 15), (2, t - 14)], &[(t, "198.18.81.9".into()), (t + 1, ip.clone())]);
         assert!(matches!(&mixed[1].1, Requester::Ambiguous(ips) if ips.len() == 2), "{mixed:?}");
+        // Another address logged just before the tied request counts too (not only between).
+        let early = tie_timeline_requests(&[(1, t - 20), (2, t - 19)], &[(t - 2, "198.18.81.9".into()), (t, ip.clone())]);
+        assert!(early.iter().all(|(_, r)| matches!(r, Requester::Ambiguous(_))), "{early:?}");
         assert!(tie_timeline_requests(&[(3, t + 5_000)], &[(t, ip)]).is_empty());
     }
 }

@@ -13,10 +13,12 @@ use crate::verdict::{Evidence, Verdict};
 
 const AM_TOKENS: &str = "ApplicationMaster token file (its launch context's tokens)";
 
-/// Why an item cannot be judged on a run whose ApplicationMaster never ran.
+/// The verdict of a client item whose launch context cannot be seen: FAIL when the
+/// ResourceManager never launched an ApplicationMaster (the client's submission did not lead to
+/// one), SKIPPED when an AM ran but its token file was not found.
 fn no_am(run: &AppRun) -> Option<Verdict> {
-    match run.am_tokens() {
-        TokenFile::Missing => Some(Verdict::fail(
+    match (run.am(), run.am_tokens()) {
+        (None, _) => Some(Verdict::fail(
             format!(
                 "the ResourceManager never launched an ApplicationMaster for {} ({}): {}",
                 run.app.id,
@@ -25,6 +27,14 @@ fn no_am(run: &AppRun) -> Option<Verdict> {
             ),
             vec![run.app_evidence()],
         )),
+        (Some(am), TokenFile::Missing) => Some(Verdict {
+            status: crate::verdict::Status::Skipped,
+            reason: format!(
+                "the token file of {}'s ApplicationMaster ({}) was not found, so its launch context cannot be seen",
+                run.app.id, am.id
+            ),
+            evidence: vec![run.app_evidence()],
+        }),
         _ => None,
     }
 }
@@ -142,7 +152,16 @@ pub async fn c3(ctx: &Context<'_>) -> Verdict {
     if expected.is_empty() {
         return Verdict::skipped(format!("the service declares {}, which cannot be checked here", absent.join(" and ")));
     }
-    judge_c3(or_verdict!(ctx.alice().await), &expected)
+    let v = judge_c3(or_verdict!(ctx.alice().await), &expected);
+    // A PASS over part of what the service declares would claim too much.
+    if v.status == crate::verdict::Status::Pass && !absent.is_empty() {
+        return Verdict {
+            status: crate::verdict::Status::Skipped,
+            reason: format!("{}; but not checked: {}", v.reason, absent.join(" and ")),
+            evidence: v.evidence,
+        };
+    }
+    v
 }
 
 /// C3's judgment: the launch context holds a token of the right kind for each expected service.
@@ -165,9 +184,20 @@ pub fn judge_c3(run: &AppRun, expected: &[OtherService]) -> Verdict {
     )
 }
 
+/// Who asked for a token, as far as the issuers' logs tell, relative to the service under test.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AskedBy {
+    /// The service (its address).
+    Service,
+    /// Another client (this address): another service or run, not the one judged.
+    Other(String),
+    /// The logs cannot tie it to one client.
+    Unknown(String),
+}
+
 /// What C5 compares: the tokens issuers created for the application's user, renewable by the
-/// RM, at the request of the service's own address while the submission was under way, against
-/// the launch contexts that hold them.
+/// RM, while the submission was under way, with who asked for each, against the launch contexts
+/// that hold them.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ObtainedToken {
     /// The issuer (`NameNode`, …).
@@ -178,6 +208,8 @@ pub struct ObtainedToken {
     pub id: LoggedIdentifier,
     /// The applications whose launch contexts the ResourceManager holds it for.
     pub held_by: Vec<String>,
+    /// Who asked for it.
+    pub asked_by: AskedBy,
 }
 
 /// C5: every token the client obtained is set on the AM's launch context.
@@ -207,31 +239,40 @@ pub async fn c5(ctx: &Context<'_>) -> Verdict {
     judge_c5(run, &obtained)
 }
 
-/// The address the service's requests come from: its host's address in the HTTP client's table.
+/// The address the service's requests reach the cluster from: its host's address in the HTTP
+/// client's table, or, for a service on this host (loopback), the cluster network's gateway.
 fn service_address(ctx: &Context<'_>) -> Option<String> {
     let host = url::Url::parse(&ctx.service.base_url).ok()?.host_str()?.to_string();
-    match host.parse::<std::net::IpAddr>() {
-        Ok(ip) => Some(ip.to_string()),
-        Err(_) => ctx.http().hosts().get(&host).map(|ip| ip.to_string()),
+    let ip = match host.parse::<std::net::IpAddr>() {
+        Ok(ip) => ip,
+        Err(_) => *ctx.http().hosts().get(&host)?,
+    };
+    if ip.is_loopback() {
+        return ctx.cluster.gateway().map(|g| g.to_string());
     }
+    Some(ip.to_string())
 }
 
-/// The tokens created for the application's user with the RM as renewer, at the request of
-/// `client`, from the start of the submission until the RM accepted the application (two
-/// seconds' slack each side). Tokens other clients asked for (other services, other runs) are
-/// theirs.
+/// The tokens created for the application's user with the RM as renewer from the start of the
+/// submission until the RM accepted the application (two seconds' slack each side), each with
+/// who asked for it relative to `client`, the service's address.
 pub fn obtained_tokens(issued: &IssuedTokens, run: &AppRun, renewer: &str, client: &str) -> Vec<ObtainedToken> {
+    use crate::facts::issued::Requester;
     let (from, to) = (run.submitted_at_ms - 2_000, run.app.started_time.max(run.submitted_at_ms) + 2_000);
-    let asked_by_client = |service: &str, seq: i32| matches!(issued.requester(service, seq), Some(crate::facts::issued::Requester::Address(ip)) if ip == client);
     issued
         .created_for(&run.app.user, renewer, from, to)
         .into_iter()
-        .filter(|t| asked_by_client(&t.issuer.service, t.id.sequence_number))
         .map(|t| ObtainedToken {
             issuer: t.issuer.name.clone(),
             service: t.issuer.service.clone(),
             id: t.id.clone(),
             held_by: issued.held_by(&t.issuer.service, t.id.sequence_number).into_iter().map(str::to_string).collect(),
+            asked_by: match issued.requester(&t.issuer.service, t.id.sequence_number) {
+                Some(Requester::Address(ip)) if ip == client => AskedBy::Service,
+                Some(Requester::Address(ip)) => AskedBy::Other(ip.clone()),
+                Some(Requester::Ambiguous(ips)) => AskedBy::Unknown(format!("requests from {} at that moment", ips.join(", "))),
+                None => AskedBy::Unknown("no request for it in the issuer's logs".into()),
+            },
         })
         .collect()
 }
@@ -241,9 +282,14 @@ fn in_am_file(run: &AppRun, o: &ObtainedToken) -> bool {
     run.am_tokens().tokens().iter().any(|t| t.service == o.service && t.sequence() == Some(o.id.sequence_number))
 }
 
-/// The obtained tokens that neither this AM nor any other application holds.
+/// The tokens the service obtained that neither this AM nor any other application holds.
 fn left_out<'a>(run: &AppRun, obtained: &'a [ObtainedToken]) -> Vec<&'a ObtainedToken> {
-    obtained.iter().filter(|o| !in_am_file(run, o) && o.held_by.is_empty()).collect()
+    obtained.iter().filter(|o| o.asked_by == AskedBy::Service && !in_am_file(run, o) && o.held_by.is_empty()).collect()
+}
+
+/// The tokens nobody can be said to have asked for that no launch context holds.
+fn unaccounted<'a>(run: &AppRun, obtained: &'a [ObtainedToken]) -> Vec<&'a ObtainedToken> {
+    obtained.iter().filter(|o| matches!(o.asked_by, AskedBy::Unknown(_)) && !in_am_file(run, o) && o.held_by.is_empty()).collect()
 }
 
 /// C5's judgment: each token obtained during the submission is in this AM's token file, or (when
@@ -254,46 +300,56 @@ pub fn judge_c5(run: &AppRun, obtained: &[ObtainedToken]) -> Verdict {
     }
     let file = run.am_tokens();
     let mut evidence = vec![file.evidence(AM_TOKENS)];
+    let listing: Vec<String> = obtained
+        .iter()
+        .map(|o| {
+            format!(
+                "{}: {} sequenceNumber={} asked for by {} (held for {})",
+                o.issuer,
+                o.id.kind,
+                o.id.sequence_number,
+                match &o.asked_by {
+                    AskedBy::Service => "the service".to_string(),
+                    AskedBy::Other(ip) => format!("another client, {ip}"),
+                    AskedBy::Unknown(why) => format!("unknown: {why}"),
+                },
+                if o.held_by.is_empty() { "no application".to_string() } else { o.held_by.join(", ") }
+            )
+        })
+        .collect();
     evidence.push(Evidence::new(
         "log",
         "tokens the issuers created for the user, renewable by the ResourceManager, during the submission",
-        if obtained.is_empty() {
-            "(none)".to_string()
-        } else {
-            obtained
-                .iter()
-                .map(|o| {
-                    format!(
-                        "{}: {} sequenceNumber={} (held for {})",
-                        o.issuer,
-                        o.id.kind,
-                        o.id.sequence_number,
-                        if o.held_by.is_empty() { "no application".to_string() } else { o.held_by.join(", ") }
-                    )
-                })
-                .collect::<Vec<_>>()
-                .join("\n")
-        },
+        if listing.is_empty() { "(none)".to_string() } else { listing.join("\n") },
     ));
-    if obtained.is_empty() {
+    let describe = |o: &&ObtainedToken| format!("{}'s {} (sequenceNumber {})", o.issuer, o.id.kind, o.id.sequence_number);
+    let left_out: Vec<String> = left_out(run, obtained).iter().map(describe).collect();
+    if !left_out.is_empty() {
+        return Verdict::fail(format!("the client obtained {} but set it on no launch context", left_out.join(" and ")), evidence);
+    }
+    let unaccounted: Vec<String> = unaccounted(run, obtained).iter().map(describe).collect();
+    if !unaccounted.is_empty() {
+        return Verdict {
+            status: crate::verdict::Status::Skipped,
+            reason: format!(
+                "{} is on no launch context, and the issuers' logs cannot tell whether the service asked for it, so whether the client set every token it obtained is not shown",
+                unaccounted.join(" and ")
+            ),
+            evidence,
+        };
+    }
+    let by_service = obtained.iter().filter(|o| o.asked_by == AskedBy::Service).count();
+    if by_service == 0 {
         return Verdict::fail(
-            "no issuer created a token for the user with the ResourceManager as renewer during the submission: the client obtained no token to set on the launch context",
+            "no issuer created a token for the user with the ResourceManager as renewer at the service's request during the submission: the client obtained no token to set on the launch context",
             evidence,
         );
     }
-    let left_out: Vec<String> = left_out(run, obtained)
-        .into_iter()
-        .map(|o| format!("{}'s {} (sequenceNumber {})", o.issuer, o.id.kind, o.id.sequence_number))
-        .collect();
     let mine = obtained.iter().filter(|o| in_am_file(run, o)).count();
     Verdict::check(
-        left_out.is_empty() && mine > 0,
-        format!("every token the client obtained during the submission is set on a launch context; {mine} of them on this application's"),
-        if left_out.is_empty() {
-            "none of the tokens the client obtained is on this application's launch context".to_string()
-        } else {
-            format!("the client obtained {} but set it on no launch context", left_out.join(" and "))
-        },
+        mine > 0,
+        format!("every token the client obtained during the submission ({by_service}) is set on a launch context; {mine} of them on this application's"),
+        "none of the tokens the client obtained is on this application's launch context",
         evidence,
     )
 }
@@ -390,7 +446,12 @@ mod tests {
         let good = am_with(vec![opaque("YARN_AM_RM_TOKEN"), delegation("HDFS_DELEGATION_TOKEN", NN, "alice", "yarn", 4)]);
         assert_eq!(judge_c1(&good).status, Status::Pass);
         assert_eq!(judge_c1(&am_with(vec![opaque("YARN_AM_RM_TOKEN")])).status, Status::Fail);
-        assert_eq!(judge_c1(&run(TokenFile::Missing, TokenFile::Missing, "", "", "")).status, Status::Fail);
+        // An AM whose token file was not found: its launch context is not seen.
+        assert_eq!(judge_c1(&run(TokenFile::Missing, TokenFile::Missing, "", "", "")).status, Status::Skipped);
+        // No AM at all: the submission never led to one.
+        let mut refused = run(TokenFile::Missing, TokenFile::Missing, "", "", "");
+        refused.containers.clear();
+        assert_eq!(judge_c1(&refused).status, Status::Fail);
     }
 
     #[test]
@@ -452,9 +513,15 @@ mod tests {
             service: TL.into(),
             id: LoggedIdentifier { kind: "TIMELINE_DELEGATION_TOKEN".into(), sequence_number: seq, ..hdfs("yarn") },
             held_by: held.iter().map(|s| s.to_string()).collect(),
+            asked_by: AskedBy::Service,
         };
-        let nn =
-            ObtainedToken { issuer: "NameNode".into(), service: NN.into(), id: hdfs("yarn"), held_by: vec!["application_1_0001".into()] };
+        let nn = ObtainedToken {
+            issuer: "NameNode".into(),
+            service: NN.into(),
+            id: hdfs("yarn"),
+            held_by: vec!["application_1_0001".into()],
+            asked_by: AskedBy::Service,
+        };
         let ours = am_with(vec![
             delegation("HDFS_DELEGATION_TOKEN", NN, "alice", "yarn", 4),
             delegation("TIMELINE_DELEGATION_TOKEN", TL, "alice", "yarn", 1),
@@ -469,6 +536,12 @@ mod tests {
         assert!(v.reason.contains("timeline server's TIMELINE_DELEGATION_TOKEN (sequenceNumber 3)"), "{}", v.reason);
         // Nothing obtained: nothing was set.
         assert_eq!(judge_c5(&ours, &[]).status, Status::Fail);
+        // Another client's token, on no launch context: not the service's to set.
+        let theirs = ObtainedToken { asked_by: AskedBy::Other("198.18.7.9".into()), ..tl(3, &[]) };
+        assert_eq!(judge_c5(&ours, &[nn.clone(), tl(1, &["application_1_0001"]), theirs]).status, Status::Pass);
+        // A token nobody can be said to have asked for, on no launch context: not shown either way.
+        let unknown = ObtainedToken { asked_by: AskedBy::Unknown("requests from two addresses".into()), ..tl(3, &[]) };
+        assert_eq!(judge_c5(&ours, &[nn.clone(), tl(1, &["application_1_0001"]), unknown]).status, Status::Skipped);
     }
 
     #[test]

@@ -120,7 +120,12 @@ pub fn judge_t5(f: &ExpiryFacts) -> Verdict {
     }
     match f.expired {
         None => Verdict { status: crate::verdict::Status::Skipped, reason: "the application succeeded, but GSSAPI could not say whether alice's ticket had expired by its end, so surviving the expiry is not shown".into(), evidence },
-        Some(false) => Verdict::fail("alice's ticket was still valid at the end: the application did not outlive it (the run is too short for this profile)", evidence),
+        // yarnsec's timing, not the service's doing: nothing was shown.
+        Some(false) => Verdict {
+            status: crate::verdict::Status::Skipped,
+            reason: "alice's ticket was still valid at the end: the run did not outlast it (too short for this profile), so surviving the expiry is not shown".into(),
+            evidence,
+        },
         Some(true) if !outlived => Verdict::fail(format!("the application ended after {:.0}s, before the ticket ({}s) and two renew intervals ({}s) had passed", run.took.as_secs_f64(), f.ticket.as_secs(), f.renew.as_secs()), evidence),
         Some(true) => Verdict::pass(
             format!(
@@ -164,7 +169,7 @@ mod tests {
         assert_eq!(judge_t5(&facts(Some(true), 150, true, "SUCCEEDED")).status, Status::Pass);
         // Not known to have expired: not shown, whatever else held.
         assert_eq!(judge_t5(&facts(None, 150, true, "SUCCEEDED")).status, Status::Skipped);
-        assert_eq!(judge_t5(&facts(Some(false), 150, true, "SUCCEEDED")).status, Status::Fail);
+        assert_eq!(judge_t5(&facts(Some(false), 150, true, "SUCCEEDED")).status, Status::Skipped);
         assert_eq!(judge_t5(&facts(Some(true), 100, true, "SUCCEEDED")).status, Status::Fail);
         assert_eq!(judge_t5(&facts(Some(true), 150, false, "SUCCEEDED")).status, Status::Fail);
         assert_eq!(judge_t5(&facts(Some(true), 150, true, "FAILED")).status, Status::Fail);

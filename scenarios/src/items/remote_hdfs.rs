@@ -38,8 +38,16 @@ pub async fn t9(ctx: &Context<'_>) -> Verdict {
     let cred = or_verdict!(ctx.credential_or_fail("alice"));
     let alice = ctx.cluster.auth_for("alice", cred.as_ref());
     let run = or_verdict!(ctx.run_script("alice", alice, alice, &prelude, Duration::from_secs(240)).await.map_err(|e| e.verdict()));
-    let audit = remote.audit_lines(yarnsec_harness::REMOTE_FILE).await.unwrap_or_default();
-    let opened = audit.into_iter().filter(|l| l.contains("cmd=open")).collect();
+    let audit = or_verdict!(remote
+        .audit_lines(yarnsec_harness::REMOTE_FILE)
+        .await
+        .map_err(|e| crate::error::ObserveError::cluster("the remote NameNode's audit log")(e).verdict()));
+    // This run's reads only: the file's earlier readers say nothing about this application.
+    let since = run.submitted_at_ms - 1_000;
+    let opened = audit
+        .into_iter()
+        .filter(|l| l.contains("cmd=open") && yarnsec_hadoop::token::logged::log_time_ms(l).is_some_and(|t| t >= since))
+        .collect();
     judge_t9(&RemoteFacts { run, remote_service, url, opened })
 }
 

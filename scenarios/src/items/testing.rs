@@ -62,8 +62,13 @@ pub async fn t2(ctx: &Context<'_>) -> Verdict {
     let alice = or_verdict!(ctx.alice().await);
     let bob = or_verdict!(ctx.run_as("bob").await.map_err(|e| e.verdict()));
     let mut facts = Vec::new();
+    let audit = or_verdict!(ctx
+        .cluster
+        .evidence()
+        .audit_log()
+        .await
+        .map_err(|e| crate::error::ObserveError::cluster("the NameNode's audit log")(e).verdict()));
     for run in [alice, &bob] {
-        let audit = ctx.cluster.evidence().audit_log().await.unwrap_or_default();
         let writes = audit
             .lines()
             .filter(|l| l.contains(&format!("src={}", run.output_path)) && (l.contains("cmd=create") || l.contains("cmd=rename")))

@@ -138,7 +138,10 @@ pub fn judge_t7(f: &TimelineFacts, run: &AppRun) -> Verdict {
         if f.kerberos {
             match &p.anonymous {
                 Ok(401) => {}
-                Ok(s) => problems.push(format!("{} {} is served anonymously ({s})", p.entity.entity_type, p.entity.id)),
+                Ok(s) if (200..300).contains(s) => {
+                    problems.push(format!("{} {} is served anonymously ({s})", p.entity.entity_type, p.entity.id))
+                }
+                Ok(s) => problems.push(format!("an anonymous read of {} {} answered {s}, not 401", p.entity.entity_type, p.entity.id)),
                 Err(e) => problems.push(format!("the anonymous read of {} {} got no answer: {e}", p.entity.entity_type, p.entity.id)),
             }
         }

@@ -49,13 +49,16 @@ pub async fn c4(ctx: &Context<'_>) -> Verdict {
 
 /// alice's tokens, as a workflow engine would hand them to the client it launches.
 async fn prepare(ctx: &Context<'_>) -> Result<(Vec<Prepared>, Vec<u8>), ObserveError> {
-    let cred = ctx.credential("alice")?.ok_or_else(|| ObserveError::Service { what: "no Kerberos credential for alice".into() })?;
+    let cred = ctx.credential("alice")?.ok_or_else(|| ObserveError::OwnRequest {
+        what: "alice's Kerberos credential".into(),
+        source: "this profile has no Kerberos".into(),
+    })?;
     let alice = Auth::Kerberos(&cred);
     let renewer = ctx.cluster.layout().rm_renewer();
     let cluster = ctx.cluster;
     let failed = |what: &str| {
-        let what = format!("alice's {what} for the token file (yarnsec's own request)");
-        move |source: yarnsec_hadoop::HttpError| ObserveError::Submission { user: what, source: Box::new(source) }
+        let what = format!("alice's {what} (for the token file)");
+        move |source: yarnsec_hadoop::HttpError| ObserveError::OwnRequest { what, source: Box::new(source) }
     };
     let mut tokens: Vec<Token> = Vec::new();
     let namenode = cluster.namenode_token_service();
@@ -78,9 +81,9 @@ async fn prepare(ctx: &Context<'_>) -> Result<(Vec<Prepared>, Vec<u8>), ObserveE
         decode(&cluster.resource_manager().delegation_token(renewer, alice).await.map_err(failed("ResourceManager delegation token"))?)?;
     rm.service = format!("{}:{}", cluster.hadoop().ip(), ports::RM_RPC);
     tokens.push(rm);
+    // Every token of the file, the RM's included: a client may pass that one on too.
     let prepared = tokens
         .iter()
-        .filter(|t| t.kind != "RM_DELEGATION_TOKEN")
         .filter_map(|t| {
             let seq = t.identifier().ok()?.as_delegation()?.sequence_number;
             Some(Prepared { kind: t.kind.clone(), service: t.service.clone(), sequence: seq })
@@ -98,7 +101,7 @@ fn decode(url_string: &str) -> Result<Token, ObserveError> {
 /// Puts the token file and the probe in the launcher's container and runs the client there.
 async fn launch(ctx: &Context<'_>, launcher: &crate::service::TokenFileLauncher, token_file: &[u8]) -> Result<AppRun, ObserveError> {
     use base64::Engine as _;
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or_default();
+    let nanos = crate::context::unique_nanos();
     let marker = format!("yarnsec-probe-alice-{nanos}");
     let (tokens_path, script_path) = (format!("/tmp/yarnsec-c4-{nanos}.tokens"), format!("/tmp/yarnsec-c4-{nanos}.sh"));
     let b64 = base64::engine::general_purpose::STANDARD;
@@ -121,8 +124,10 @@ async fn launch(ctx: &Context<'_>, launcher: &crate::service::TokenFileLauncher,
     cmd.extend(launcher.command("alice", &script_path, "yarnsec-c4"));
     let started = std::time::Instant::now();
     let submitted_at_ms = crate::context::epoch_ms();
-    let out = exec(cmd.clone()).await?;
+    let out = exec(cmd.clone()).await;
+    // alice's tokens do not stay in the service's container, whatever happened.
     let _ = exec(vec!["rm".into(), "-f".into(), tokens_path.clone(), script_path.clone()]).await;
+    let out = out?;
     if out.code != 0 {
         return Err(ObserveError::Service {
             what: format!(
@@ -141,8 +146,8 @@ async fn launch(ctx: &Context<'_>, launcher: &crate::service::TokenFileLauncher,
     ctx.finish(launched, watch, Duration::from_secs(240)).await
 }
 
-/// C4's judgment: the launch context holds every token of the prepared file and no delegation
-/// token from anywhere else.
+/// C4's judgment: the launch context holds every token of the prepared file (but the RM's, which
+/// is for the client's own calls) and no delegation token from anywhere else.
 pub fn judge_c4(run: &AppRun, prepared: &[Prepared]) -> Verdict {
     let file = run.am_tokens();
     let evidence = vec![
@@ -159,6 +164,7 @@ pub fn judge_c4(run: &AppRun, prepared: &[Prepared]) -> Verdict {
     }
     let missing: Vec<String> = prepared
         .iter()
+        .filter(|p| p.kind != "RM_DELEGATION_TOKEN")
         .filter(|p| !file.tokens().iter().any(|t| t.service == p.service && t.sequence() == Some(p.sequence)))
         .map(|p| format!("{} for {}", p.kind, p.service))
         .collect();
@@ -181,7 +187,10 @@ pub fn judge_c4(run: &AppRun, prepared: &[Prepared]) -> Verdict {
     }
     Verdict::check(
         problems.is_empty(),
-        format!("launched with HADOOP_TOKEN_FILE_LOCATION, the client set exactly the user's {} tokens from the file on the launch context, and got none of its own", prepared.len()),
+        format!(
+            "launched with HADOOP_TOKEN_FILE_LOCATION, the client set the user's {} tokens from the file on the launch context, and got none of its own",
+            prepared.iter().filter(|p| p.kind != "RM_DELEGATION_TOKEN").count()
+        ),
         problems.join("; "),
         evidence,
     )
@@ -202,6 +211,7 @@ mod tests {
         vec![
             Prepared { kind: "HDFS_DELEGATION_TOKEN".into(), service: NN.into(), sequence: 40 },
             Prepared { kind: "TIMELINE_DELEGATION_TOKEN".into(), service: TL.into(), sequence: 7 },
+            Prepared { kind: "RM_DELEGATION_TOKEN".into(), service: "198.18.7.3:8032".into(), sequence: 5 },
         ]
     }
 
@@ -221,6 +231,13 @@ mod tests {
         let v = judge_c4(&run(fresh, TokenFile::Missing, "", "", ""), &prepared());
         assert_eq!(v.status, Status::Fail);
         assert!(v.reason.contains("got tokens of its own"), "{}", v.reason);
+        // The whole file passed on, the RM's token included: all from the file.
+        let whole = file(vec![
+            delegation("HDFS_DELEGATION_TOKEN", NN, "alice", "yarn", 40),
+            delegation("TIMELINE_DELEGATION_TOKEN", TL, "alice", "yarn", 7),
+            delegation("RM_DELEGATION_TOKEN", "198.18.7.3:8032", "alice", "yarn", 5),
+        ]);
+        assert_eq!(judge_c4(&run(whole, TokenFile::Missing, "", "", ""), &prepared()).status, Status::Pass);
         // One of the file's left out.
         let partial = file(vec![delegation("HDFS_DELEGATION_TOKEN", NN, "alice", "yarn", 40)]);
         assert!(judge_c4(&run(partial, TokenFile::Missing, "", "", ""), &prepared())

@@ -145,7 +145,7 @@ async fn browse(ctx: &Context<'_>, tools: &Tools, evidence: &mut Vec<Evidence>) 
     shot(ctx, &browser, "1-form-as-alice.png", "the service's page in Chromium with alice's ticket", evidence).await?;
 
     // Submit the service's form with a script file, as a user would.
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or_default();
+    let nanos = crate::context::unique_nanos();
     let script = alice_dir.join("probe.sh");
     std::fs::write(&script, probe_script(&format!("yarnsec-browser-{nanos}"))).map_err(|e| BrowserError::Driver(e.to_string()))?;
     browser.choose_file("input[type=file]", &script).await?;
