@@ -65,39 +65,99 @@ pub fn audit_token_request(line: &str) -> Option<(String, i32)> {
     }
 }
 
-/// A timeline server request-log line of a delegation-token request: its log time (epoch ms)
-/// and the client's address.
-pub fn timeline_token_request(line: &str) -> Option<(i64, String)> {
-    let rest = line.split_once("requests.applicationhistory: ")?.1;
-    if !rest.contains("op=GETDELEGATIONTOKEN") {
-        return None;
-    }
-    let ip = rest.split(' ').next()?.to_string();
-    Some((logged::log_time_ms(line)?, ip))
+/// A delegation-token request the timeline server answered with a token (status 200), from its
+/// request log.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TokenRequest {
+    /// When the server received it: the request log's bracketed time, which has whole seconds
+    /// only (epoch ms of the start of that second).
+    pub received_ms: i64,
+    /// When the server logged its answer (epoch ms).
+    pub answered_ms: i64,
+    /// The client's address.
+    pub address: String,
 }
 
-/// Ties each timeline token to the request that got it: the first token request the server
-/// logged at or after the token's issue time (within half a second: a token request takes a few
-/// milliseconds) and not yet tied to another token. When requests from other addresses were
-/// logged within that half second, the token's requester is ambiguous.
-pub fn tie_timeline_requests(created: &[(i32, i64)], requests: &[(i64, String)]) -> Vec<(i32, Requester)> {
-    let mut created = created.to_vec();
-    created.sort_by_key(|(_, t)| *t);
-    let mut requests = requests.to_vec();
-    requests.sort_by_key(|(t, _)| *t);
-    let mut used = vec![false; requests.len()];
-    let mut out = Vec::new();
-    for (seq, issued) in created {
-        let window = issued..=issued + 500;
-        let Some(i) = (0..requests.len()).find(|&i| !used[i] && window.contains(&requests[i].0)) else { continue };
-        used[i] = true;
-        let ip = requests[i].1.clone();
-        let mut addresses: Vec<String> = requests.iter().filter(|(t, _)| window.contains(t)).map(|(_, a)| a.clone()).collect();
-        addresses.sort();
-        addresses.dedup();
-        out.push((seq, if addresses.len() == 1 { Requester::Address(ip) } else { Requester::Ambiguous(addresses) }));
+/// A timeline server request-log line of a delegation-token request it answered with a token.
+/// The first leg of a SPNEGO exchange (401) and refused requests got none and are left out.
+///
+/// `2026-12-01 16:12:38,852 INFO requests.applicationhistory: 198.18.81.5 - - [01/Dec/2026:16:12:38 +0000] "GET /ws/v1/timeline/?op=GETDELEGATIONTOKEN&renewer=yarn&doAs=alice HTTP/1.1" 200 145 "-" "-"`
+pub fn timeline_token_request(line: &str) -> Option<TokenRequest> {
+    let rest = line.split_once("requests.applicationhistory: ")?.1;
+    let mut quoted = rest.split('"');
+    let (head, request, after) = (quoted.next()?, quoted.next()?, quoted.next()?);
+    if !request.contains("op=GETDELEGATIONTOKEN") || after.split_whitespace().next()? != "200" {
+        return None;
     }
-    out
+    let address = head.split(' ').next()?.to_string();
+    let received = head.split_once('[')?.1.split_once(']')?.0;
+    Some(TokenRequest { received_ms: request_log_time_ms(received)?, answered_ms: logged::log_time_ms(line)?, address })
+}
+
+/// Epoch ms of a request log's `01/Dec/2026:16:12:38 +0000`.
+fn request_log_time_ms(t: &str) -> Option<i64> {
+    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    let (stamp, zone) = t.split_once(' ')?;
+    let (date, time) = stamp.split_once(':')?;
+    let mut d = date.split('/');
+    let (day, month, year) = (d.next()?, d.next()?, d.next()?);
+    let month = MONTHS.iter().position(|m| *m == month)? + 1;
+    let utc = logged::log_time_ms(&format!("{year}-{month:02}-{day:0>2} {time},000"))?;
+    let sign = match zone.get(..1)? {
+        "+" => 1,
+        "-" => -1,
+        _ => return None,
+    };
+    let (hours, minutes): (i64, i64) = (zone.get(1..3)?.parse().ok()?, zone.get(3..5)?.parse().ok()?);
+    Some(utc - sign * (hours * 60 + minutes) * 60_000)
+}
+
+/// Ties each timeline token to the request that got it. The server made the token while the
+/// request was in flight: received (to the second) at or before the token's issue time, answered
+/// at or after it. Each answered request made exactly one token, so a request that is the only
+/// one in flight for a token is that token's and no other's (applied until nothing changes).
+/// A token whose requests still in flight come from one address was asked for from there; from
+/// several, its requester is ambiguous; with none, it is left out (nobody can be named).
+pub fn tie_timeline_requests(created: &[(i32, i64)], requests: &[TokenRequest]) -> Vec<(i32, Requester)> {
+    let candidates: Vec<Vec<usize>> = created
+        .iter()
+        .map(|(_, issued)| {
+            (0..requests.len()).filter(|&i| requests[i].received_ms <= *issued && *issued <= requests[i].answered_ms).collect()
+        })
+        .collect();
+    let mut owner: Vec<Option<usize>> = vec![None; requests.len()];
+    let open = |owner: &[Option<usize>], token: usize| -> Vec<usize> {
+        candidates[token].iter().copied().filter(|&i| owner[i].is_none() || owner[i] == Some(token)).collect()
+    };
+    loop {
+        let mut changed = false;
+        for token in 0..created.len() {
+            if owner.contains(&Some(token)) {
+                continue;
+            }
+            if let [only] = open(&owner, token)[..] {
+                owner[only] = Some(token);
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    created
+        .iter()
+        .enumerate()
+        .filter_map(|(token, (seq, _))| {
+            let mut addresses: Vec<String> = open(&owner, token).into_iter().map(|i| requests[i].address.clone()).collect();
+            addresses.sort();
+            addresses.dedup();
+            match addresses.len() {
+                0 => None,
+                1 => Some((*seq, Requester::Address(addresses.remove(0)))),
+                _ => Some((*seq, Requester::Ambiguous(addresses))),
+            }
+        })
+        .collect()
 }
 
 /// A token as its issuer logged it.
@@ -141,7 +201,7 @@ impl IssuedTokens {
         let timeline = &issuers[1];
         let created: Vec<(i32, i64)> =
             timeline.events.iter().filter(|e| e.action == TokenAction::Created).map(|e| (e.id.sequence_number, e.id.issue_date)).collect();
-        let requests: Vec<(i64, String)> = timeline_log.lines().filter_map(timeline_token_request).collect();
+        let requests: Vec<TokenRequest> = timeline_log.lines().filter_map(timeline_token_request).collect();
         for (seq, who) in tie_timeline_requests(&created, &requests) {
             requesters.insert((timeline.service.clone(), seq), who);
         }
@@ -205,17 +265,48 @@ mod tests {
     }
 
     #[test]
-    fn timeline_tokens_are_tied_to_the_next_request_and_ambiguity_is_said() {
+    fn timeline_token_requests_are_read_with_both_times_and_only_when_answered_with_a_token() {
         let line = "2026-12-01 16:12:38,852 INFO requests.applicationhistory: 198.18.81.5 - - [01/Dec/2026:16:12:38 +0000] \"GET /ws/v1/timeline/?op=GETDELEGATIONTOKEN&renewer=yarn&doAs=alice HTTP/1.1\" 200 145 \"-\" \"-\"";
-        let (t, ip) = timeline_token_request(line).unwrap();
-        assert_eq!(ip, "198.18.81.5");
-        let tied = tie_timeline_requests(&[(1, t - 15), (2, t - 13)], &[(t, ip.clone()), (t + 1, ip.clone())]);
-        assert_eq!(tied, vec![(1, Requester::Address(ip.clone())), (2, Requester::Address(ip.clone()))]);
-        let mixed = tie_timeline_requests(&[(1, t - 15), (2, t - 14)], &[(t, "198.18.81.9".into()), (t + 1, ip.clone())]);
-        assert!(matches!(&mixed[1].1, Requester::Ambiguous(ips) if ips.len() == 2), "{mixed:?}");
-        // Another address logged just before the tied request counts too (not only between).
-        let early = tie_timeline_requests(&[(1, t - 20), (2, t - 19)], &[(t - 2, "198.18.81.9".into()), (t, ip.clone())]);
-        assert!(early.iter().all(|(_, r)| matches!(r, Requester::Ambiguous(_))), "{early:?}");
-        assert!(tie_timeline_requests(&[(3, t + 5_000)], &[(t, ip)]).is_empty());
+        let r = timeline_token_request(line).unwrap();
+        assert_eq!(r.address, "198.18.81.5");
+        assert_eq!(r.answered_ms - r.received_ms, 852);
+        assert_eq!(Some(r.answered_ms), logged::log_time_ms(line));
+        // SPNEGO's first leg, and a refusal, made no token.
+        assert_eq!(timeline_token_request(&line.replace("\" 200 145", "\" 401 300")), None);
+        assert_eq!(timeline_token_request(&line.replace("GETDELEGATIONTOKEN", "RENEWDELEGATIONTOKEN")), None);
+        // Another zone is taken into account.
+        let east = timeline_token_request(&line.replace("16:12:38 +0000", "17:12:38 +0100")).unwrap();
+        assert_eq!(east.received_ms, r.received_ms);
+        assert_eq!(request_log_time_ms("01/Dec/2026:16:12:38 +0000"), Some(logged::log_time_ms("2026-12-01 16:12:38,000").unwrap()));
+        assert_eq!(request_log_time_ms("01/Foo/2026:16:12:38 +0000"), None);
+    }
+
+    fn request(received_ms: i64, answered_ms: i64, address: &str) -> TokenRequest {
+        TokenRequest { received_ms, answered_ms, address: address.into() }
+    }
+
+    #[test]
+    fn timeline_tokens_are_tied_to_the_request_in_flight_and_ambiguity_is_said() {
+        let (a, b) = ("198.18.81.5", "198.18.81.9");
+        let address = |s: &str| Requester::Address(s.into());
+        // One request each, one after the other.
+        let tied = tie_timeline_requests(&[(1, 1_200), (2, 2_300)], &[request(1_000, 1_250, a), request(2_000, 2_310, b)]);
+        assert_eq!(tied, vec![(1, address(a)), (2, address(b))]);
+        // A slow answer (a loaded server logs seconds later) is still the token's.
+        assert_eq!(tie_timeline_requests(&[(1, 1_200)], &[request(1_000, 6_000, a)]), vec![(1, address(a))]);
+        // Two requests in flight at once from two addresses, and two tokens: the one that only
+        // one of them can have made settles the other.
+        let settled = tie_timeline_requests(&[(1, 1_100), (2, 1_400)], &[request(1_000, 1_300, a), request(1_000, 1_500, b)]);
+        // Token 2 (at 1.4 s) was made while only b's request was in flight: b's; so token 1 is a's.
+        assert_eq!(settled, vec![(1, address(a)), (2, address(b))]);
+        // Both in flight for both tokens: who asked for which cannot be told.
+        let both = tie_timeline_requests(&[(1, 1_100), (2, 1_200)], &[request(1_000, 1_300, a), request(1_000, 1_310, b)]);
+        assert!(both.iter().all(|(_, r)| matches!(r, Requester::Ambiguous(ips) if ips.len() == 2)), "{both:?}");
+        // Two requests of one address in flight: that address, whichever request it was.
+        assert_eq!(tie_timeline_requests(&[(1, 1_100)], &[request(1_000, 1_300, a), request(1_000, 1_200, a)]), vec![(1, address(a))]);
+        // No request in flight when the token was made: nobody is named.
+        assert!(tie_timeline_requests(&[(3, 9_000)], &[request(1_000, 1_300, a)]).is_empty());
+        // A request received after the token's issue (its second) did not make it.
+        assert!(tie_timeline_requests(&[(3, 1_900)], &[request(2_000, 2_300, a)]).is_empty());
     }
 }

@@ -327,7 +327,13 @@ pub fn judge_c5(run: &AppRun, obtained: &[ObtainedToken]) -> Verdict {
     if !left_out.is_empty() {
         return Verdict::fail(format!("the client obtained {} but set it on no launch context", left_out.join(" and ")), evidence);
     }
-    let unaccounted: Vec<String> = unaccounted(run, obtained).iter().map(describe).collect();
+    let unaccounted: Vec<String> = unaccounted(run, obtained)
+        .iter()
+        .map(|o| match &o.asked_by {
+            AskedBy::Unknown(why) => format!("{} ({why})", describe(o)),
+            _ => describe(o),
+        })
+        .collect();
     if !unaccounted.is_empty() {
         return Verdict {
             status: crate::verdict::Status::Skipped,
