@@ -213,3 +213,76 @@ async fn carol_cannot_get_a_ticket() {
     let url = format!("{}/webhdfs/v1/user/carol?op=GETFILESTATUS", cluster.layout().hadoop_url(9870));
     assert_eq!(cluster.http().get(&url, Auth::Anonymous).await.unwrap().status, 401);
 }
+
+/// A JVM client given only the kit (the description's Java options) resolves the cluster's host
+/// names without `/etc/hosts`, and logs in to the cluster's KDC from the service identity's keytab.
+const KIT_PROBE: &str = r#"
+import java.util.*;
+import javax.security.auth.login.*;
+public class KitProbe {
+  public static void main(String[] a) throws Exception {
+    System.out.println("address " + java.net.InetAddress.getByName(a[0]).getHostAddress());
+    Configuration conf = new Configuration() {
+      public AppConfigurationEntry[] getAppConfigurationEntry(String name) {
+        Map<String, String> o = new HashMap<>();
+        o.put("useKeyTab", "true"); o.put("keyTab", a[2]); o.put("principal", a[1]);
+        o.put("storeKey", "true"); o.put("doNotPrompt", "true"); o.put("isInitiator", "true");
+        return new AppConfigurationEntry[] { new AppConfigurationEntry("com.sun.security.auth.module.Krb5LoginModule",
+            AppConfigurationEntry.LoginModuleControlFlag.REQUIRED, o) };
+      }
+    };
+    LoginContext login = new LoginContext("kit", null, null, conf);
+    login.login();
+    System.out.println("principals " + new ArrayList<>(login.getSubject().getPrincipals()));
+  }
+}
+"#;
+
+#[tokio::test]
+async fn the_client_kit_names_every_host_and_a_service_identity_that_works() {
+    let Some(d) = common::description() else { return };
+    let cluster = cluster_or_skip!();
+    assert_eq!(d.cluster_id, cluster.id());
+    let hosts = std::fs::read_to_string(&d.hosts_file).unwrap_or_else(|e| panic!("{}: {e}", d.hosts_file.display()));
+    for (name, ip) in &d.hosts {
+        assert!(hosts.lines().any(|l| l == format!("{ip} {name}")), "{name} ({ip}) is not in {}:\n{hosts}", d.hosts_file.display());
+    }
+    if !cluster.profile().kerberos() {
+        assert!(d.service_identity.is_none());
+        return;
+    }
+    let identity = d.service_identity.clone().expect("a Kerberos cluster names the service identity");
+    assert!(identity.proxy_user_for.iter().any(|u| u == "alice"), "{identity:?}");
+
+    // The JVM: only the kit's options, no /etc/hosts, no KRB5_CONFIG.
+    let dir = tempfile::tempdir().unwrap();
+    let source = dir.path().join("KitProbe.java");
+    std::fs::write(&source, KIT_PROBE).unwrap();
+    let out = tokio::process::Command::new("java")
+        .args(&d.java_options)
+        .arg(&source)
+        .arg("hadoop.yarnsec.test")
+        .arg(&identity.principal)
+        .arg(&identity.keytab)
+        .env_remove("KRB5_CONFIG")
+        .output()
+        .await
+        .expect("java runs (maven, a prerequisite, brings a JRE)");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "the JVM probe failed: {stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains(&format!("address {}", d.hosts["hadoop.yarnsec.test"])), "{stdout}");
+    assert!(stdout.contains(&identity.principal), "{stdout}");
+
+    // The HTTP principal is in the same keytab and the KDC knows it.
+    let http: Principal = identity.http_principal.parse().unwrap();
+    let target = Principal::http("hadoop.yarnsec.test", cluster.realm());
+    let as_http = Credential::from_keytab(http, &identity.keytab).unwrap();
+    tokio::task::spawn_blocking(move || as_http.initiate(&target)).await.unwrap().expect("a ticket as the service's HTTP principal");
+
+    // The proxy-user rights are real: WebHDFS answers the service acting for alice with her home.
+    let service = Credential::from_keytab(identity.principal.parse().unwrap(), &identity.keytab).unwrap();
+    let url = format!("{}/webhdfs/v1/?op=GETHOMEDIRECTORY&doas=alice", cluster.layout().hadoop_url(9870));
+    let answer = cluster.http().get(&url, Auth::Kerberos(&service)).await.unwrap();
+    assert_eq!(answer.status, 200, "{}", answer.text());
+    assert!(answer.text().contains("/user/alice"), "{}", answer.text());
+}

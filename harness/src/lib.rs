@@ -41,7 +41,7 @@ mod profile;
 pub mod progress;
 pub mod timeline_store;
 
-pub use cluster::{ClusterDescription, ClusterUser, SecureCluster, StartTimings, REMOTE_FILE, REMOTE_FILE_TEXT};
+pub use cluster::{ClusterDescription, ClusterUser, SecureCluster, ServiceIdentity, StartTimings, REMOTE_FILE, REMOTE_FILE_TEXT};
 pub use error::HarnessError;
 pub use layout::Layout;
 pub use profile::{ProfileError, ProfileSummary, Protection, SecurityProfile, PROFILE_NAMES};

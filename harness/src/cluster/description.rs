@@ -45,9 +45,46 @@ pub struct UserEntry {
     pub keytab: Option<PathBuf>,
 }
 
+/// The identity a team's own submission service uses on this cluster: its principal, the
+/// `HTTP/` principal browsers get tickets for at the service's host (both in one keytab), and the
+/// users it may act for (`hadoop.proxyuser.<short name>.users`; from any host).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServiceIdentity {
+    /// `yarnsec/service.yarnsec.test@REALM`.
+    pub principal: String,
+    /// The principal's short name, which Hadoop's proxy-user rules name.
+    pub short_name: String,
+    /// `HTTP/service.yarnsec.test@REALM`, the SPNEGO acceptor of a service at that host.
+    pub http_principal: String,
+    /// The host name both principals are for.
+    pub host: String,
+    /// Absolute path of the keytab holding both keys.
+    pub keytab: PathBuf,
+    /// The users it may impersonate (`doAs`).
+    pub proxy_user_for: Vec<String>,
+}
+
 /// A running cluster, described for scripts and for other processes.
+///
+/// Besides the realm, hosts and endpoints it carries a client's kit: a hosts file and the Java
+/// options a JVM client needs to reach the cluster without editing `/etc/hosts`, and the
+/// identity a team's own service can run as.
+///
+/// ```
+/// let d = yarnsec_harness::ClusterDescription::from_json(r#"{"realm":"C001.YARNSEC.TEST",
+///   "krb5_conf":"/tmp/k","kdc":"198.18.1.2:88","hosts":{},"endpoints":{"namenode_rpc":"",
+///   "namenode_http":"","webhdfs":"","resourcemanager_http":"","resourcemanager_rpc":"",
+///   "timeline_http":""},"users":[],"profile":{"name":"strict","ticket_lifetime_s":120,
+///   "renew_lifetime_s":300,"token_renew_interval_s":60,"token_max_lifetime_s":300,
+///   "rpc_protection":"privacy"}}"#).unwrap();
+/// // A description written before the kit existed still reads; its kit is empty.
+/// assert!(d.cluster_id.is_empty() && d.service_identity.is_none());
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClusterDescription {
+    /// The cluster's id (`yarnsec-095-4e36`): `yarnsec down --cluster ID` removes it.
+    #[serde(default)]
+    pub cluster_id: String,
     /// Kerberos realm.
     pub realm: String,
     /// Absolute path of a `krb5.conf` naming this realm (use it as `KRB5_CONFIG`).
@@ -62,11 +99,78 @@ pub struct ClusterDescription {
     pub users: Vec<UserEntry>,
     /// The security profile.
     pub profile: ProfileSummary,
+    /// A hosts file (`address name` lines) naming every container: for `/etc/hosts` of a
+    /// machine that is not this one, or Java's `-Djdk.net.hosts.file`.
+    #[serde(default)]
+    pub hosts_file: PathBuf,
+    /// Options a JVM client of this cluster needs: the krb5.conf (Java ignores `KRB5_CONFIG`),
+    /// the hosts file, and the `--add-opens` Hadoop needs on Java 17.
+    #[serde(default)]
+    pub java_options: Vec<String>,
+    /// The identity a team's own service can run as (Kerberos profiles only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_identity: Option<ServiceIdentity>,
+}
+
+/// The `java.base` packages Hadoop reaches into by reflection; Java 17 refuses unless opened.
+const JAVA_OPENS: [&str; 13] = [
+    "java.io",
+    "java.lang",
+    "java.lang.reflect",
+    "java.math",
+    "java.net",
+    "java.nio",
+    "java.text",
+    "java.util",
+    "java.util.concurrent",
+    "java.util.zip",
+    "sun.security.util",
+    "sun.security.x509",
+    "sun.nio.ch",
+];
+
+/// The Java options of a client of the cluster whose `krb5.conf` and hosts file are these.
+pub fn java_options(krb5_conf: &std::path::Path, hosts_file: &std::path::Path) -> Vec<String> {
+    let mut options = vec![
+        format!("-Djava.security.krb5.conf={}", krb5_conf.display()),
+        format!("-Djdk.net.hosts.file={}", hosts_file.display()),
+        "-Djava.net.preferIPv4Stack=true".to_string(),
+        "-XX:+IgnoreUnrecognizedVMOptions".to_string(),
+    ];
+    options.extend(JAVA_OPENS.iter().map(|p| format!("--add-opens=java.base/{p}=ALL-UNNAMED")));
+    options
+}
+
+/// A hosts file naming every host: `address name`, one per line, sorted by name.
+pub fn hosts_file_text(hosts: &BTreeMap<String, IpAddr>) -> String {
+    hosts.iter().map(|(name, ip)| format!("{ip} {name}\n")).collect()
 }
 
 impl ClusterDescription {
     /// Reads a description written by `yarnsec up --json`.
     pub fn from_json(text: &str) -> Result<Self, serde_json::Error> {
         serde_json::from_str(text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_hosts_file_names_every_host_once_by_its_address() {
+        let hosts: BTreeMap<String, IpAddr> = [("kdc.yarnsec.test", "198.18.7.2"), ("hadoop.yarnsec.test", "198.18.7.3")]
+            .map(|(n, a)| (n.to_string(), a.parse().unwrap()))
+            .into();
+        assert_eq!(hosts_file_text(&hosts), "198.18.7.3 hadoop.yarnsec.test\n198.18.7.2 kdc.yarnsec.test\n");
+    }
+
+    #[test]
+    fn java_options_name_the_realm_file_the_hosts_file_and_the_opens() {
+        let o = java_options(std::path::Path::new("/s/krb5.conf"), std::path::Path::new("/s/hosts"));
+        assert_eq!(o[0], "-Djava.security.krb5.conf=/s/krb5.conf");
+        assert_eq!(o[1], "-Djdk.net.hosts.file=/s/hosts");
+        assert!(o.contains(&"--add-opens=java.base/sun.security.x509=ALL-UNNAMED".to_string()));
+        assert_eq!(o.iter().filter(|x| x.starts_with("--add-opens")).count(), JAVA_OPENS.len());
     }
 }

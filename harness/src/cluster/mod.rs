@@ -17,7 +17,7 @@ mod start;
 mod users;
 
 pub use builder::{SecureClusterBuilder, ServiceOptions};
-pub use description::{ClusterDescription, Endpoints, UserEntry};
+pub use description::{ClusterDescription, Endpoints, ServiceIdentity, UserEntry};
 pub use readiness::StartTimings;
 pub use secure::{state_root, state_root_krb5_conf, ExtraService, SecureCluster};
 pub use start::{REMOTE_FILE, REMOTE_FILE_TEXT, REMOTE_ROLE};

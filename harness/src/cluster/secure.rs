@@ -12,7 +12,7 @@ use yarnsec_hadoop::webhdfs::WebHdfs;
 use yarnsec_hadoop::yarn::ResourceManager;
 use yarnsec_hadoop::{Credential, Principal, SpnegoClient};
 
-use super::description::{ClusterDescription, Endpoints, UserEntry};
+use super::description::{ClusterDescription, Endpoints, ServiceIdentity, UserEntry};
 use super::{ClusterUser, SecureClusterBuilder, StartTimings};
 use crate::docker;
 use crate::error::HarnessError;
@@ -234,7 +234,9 @@ impl SecureCluster {
     pub fn describe(&self) -> ClusterDescription {
         let service_http = self.service_url();
         let host = self.layout.hadoop_host();
+        let hosts_file = self.hosts_file();
         ClusterDescription {
+            cluster_id: self.id.clone(),
             realm: self.layout.realm.clone(),
             krb5_conf: self.krb5_conf(),
             kdc: format!("{}:{}", self.kdc.ip(), ports::KDC),
@@ -261,7 +263,22 @@ impl SecureCluster {
                 })
                 .collect(),
             profile: self.profile.summary(),
+            java_options: super::description::java_options(&self.krb5_conf(), &hosts_file),
+            hosts_file,
+            service_identity: self.profile.kerberos().then(|| ServiceIdentity {
+                principal: self.layout.service_principal(),
+                short_name: crate::layout::SERVICE_USER.to_string(),
+                http_principal: format!("HTTP/{}@{}", self.layout.service_host(), self.layout.realm),
+                host: self.layout.service_host(),
+                keytab: self.keytab_path("service"),
+                proxy_user_for: self.layout.users.iter().map(|u| u.name.clone()).collect(),
+            }),
         }
+    }
+
+    /// The hosts file naming every container (written when the cluster started).
+    pub fn hosts_file(&self) -> PathBuf {
+        self.state_dir.join("hosts")
     }
 
     /// Stops and removes the containers and the network, and deletes the host-side files.

@@ -87,6 +87,8 @@ pub(crate) async fn start(b: SecureClusterBuilder) -> Result<SecureCluster, Harn
                 hadoop_version: images.hadoop_version.clone(),
                 finished: false,
             };
+            let hosts = super::description::hosts_file_text(&cluster.hosts());
+            write_private(&cluster.hosts_file(), hosts.as_bytes(), 0o644)?;
             let description = serde_json::to_string_pretty(&cluster.describe()).expect("the description serializes");
             let path = cluster.state_dir.join("cluster.json");
             std::fs::write(&path, description).map_err(HarnessError::io(path))?;
