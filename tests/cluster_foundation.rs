@@ -286,3 +286,62 @@ async fn the_client_kit_names_every_host_and_a_service_identity_that_works() {
     assert_eq!(answer.status, 200, "{}", answer.text());
     assert!(answer.text().contains("/user/alice"), "{}", answer.text());
 }
+
+/// Runs a Hadoop client class in a JVM given only the kit: the description's Java options, its
+/// client configuration and classpath, and alice's ticket in a file cache (as after `kinit`).
+async fn kit_jvm(d: &yarnsec_harness::ClusterDescription, ccache: &std::path::Path, class: &str, args: &[&str]) -> (bool, String) {
+    let classpath = format!("{}:{}", d.hadoop_conf_dir.display(), d.hadoop_classpath.as_deref().expect("this host built the images"));
+    let run = tokio::process::Command::new("java")
+        .args(&d.java_options)
+        .arg("-cp")
+        .arg(classpath)
+        .arg(class)
+        .args(args)
+        .env("KRB5CCNAME", format!("FILE:{}", ccache.display()))
+        .env_remove("KRB5_CONFIG")
+        .env_remove("HADOOP_CONF_DIR")
+        .output();
+    let out = tokio::time::timeout(Duration::from_secs(120), run).await.expect("the client ends within 2 minutes").expect("java runs");
+    (out.status.success(), format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)))
+}
+
+#[tokio::test]
+async fn a_jvm_client_with_only_the_kit_writes_reads_hdfs_and_lists_applications() {
+    let Some(d) = common::description() else { return };
+    let cluster = cluster_or_skip!();
+    if !cluster.profile().kerberos() {
+        eprintln!("SKIPPED: the kit's Kerberos client is shown on a Kerberos profile");
+        return;
+    }
+    // The client's own files hold nothing of a daemon's.
+    for file in ["core-site.xml", "hdfs-site.xml", "yarn-site.xml"] {
+        let text = std::fs::read_to_string(d.hadoop_conf_dir.join(file)).unwrap();
+        assert!(!text.contains("keytab"), "{file} names a keytab:\n{text}");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let ccache = dir.path().join("alice.ccache");
+    let alice = d.users.iter().find(|u| u.name == "alice").unwrap();
+    let kinit = std::process::Command::new("kinit")
+        .args(["-k", "-t"])
+        .arg(alice.keytab.as_ref().unwrap())
+        .arg(alice.principal.as_ref().unwrap())
+        .env("KRB5_CONFIG", &d.krb5_conf)
+        .env("KRB5CCNAME", format!("FILE:{}", ccache.display()))
+        .output()
+        .expect("kinit runs (krb5-user)");
+    assert!(kinit.status.success(), "kinit: {}", String::from_utf8_lossy(&kinit.stderr));
+
+    let local = dir.path().join("kit.txt");
+    std::fs::write(&local, "written through the kit\n").unwrap();
+    let remote = format!("/user/alice/kit-probe-{}.txt", std::process::id());
+    let local_arg = local.to_string_lossy().into_owned();
+    let (ok, out) = kit_jvm(&d, &ccache, "org.apache.hadoop.fs.FsShell", &["-put", "-f", &local_arg, &remote]).await;
+    assert!(ok, "hdfs dfs -put through the kit failed:\n{out}");
+    let (ok, out) = kit_jvm(&d, &ccache, "org.apache.hadoop.fs.FsShell", &["-cat", &remote]).await;
+    assert!(ok && out.contains("written through the kit"), "hdfs dfs -cat through the kit failed:\n{out}");
+    let (ok, _) = kit_jvm(&d, &ccache, "org.apache.hadoop.fs.FsShell", &["-rm", "-skipTrash", &remote]).await;
+    assert!(ok, "hdfs dfs -rm through the kit failed");
+    let (ok, out) =
+        kit_jvm(&d, &ccache, "org.apache.hadoop.yarn.client.cli.ApplicationCLI", &["application", "-list", "-appStates", "ALL"]).await;
+    assert!(ok && out.contains("Total number of applications"), "yarn application -list through the kit failed:\n{out}");
+}

@@ -1,7 +1,7 @@
 //! Snapshots of every file a cluster's containers are given, per profile. A change to generated
 //! configuration shows up here as a reviewed snapshot diff (`cargo insta review`).
 
-use yarnsec_harness::config::{container_krb5_conf, hadoop_files, kdc_files, remote_hdfs_files, service_toml};
+use yarnsec_harness::config::{client_files, container_krb5_conf, hadoop_files, kdc_files, remote_hdfs_files, service_toml};
 use yarnsec_harness::{Layout, SecurityProfile, PROFILE_NAMES};
 
 fn layout() -> Layout {
@@ -15,6 +15,17 @@ fn hadoop_files_per_profile() {
         for (path, content) in hadoop_files(&profile, &layout(), &[]).iter() {
             let file = path.rsplit('/').next().unwrap();
             insta::assert_snapshot!(format!("{name}__{file}"), content);
+        }
+    }
+}
+
+#[test]
+fn client_files_per_profile_hold_no_daemon_secrets() {
+    for name in PROFILE_NAMES {
+        let profile: SecurityProfile = name.parse().unwrap();
+        for (file, content) in client_files(&profile, &layout()).iter() {
+            assert!(!content.contains("keytab") && !content.contains("/data/"), "{name} {file} holds a daemon's setting:\n{content}");
+            insta::assert_snapshot!(format!("{name}__client__{file}"), content);
         }
     }
 }

@@ -107,6 +107,14 @@ pub struct ClusterDescription {
     /// the hosts file, and the `--add-opens` Hadoop needs on Java 17.
     #[serde(default)]
     pub java_options: Vec<String>,
+    /// A client-only Hadoop configuration directory (`HADOOP_CONF_DIR`): addresses,
+    /// principals and protection levels, no daemon keytabs.
+    #[serde(default)]
+    pub hadoop_conf_dir: PathBuf,
+    /// Hadoop's client jars on this host as a classpath entry (`…/jars/*`), when this host built
+    /// the images.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hadoop_classpath: Option<String>,
     /// The identity a team's own service can run as (Kerberos profiles only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_identity: Option<ServiceIdentity>,

@@ -265,6 +265,8 @@ impl SecureCluster {
             profile: self.profile.summary(),
             java_options: super::description::java_options(&self.krb5_conf(), &hosts_file),
             hosts_file,
+            hadoop_conf_dir: self.hadoop_conf_dir(),
+            hadoop_classpath: self.hadoop_classpath(),
             service_identity: self.profile.kerberos().then(|| ServiceIdentity {
                 principal: self.layout.service_principal(),
                 short_name: crate::layout::SERVICE_USER.to_string(),
@@ -279,6 +281,18 @@ impl SecureCluster {
     /// The hosts file naming every container (written when the cluster started).
     pub fn hosts_file(&self) -> PathBuf {
         self.state_dir.join("hosts")
+    }
+
+    /// The client-only Hadoop configuration (written when the cluster started).
+    pub fn hadoop_conf_dir(&self) -> PathBuf {
+        self.state_dir.join("hadoop-conf")
+    }
+
+    /// Hadoop's client jars on this host, as a Java classpath entry, where the image build
+    /// gathered them (`~/.cache/yarnsec/hadoop-<version>/jars`).
+    pub fn hadoop_classpath(&self) -> Option<String> {
+        let jars = crate::images::cache_dir().join(format!("hadoop-{}", self.hadoop_version)).join("jars");
+        jars.join("hadoop-common-".to_string() + &self.hadoop_version + ".jar").exists().then(|| format!("{}/*", jars.display()))
     }
 
     /// Stops and removes the containers and the network, and deletes the host-side files.

@@ -89,6 +89,11 @@ pub(crate) async fn start(b: SecureClusterBuilder) -> Result<SecureCluster, Harn
             };
             let hosts = super::description::hosts_file_text(&cluster.hosts());
             write_private(&cluster.hosts_file(), hosts.as_bytes(), 0o644)?;
+            let conf_dir = cluster.hadoop_conf_dir();
+            std::fs::create_dir_all(&conf_dir).map_err(HarnessError::io(&conf_dir))?;
+            for (name, content) in crate::config::client_files(&cluster.profile, &cluster.layout).iter() {
+                write_private(&conf_dir.join(name), content.as_bytes(), 0o644)?;
+            }
             let description = serde_json::to_string_pretty(&cluster.describe()).expect("the description serializes");
             let path = cluster.state_dir.join("cluster.json");
             std::fs::write(&path, description).map_err(HarnessError::io(path))?;

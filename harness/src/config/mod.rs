@@ -4,12 +4,14 @@
 //! [`SecurityProfile`]: crate::SecurityProfile
 //! [`Layout`]: crate::Layout
 
+mod client;
 mod hadoop;
 mod kerberos;
 mod service;
 
 use std::collections::BTreeMap;
 
+pub use client::client_files;
 pub use hadoop::{hadoop_files, remote_hdfs_files, PropertyOverride};
 pub use kerberos::{container_krb5_conf, kdc_files};
 pub use service::service_toml;
