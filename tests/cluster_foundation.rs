@@ -289,8 +289,14 @@ async fn the_client_kit_names_every_host_and_a_service_identity_that_works() {
 
 /// Runs a Hadoop client class in a JVM given only the kit: the description's Java options, its
 /// client configuration and classpath, and alice's ticket in a file cache (as after `kinit`).
-async fn kit_jvm(d: &yarnsec_harness::ClusterDescription, ccache: &std::path::Path, class: &str, args: &[&str]) -> (bool, String) {
-    let classpath = format!("{}:{}", d.hadoop_conf_dir.display(), d.hadoop_classpath.as_deref().expect("this host built the images"));
+async fn kit_jvm(
+    d: &yarnsec_harness::ClusterDescription,
+    jars: &str,
+    ccache: &std::path::Path,
+    class: &str,
+    args: &[&str],
+) -> (bool, String) {
+    let classpath = format!("{}:{jars}", d.hadoop_conf_dir.display());
     let run = tokio::process::Command::new("java")
         .args(&d.java_options)
         .arg("-cp")
@@ -331,17 +337,26 @@ async fn a_jvm_client_with_only_the_kit_writes_reads_hdfs_and_lists_applications
         .expect("kinit runs (krb5-user)");
     assert!(kinit.status.success(), "kinit: {}", String::from_utf8_lossy(&kinit.stderr));
 
+    // The images may come from another host's build: then this host gathers the jars first.
+    let jars = match &d.hadoop_classpath {
+        Some(jars) => jars.clone(),
+        None => yarnsec_harness::images::client_classpath(cluster.hadoop_version(), &yarnsec_harness::progress::Progress::stderr())
+            .await
+            .expect("Maven gathers Hadoop's jars"),
+    };
+
     let local = dir.path().join("kit.txt");
     std::fs::write(&local, "written through the kit\n").unwrap();
     let remote = format!("/user/alice/kit-probe-{}.txt", std::process::id());
     let local_arg = local.to_string_lossy().into_owned();
-    let (ok, out) = kit_jvm(&d, &ccache, "org.apache.hadoop.fs.FsShell", &["-put", "-f", &local_arg, &remote]).await;
+    let (ok, out) = kit_jvm(&d, &jars, &ccache, "org.apache.hadoop.fs.FsShell", &["-put", "-f", &local_arg, &remote]).await;
     assert!(ok, "hdfs dfs -put through the kit failed:\n{out}");
-    let (ok, out) = kit_jvm(&d, &ccache, "org.apache.hadoop.fs.FsShell", &["-cat", &remote]).await;
+    let (ok, out) = kit_jvm(&d, &jars, &ccache, "org.apache.hadoop.fs.FsShell", &["-cat", &remote]).await;
     assert!(ok && out.contains("written through the kit"), "hdfs dfs -cat through the kit failed:\n{out}");
-    let (ok, _) = kit_jvm(&d, &ccache, "org.apache.hadoop.fs.FsShell", &["-rm", "-skipTrash", &remote]).await;
+    let (ok, _) = kit_jvm(&d, &jars, &ccache, "org.apache.hadoop.fs.FsShell", &["-rm", "-skipTrash", &remote]).await;
     assert!(ok, "hdfs dfs -rm through the kit failed");
     let (ok, out) =
-        kit_jvm(&d, &ccache, "org.apache.hadoop.yarn.client.cli.ApplicationCLI", &["application", "-list", "-appStates", "ALL"]).await;
+        kit_jvm(&d, &jars, &ccache, "org.apache.hadoop.yarn.client.cli.ApplicationCLI", &["application", "-list", "-appStates", "ALL"])
+            .await;
     assert!(ok && out.contains("Total number of applications"), "yarn application -list through the kit failed:\n{out}");
 }

@@ -289,10 +289,12 @@ impl SecureCluster {
     }
 
     /// Hadoop's client jars on this host, as a Java classpath entry, where the image build
-    /// gathered them (`~/.cache/yarnsec/hadoop-<version>/jars`).
+    /// gathered them (`~/.cache/yarnsec/hadoop-<version>/jars`); `None` when this host did not
+    /// ([`crate::images::client_classpath`] gathers them).
     pub fn hadoop_classpath(&self) -> Option<String> {
-        let jars = crate::images::cache_dir().join(format!("hadoop-{}", self.hadoop_version)).join("jars");
-        jars.join("hadoop-common-".to_string() + &self.hadoop_version + ".jar").exists().then(|| format!("{}/*", jars.display()))
+        let dir = crate::images::cache_dir().join(format!("hadoop-{}", self.hadoop_version));
+        // Maven marks a complete gathering; a half-filled directory is no classpath.
+        dir.join(".complete").exists().then(|| format!("{}/*", dir.join("jars").display()))
     }
 
     /// Stops and removes the containers and the network, and deletes the host-side files.

@@ -22,6 +22,15 @@ pub use mirror::debian_mirror;
 use crate::error::HarnessError;
 use crate::progress::Progress;
 
+/// Hadoop's jars for `version` on this host, as a Java classpath entry (`…/jars/*`): what a JVM
+/// client of the cluster needs. Gathered with Maven into the cache when this host has not
+/// gathered them yet (e.g. the images came from another host's build).
+pub async fn client_classpath(version: &str, progress: &Progress) -> Result<String, HarnessError> {
+    let entries = maven::collect_jars(version, progress).await?;
+    let jars = entries.into_iter().find(|(name, _)| name == "jars").map(|(_, path)| path).unwrap_or_default();
+    Ok(format!("{}/*", jars.display()))
+}
+
 /// The Hadoop version built when none is asked for.
 pub const DEFAULT_HADOOP_VERSION: &str = "3.4.2";
 
