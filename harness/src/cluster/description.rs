@@ -111,8 +111,8 @@ pub struct ClusterDescription {
     /// principals and protection levels, no daemon keytabs.
     #[serde(default)]
     pub hadoop_conf_dir: PathBuf,
-    /// Hadoop's client jars on this host as a classpath entry (`…/jars/*`), when this host built
-    /// the images.
+    /// Hadoop's client jars on this host as a classpath entry (`…/jars/*`), when this host has
+    /// gathered them (the image build does; `images::client_classpath` otherwise).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hadoop_classpath: Option<String>,
     /// The identity a team's own service can run as (Kerberos profiles only).
