@@ -104,7 +104,8 @@ pub struct ClusterDescription {
     #[serde(default)]
     pub hosts_file: PathBuf,
     /// Options a JVM client of this cluster needs: the krb5.conf (Java ignores `KRB5_CONFIG`),
-    /// the hosts file, and the `--add-opens` Hadoop needs on Java 17.
+    /// a hosts file (the cluster's hosts and this machine's names), and the `--add-opens` Hadoop
+    /// needs on Java 17.
     #[serde(default)]
     pub java_options: Vec<String>,
     /// A client-only Hadoop configuration directory (`HADOOP_CONF_DIR`): addresses,
@@ -154,6 +155,20 @@ pub fn hosts_file_text(hosts: &BTreeMap<String, IpAddr>) -> String {
     hosts.iter().map(|(name, ip)| format!("{ip} {name}\n")).collect()
 }
 
+/// The hosts file a JVM on this machine reads in place of name resolution
+/// (`-Djdk.net.hosts.file` replaces it entirely): the cluster's hosts, and this machine's own
+/// names on loopback, which clients ask for (`InetAddress.getLocalHost()`).
+pub fn java_hosts_file_text(hosts: &BTreeMap<String, IpAddr>, local_hostname: &str) -> String {
+    let local = local_hostname.trim();
+    let mut text = if local.is_empty() || local == "localhost" {
+        "127.0.0.1 localhost\n".to_string()
+    } else {
+        format!("127.0.0.1 localhost {local}\n")
+    };
+    text.push_str(&hosts_file_text(hosts));
+    text
+}
+
 impl ClusterDescription {
     /// Reads a description written by `yarnsec up --json`.
     pub fn from_json(text: &str) -> Result<Self, serde_json::Error> {
@@ -171,6 +186,13 @@ mod tests {
             .map(|(n, a)| (n.to_string(), a.parse().unwrap()))
             .into();
         assert_eq!(hosts_file_text(&hosts), "198.18.7.3 hadoop.yarnsec.test\n198.18.7.2 kdc.yarnsec.test\n");
+    }
+
+    #[test]
+    fn the_java_hosts_file_keeps_this_machines_names() {
+        let hosts: BTreeMap<String, IpAddr> = [("hadoop.yarnsec.test".to_string(), "198.18.7.3".parse().unwrap())].into();
+        assert_eq!(java_hosts_file_text(&hosts, "runner-7\n"), "127.0.0.1 localhost runner-7\n198.18.7.3 hadoop.yarnsec.test\n");
+        assert_eq!(java_hosts_file_text(&hosts, ""), "127.0.0.1 localhost\n198.18.7.3 hadoop.yarnsec.test\n");
     }
 
     #[test]

@@ -263,7 +263,7 @@ impl SecureCluster {
                 })
                 .collect(),
             profile: self.profile.summary(),
-            java_options: super::description::java_options(&self.krb5_conf(), &hosts_file),
+            java_options: super::description::java_options(&self.krb5_conf(), &self.java_hosts_file()),
             hosts_file,
             hadoop_conf_dir: self.hadoop_conf_dir(),
             hadoop_classpath: self.hadoop_classpath(),
@@ -281,6 +281,12 @@ impl SecureCluster {
     /// The hosts file naming every container (written when the cluster started).
     pub fn hosts_file(&self) -> PathBuf {
         self.state_dir.join("hosts")
+    }
+
+    /// The hosts file the kit's Java options name: the cluster's hosts and this machine's names
+    /// (written when the cluster started).
+    pub fn java_hosts_file(&self) -> PathBuf {
+        self.state_dir.join("java-hosts")
     }
 
     /// The client-only Hadoop configuration (written when the cluster started).

@@ -89,6 +89,9 @@ pub(crate) async fn start(b: SecureClusterBuilder) -> Result<SecureCluster, Harn
             };
             let hosts = super::description::hosts_file_text(&cluster.hosts());
             write_private(&cluster.hosts_file(), hosts.as_bytes(), 0o644)?;
+            let local = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap_or_default();
+            let java_hosts = super::description::java_hosts_file_text(&cluster.hosts(), &local);
+            write_private(&cluster.java_hosts_file(), java_hosts.as_bytes(), 0o644)?;
             let conf_dir = cluster.hadoop_conf_dir();
             std::fs::create_dir_all(&conf_dir).map_err(HarnessError::io(&conf_dir))?;
             for (name, content) in crate::config::client_files(&cluster.profile, &cluster.layout).iter() {

@@ -86,12 +86,21 @@ pub fn timeline_token_request(line: &str) -> Option<TokenRequest> {
     let rest = line.split_once("requests.applicationhistory: ")?.1;
     let mut quoted = rest.split('"');
     let (head, request, after) = (quoted.next()?, quoted.next()?, quoted.next()?);
-    if !request.contains("op=GETDELEGATIONTOKEN") || after.split_whitespace().next()? != "200" {
+    if !is_token_request(request) || after.split_whitespace().next()? != "200" {
         return None;
     }
     let address = head.split(' ').next()?.to_string();
     let received = head.split_once('[')?.1.split_once(']')?.0;
     Some(TokenRequest { received_ms: request_log_time_ms(received)?, answered_ms: logged::log_time_ms(line)?, address })
+}
+
+/// Whether a request line (`GET /ws/v1/timeline/?op=GETDELEGATIONTOKEN&… HTTP/1.1`) asks for a
+/// delegation token. The server takes `op` in any case and percent-encoded, as the client sent it.
+fn is_token_request(request: &str) -> bool {
+    let mut parts = request.split(' ');
+    let (Some("GET"), Some(target)) = (parts.next(), parts.next()) else { return false };
+    let Ok(url) = url::Url::parse(&format!("http://server{target}")) else { return false };
+    url.query_pairs().any(|(k, v)| k == "op" && v.eq_ignore_ascii_case("GETDELEGATIONTOKEN"))
 }
 
 /// Epoch ms of a request log's `01/Dec/2026:16:12:38 +0000`.
@@ -144,10 +153,21 @@ pub fn tie_timeline_requests(created: &[(i32, i64)], requests: &[TokenRequest]) 
             break;
         }
     }
+    // A token left with no request although some were in flight means a request line is missing
+    // (still in flight when the log was read, or unreadable): elimination then proves nothing,
+    // and every token it touched is ambiguous between all its candidates' addresses.
+    let incomplete: Vec<usize> = (0..created.len()).filter(|&t| !candidates[t].is_empty() && open(&owner, t).is_empty()).collect();
+    let doubtful = |token: usize| incomplete.iter().any(|&t| candidates[t].iter().any(|i| candidates[token].contains(i)));
     created
         .iter()
         .enumerate()
         .filter_map(|(token, (seq, _))| {
+            if doubtful(token) {
+                let mut addresses: Vec<String> = candidates[token].iter().map(|&i| requests[i].address.clone()).collect();
+                addresses.sort();
+                addresses.dedup();
+                return Some((*seq, Requester::Ambiguous(addresses)));
+            }
             let mut addresses: Vec<String> = open(&owner, token).into_iter().map(|i| requests[i].address.clone()).collect();
             addresses.sort();
             addresses.dedup();
@@ -274,6 +294,10 @@ mod tests {
         // SPNEGO's first leg, and a refusal, made no token.
         assert_eq!(timeline_token_request(&line.replace("\" 200 145", "\" 401 300")), None);
         assert_eq!(timeline_token_request(&line.replace("GETDELEGATIONTOKEN", "RENEWDELEGATIONTOKEN")), None);
+        // `op` in another case or percent-encoded is the same request; another method is not.
+        assert!(timeline_token_request(&line.replace("op=GETDELEGATIONTOKEN", "op=getDelegationToken")).is_some());
+        assert!(timeline_token_request(&line.replace("op=GETDELEGATIONTOKEN", "op=GETDELEGATION%54OKEN")).is_some());
+        assert_eq!(timeline_token_request(&line.replace("\"GET ", "\"OPTIONS ")), None);
         // Another zone is taken into account.
         let east = timeline_token_request(&line.replace("16:12:38 +0000", "17:12:38 +0100")).unwrap();
         assert_eq!(east.received_ms, r.received_ms);
@@ -306,6 +330,10 @@ mod tests {
         assert_eq!(tie_timeline_requests(&[(1, 1_100)], &[request(1_000, 1_300, a), request(1_000, 1_200, a)]), vec![(1, address(a))]);
         // No request in flight when the token was made: nobody is named.
         assert!(tie_timeline_requests(&[(3, 9_000)], &[request(1_000, 1_300, a)]).is_empty());
+        // Token 1's own request is not in the log yet; only b's request was in flight for both:
+        // neither token is b's for sure, and neither is named.
+        let missing = tie_timeline_requests(&[(1, 1_100), (2, 1_200)], &[request(1_000, 1_300, b)]);
+        assert_eq!(missing, vec![(1, Requester::Ambiguous(vec![b.into()])), (2, Requester::Ambiguous(vec![b.into()]))]);
         // A request received after the token's issue (its second) did not make it.
         assert!(tie_timeline_requests(&[(3, 1_900)], &[request(2_000, 2_300, a)]).is_empty());
     }

@@ -225,14 +225,15 @@ pub async fn c5(ctx: &Context<'_>) -> Verdict {
     };
     let mut obtained = Vec::new();
     // Another submission of the same user may still be on its way to the ResourceManager when
-    // the logs are read: a token that no launch context holds yet is looked for again.
+    // the logs are read (its token on no launch context yet, its request not yet in the
+    // timeline server's request log): a token left out or unaccounted is looked for again.
     for attempt in 0..3 {
         if attempt > 0 {
             tokio::time::sleep(std::time::Duration::from_secs(5)).await;
         }
         let issued = or_verdict!(IssuedTokens::observe(ctx.cluster).await.map_err(|e| e.verdict()));
         obtained = obtained_tokens(&issued, run, renewer, &client);
-        if left_out(run, &obtained).is_empty() {
+        if left_out(run, &obtained).is_empty() && unaccounted(run, &obtained).is_empty() {
             break;
         }
     }
