@@ -20,6 +20,7 @@
 
 pub mod config;
 pub mod http;
+pub mod java;
 pub mod jmx;
 pub mod kerberos;
 pub mod timeline;

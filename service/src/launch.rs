@@ -42,25 +42,7 @@ pub const NODE_CLASSPATH: &str = "/opt/hadoop/conf:/opt/hadoop/jars/*";
 
 /// The `--add-opens` flags Hadoop needs on Java 17.
 pub fn java17_opens() -> String {
-    [
-        "java.io",
-        "java.lang",
-        "java.lang.reflect",
-        "java.math",
-        "java.net",
-        "java.nio",
-        "java.text",
-        "java.util",
-        "java.util.concurrent",
-        "java.util.zip",
-        "sun.security.util",
-        "sun.security.x509",
-        "sun.nio.ch",
-    ]
-    .iter()
-    .map(|p| format!("--add-opens=java.base/{p}=ALL-UNNAMED"))
-    .collect::<Vec<_>>()
-    .join(" ")
+    yarnsec_hadoop::java::java17_add_opens().collect::<Vec<_>>().join(" ")
 }
 
 fn entries(pairs: &[(String, String)]) -> Value {

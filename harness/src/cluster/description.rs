@@ -121,23 +121,6 @@ pub struct ClusterDescription {
     pub service_identity: Option<ServiceIdentity>,
 }
 
-/// The `java.base` packages Hadoop reaches into by reflection; Java 17 refuses unless opened.
-const JAVA_OPENS: [&str; 13] = [
-    "java.io",
-    "java.lang",
-    "java.lang.reflect",
-    "java.math",
-    "java.net",
-    "java.nio",
-    "java.text",
-    "java.util",
-    "java.util.concurrent",
-    "java.util.zip",
-    "sun.security.util",
-    "sun.security.x509",
-    "sun.nio.ch",
-];
-
 /// The Java options of a client of the cluster whose `krb5.conf` and hosts file are these.
 pub fn java_options(krb5_conf: &std::path::Path, hosts_file: &std::path::Path) -> Vec<String> {
     let mut options = vec![
@@ -146,7 +129,7 @@ pub fn java_options(krb5_conf: &std::path::Path, hosts_file: &std::path::Path) -
         "-Djava.net.preferIPv4Stack=true".to_string(),
         "-XX:+IgnoreUnrecognizedVMOptions".to_string(),
     ];
-    options.extend(JAVA_OPENS.iter().map(|p| format!("--add-opens=java.base/{p}=ALL-UNNAMED")));
+    options.extend(yarnsec_hadoop::java::java17_add_opens());
     options
 }
 
@@ -201,6 +184,6 @@ mod tests {
         assert_eq!(o[0], "-Djava.security.krb5.conf=/s/krb5.conf");
         assert_eq!(o[1], "-Djdk.net.hosts.file=/s/hosts");
         assert!(o.contains(&"--add-opens=java.base/sun.security.x509=ALL-UNNAMED".to_string()));
-        assert_eq!(o.iter().filter(|x| x.starts_with("--add-opens")).count(), JAVA_OPENS.len());
+        assert_eq!(o.iter().filter(|x| x.starts_with("--add-opens")).count(), yarnsec_hadoop::java::JAVA17_OPEN_PACKAGES.len());
     }
 }
