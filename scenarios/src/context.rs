@@ -9,6 +9,7 @@ use yarnsec_hadoop::yarn::App;
 use yarnsec_hadoop::{Credential, SpnegoClient};
 use yarnsec_harness::SecureCluster;
 
+use crate::command::Ticket;
 use crate::error::ObserveError;
 pub use crate::facts::app_run::AppRun;
 use crate::facts::token_file::{FileToken, TokenFile};
@@ -28,6 +29,10 @@ pub fn probe_script(marker: &str) -> String {
 
 /// The command line of Hadoop's `FsShell` (`hadoop fs`) in a container of the cluster.
 pub const FS_SHELL: &str = "\"$JAVA_HOME/bin/java\" -Xmx128m --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/sun.security.util=ALL-UNNAMED -cp '/opt/hadoop/conf:/opt/hadoop/jars/*' org.apache.hadoop.fs.FsShell";
+
+/// How long a submit command may take to name its application (a JVM client starts, logs in,
+/// uploads its jars and submits).
+pub const COMMAND_SUBMIT_WAIT: Duration = Duration::from_secs(180);
 
 /// An application submitted and not yet followed to its end.
 #[derive(Debug)]
@@ -200,11 +205,20 @@ impl<'a> Context<'a> {
         let submitted_at_ms = epoch_ms();
         let marker = format!("yarnsec-probe-{user}-{}", unique_nanos());
         let script = format!("{prelude}{}", probe_script(&marker));
-        let submitted = self
-            .service
-            .submit(&self.http, submit_auth, user, &script)
-            .await
-            .map_err(|source| ObserveError::Submission { user: user.to_string(), source: Box::new(source) })?;
+        let submitted = match &self.service.command {
+            Some(command) => {
+                let ticket = if matches!(submit_auth, Auth::Anonymous) { Ticket::None } else { Ticket::Valid };
+                let name = format!("yarnsec-probe-{}", unique_nanos());
+                let run = command.submit(self.cluster, user, ticket, &script, &name, COMMAND_SUBMIT_WAIT).await?;
+                let application_id = run.submitted(user)?;
+                Submitted { application_id, tracking_url: String::new(), user: user.to_string() }
+            }
+            None => self
+                .service
+                .submit(&self.http, submit_auth, user, &script)
+                .await
+                .map_err(|source| ObserveError::Submission { user: user.to_string(), source: Box::new(source) })?,
+        };
         Ok(Launched { user: user.to_string(), submitted, output_path: format!("/user/{user}/{marker}.txt"), started, submitted_at_ms })
     }
 

@@ -20,6 +20,18 @@ pub enum ObserveError {
         #[source]
         source: Box<HttpError>,
     },
+    /// A command-line submitter did not submit: it ended, or went on, without an application.
+    #[error("the submit command did not submit {user}'s application ({ended}): `{command}`\n--- its output (last lines) ---\n{tail}\nhint: every submit command's whole output is in logs/submit-commands.log of the report directory; try it by hand on a cluster of `yarnsec up --edge` with `yarnsec exec --user {user} -- …`")]
+    CommandSubmission {
+        /// For whom.
+        user: String,
+        /// The command as run.
+        command: String,
+        /// How it ended (`exited 1`, `still running after 180 s`).
+        ended: String,
+        /// The last lines of its output.
+        tail: String,
+    },
     /// An application did not reach a final state in time.
     #[error("{app} was still {state} after {waited_s} s\nhint: the ResourceManager's log and the application's container logs (logs/ in the report directory) say where it hangs")]
     NotEnded {
@@ -95,9 +107,11 @@ impl ObserveError {
     /// The verdict of an item whose observation ended with this error.
     pub fn verdict(&self) -> Verdict {
         match self {
-            Self::Submission { .. } | Self::NotEnded { .. } | Self::AppReport { .. } | Self::Service { .. } => {
-                Verdict::fail(self.to_string(), Vec::new())
-            }
+            Self::Submission { .. }
+            | Self::CommandSubmission { .. }
+            | Self::NotEnded { .. }
+            | Self::AppReport { .. }
+            | Self::Service { .. } => Verdict::fail(self.to_string(), Vec::new()),
             Self::Cluster { .. } | Self::Credential { .. } | Self::Unreachable { .. } | Self::OwnRequest { .. } => {
                 Verdict::skipped(format!("nothing could be observed: {self}"))
             }

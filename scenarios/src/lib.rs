@@ -20,6 +20,7 @@
 
 pub mod browser;
 pub mod checklist;
+pub mod command;
 pub mod context;
 pub mod error;
 pub mod facts;

@@ -48,6 +48,8 @@ pub enum SubmitMode {
     /// The browser form: multipart `POST /` with the fields `name`, `memory_gib`, `vcores` and the
     /// file `script`, answered with a redirect whose `Location` names the application.
     Form,
+    /// A command-line submitter run on the edge node as the user ([`crate::command`]).
+    Command,
 }
 
 /// How yarnsec launches a service's client the way Oozie does (C4): a command run in a container
@@ -101,6 +103,8 @@ pub struct ServiceUnderTest {
     pub jaas_debug: bool,
     /// How to launch its client Oozie-style, when yarnsec knows how (C4).
     pub launcher: Option<TokenFileLauncher>,
+    /// The submit command, for [`SubmitMode::Command`].
+    pub command: Option<crate::command::CommandSubmitter>,
 }
 
 /// The service's answer to a submission.
@@ -124,7 +128,27 @@ impl ServiceUnderTest {
             submit: SubmitMode::Json,
             jaas_debug: true,
             launcher: None,
+            command: None,
         }
+    }
+
+    /// A command-line submitter: `base_url` is empty, the command runs on the edge node.
+    pub fn command(name: &str, features: Features, command: crate::command::CommandSubmitter) -> Self {
+        Self {
+            name: name.to_string(),
+            base_url: String::new(),
+            features,
+            submit: SubmitMode::Command,
+            // yarnsec runs the command with HADOOP_JAAS_DEBUG=true (C6).
+            jaas_debug: true,
+            launcher: None,
+            command: Some(command),
+        }
+    }
+
+    /// Whether it is a command-line submitter (no web pages, no HTTP API).
+    pub fn is_command(&self) -> bool {
+        self.submit == SubmitMode::Command
     }
 
     /// The service with its Oozie-style launcher.
@@ -159,6 +183,10 @@ impl ServiceUnderTest {
                 let (body, content_type) = multipart_form(&[("name", name), ("memory_gib", "0.5"), ("vcores", "1")], ("script", script));
                 http.send(Method::POST, &format!("{}/", self.base_url), auth, Some((body, &content_type)), headers).await
             }
+            SubmitMode::Command => Err(HttpError::BadUrl {
+                url: self.submit_target(),
+                reason: "a command-line submitter takes no HTTP requests (yarnsec runs its command on the edge node)".into(),
+            }),
         }
     }
 
@@ -167,6 +195,10 @@ impl ServiceUnderTest {
         match self.submit {
             SubmitMode::Json => format!("POST {}/api/submit", self.base_url),
             SubmitMode::Form => format!("POST {}/ (the form)", self.base_url),
+            SubmitMode::Command => match &self.command {
+                Some(c) => format!("`{}` on the edge node", c.describe()),
+                None => "the submit command".into(),
+            },
         }
     }
 
@@ -174,7 +206,7 @@ impl ServiceUnderTest {
     pub async fn submit(&self, http: &SpnegoClient, auth: Auth<'_>, user: &str, script: &str) -> Result<Submitted, HttpError> {
         let r = self.submit_raw(http, auth, script, "yarnsec-probe").await?;
         match self.submit {
-            SubmitMode::Json => r.success("POST")?.json(),
+            SubmitMode::Json | SubmitMode::Command => r.success("POST")?.json(),
             SubmitMode::Form => {
                 let location = match r.status.as_u16() {
                     301..=303 | 307 | 308 => r.header("location").unwrap_or_default().to_string(),

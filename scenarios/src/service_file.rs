@@ -19,6 +19,19 @@
 //!
 //! A started command gets `YARNSEC_CLUSTER` (the cluster's `up --json` description, a file path)
 //! and `KRB5_CONFIG` in its environment.
+//!
+//! A command-line submitter has no url; yarnsec runs its command on the cluster's edge node as
+//! each user, with that user's ticket, and the file's directory mounted at `/team`:
+//!
+//! ```toml
+//! name = "distributedshell-cli"
+//! submit = "command"
+//! submit_command = ["yarn", "jar", "/team/client.jar", "--name", "{name}", "--script", "{workload}"]
+//! # mount = "."        # the directory mounted at /team (default: this file's directory)
+//! ```
+//!
+//! The placeholders are `{user}`, `{principal}`, `{keytab}` (the user's keytab on the edge node),
+//! `{workload}` (the probe script, a shell script) and `{name}` (the application name to use).
 
 use std::net::IpAddr;
 use std::path::Path;
@@ -65,7 +78,8 @@ pub enum ServiceAuth {
 pub struct ServiceFile {
     /// Name in reports.
     pub name: String,
-    /// `http://host:port` the checklist calls.
+    /// `http://host:port` the checklist calls (none for a command-line submitter).
+    #[serde(default)]
     pub url: String,
     /// Where the url's host name points, when it is a name.
     #[serde(default)]
@@ -82,6 +96,16 @@ pub struct ServiceFile {
     /// A path polled until it answers below 500, before the checklist starts.
     #[serde(default)]
     pub ready_path: Option<String>,
+    /// For `submit = "command"`: the submitter's argv template, run on the edge node.
+    #[serde(default)]
+    pub submit_command: Vec<String>,
+    /// For `submit = "command"`: the host directory mounted read-only at `/team` on the edge
+    /// node, relative to the file's directory (default: the file's directory).
+    #[serde(default)]
+    pub mount: Option<std::path::PathBuf>,
+    /// The directory of the file this was read from (relative paths start there).
+    #[serde(skip)]
+    pub base_dir: Option<std::path::PathBuf>,
     /// What it declares.
     #[serde(default)]
     pub features: Features,
@@ -92,6 +116,20 @@ impl ServiceFile {
     pub fn parse(text: &str, path: &str) -> Result<Self, ServiceFileError> {
         let invalid = |detail: String| ServiceFileError::Invalid { path: path.into(), detail };
         let file: ServiceFile = toml::from_str(text).map_err(|e| invalid(e.to_string().trim().to_string()))?;
+        if file.name.trim().is_empty() {
+            return Err(invalid("`name` is empty".into()));
+        }
+        if file.submit == SubmitMode::Command {
+            return file.check_command().map_err(invalid).map(|()| file);
+        }
+        if !file.submit_command.is_empty() || file.mount.is_some() {
+            return Err(invalid("`submit_command` and `mount` belong to `submit = \"command\"`".into()));
+        }
+        if file.url.is_empty() {
+            return Err(invalid(
+                "`url` is missing: where the service answers (or `submit = \"command\"` for a command-line submitter)".into(),
+            ));
+        }
         let url = url::Url::parse(&file.url).map_err(|e| invalid(format!("`url = \"{}\"`: {e}", file.url)))?;
         if url.scheme() != "http" {
             return Err(invalid(format!("`url = \"{}\"`: only http:// services are supported", file.url)));
@@ -102,9 +140,6 @@ impl ServiceFile {
                 "`url` names the host `{host}`, which yarnsec does not resolve (it asks no DNS): add `address = \"<ip>\"`"
             )));
         }
-        if file.name.trim().is_empty() {
-            return Err(invalid("`name` is empty".into()));
-        }
         if let Some(p) = &file.ready_path {
             if !p.starts_with('/') {
                 return Err(invalid(format!("`ready_path = \"{p}\"` must start with /")));
@@ -113,10 +148,53 @@ impl ServiceFile {
         Ok(file)
     }
 
+    /// What a command-line submitter's file must hold.
+    fn check_command(&self) -> Result<(), String> {
+        if self.submit_command.is_empty() {
+            return Err("`submit = \"command\"` needs `submit_command = [\"program\", \"arg\", …]`".into());
+        }
+        if !self.command.is_empty() || self.ready_path.is_some() || !self.url.is_empty() {
+            return Err(
+                "a command-line submitter has no `url`, `command` or `ready_path` (those describe a web service); its command is `submit_command`"
+                    .into(),
+            );
+        }
+        for arg in &self.submit_command {
+            let mut rest = arg.as_str();
+            while let Some(open) = rest.find('{') {
+                let Some(close) = rest[open..].find('}') else { break };
+                let key = &rest[open + 1..open + close];
+                if !crate::command::PLACEHOLDERS.contains(&key) {
+                    return Err(format!(
+                        "`submit_command` uses `{{{key}}}`, which is not a placeholder; they are {}",
+                        crate::command::PLACEHOLDERS.map(|p| format!("{{{p}}}")).join(", ")
+                    ));
+                }
+                rest = &rest[open + close + 1..];
+            }
+        }
+        if !self.submit_command.iter().any(|a| a.contains("{workload}")) {
+            return Err("`submit_command` must pass `{workload}` (the probe script each scenario runs) to the application".into());
+        }
+        Ok(())
+    }
+
     /// Reads and checks a description file.
     pub fn read(path: &Path) -> Result<Self, ServiceFileError> {
         let text = std::fs::read_to_string(path).map_err(|source| ServiceFileError::Read { path: path.display().to_string(), source })?;
-        Self::parse(&text, &path.display().to_string())
+        let mut file = Self::parse(&text, &path.display().to_string())?;
+        file.base_dir = Some(std::path::absolute(path).ok().and_then(|p| p.parent().map(Path::to_path_buf)).unwrap_or_else(|| ".".into()));
+        Ok(file)
+    }
+
+    /// The directory to mount at `/team` on the edge node: `mount`, taken from the file's
+    /// directory, or the file's directory.
+    pub fn mount_dir(&self) -> std::path::PathBuf {
+        let base = self.base_dir.clone().unwrap_or_else(|| ".".into());
+        match &self.mount {
+            Some(m) => base.join(m),
+            None => base,
+        }
     }
 
     /// The url's host and the address it maps to.
@@ -137,6 +215,7 @@ impl ServiceFile {
             // yarnsec sets HADOOP_JAAS_DEBUG=true for a command it starts (C6).
             jaas_debug: !self.command.is_empty(),
             launcher: None,
+            command: None,
         }
     }
 }
@@ -168,6 +247,15 @@ timeline = true
     }
 
     #[test]
+    fn a_command_submitter_needs_no_url() {
+        let text = "name = \"cli\"\nsubmit = \"command\"\nsubmit_command = [\"yarn\", \"jar\", \"/team/c.jar\", \"--user={user}\", \"{workload}\"]\nmount = \"sub\"";
+        let mut f = ServiceFile::parse(text, "cli.toml").unwrap();
+        assert_eq!(f.submit, SubmitMode::Command);
+        f.base_dir = Some("/home/team".into());
+        assert_eq!(f.mount_dir(), std::path::PathBuf::from("/home/team/sub"));
+    }
+
+    #[test]
     fn mistakes_are_named() {
         let cases = [
             ("name = \"x\"\nurl = \"http://svc.example:1\"", "add `address"),
@@ -177,6 +265,12 @@ timeline = true
             ("name = \"x\"\nurl = \"http://10.0.0.1:1\"\n[features]\nhbase = true", "hbase"),
             ("url = \"http://10.0.0.1:1\"", "name"),
             ("name = \"x\"\nurl = \"http://10.0.0.1:1\"\nready_path = \"healthz\"", "must start with /"),
+            ("name = \"x\"", "`url` is missing"),
+            ("name = \"x\"\nsubmit = \"command\"", "needs `submit_command"),
+            ("name = \"x\"\nsubmit = \"command\"\nsubmit_command = [\"yarn\", \"{script}\"]", "`{script}`, which is not a placeholder"),
+            ("name = \"x\"\nsubmit = \"command\"\nsubmit_command = [\"yarn\", \"{name}\"]", "must pass `{workload}`"),
+            ("name = \"x\"\nsubmit = \"command\"\nurl = \"http://10.0.0.1:1\"\nsubmit_command = [\"{workload}\"]", "no `url`"),
+            ("name = \"x\"\nurl = \"http://10.0.0.1:1\"\nsubmit_command = [\"{workload}\"]", "belong to `submit = \"command\"`"),
         ];
         for (text, needle) in cases {
             let e = ServiceFile::parse(text, "svc.toml").unwrap_err().to_string();

@@ -1,17 +1,22 @@
 //! An external service under test (`yarnsec run --service FILE`): started once the cluster is up
 //! when its file names a command, reached at its url, and stopped (its whole process group, by
-//! [`GroupChild`]) when the run ends or this value is dropped.
+//! [`GroupChild`]) when the run ends or this value is dropped. A command-line submitter gets an
+//! edge node instead, removed with the cluster.
 
 use std::path::Path;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
+use std::sync::Arc;
 use tokio::process::Command;
 use yarnsec_hadoop::http::Auth;
 use yarnsec_hadoop::SpnegoClient;
+use yarnsec_harness::cluster::EdgeOptions;
 use yarnsec_harness::process::GroupChild;
 use yarnsec_harness::SecureCluster;
+use yarnsec_scenarios::command::CommandSubmitter;
+use yarnsec_scenarios::service::SubmitMode;
 use yarnsec_scenarios::service_file::ServiceFile;
 use yarnsec_scenarios::ServiceUnderTest;
 
@@ -57,6 +62,16 @@ impl ExternalService {
                 Some(child)
             }
         };
+        if file.submit == SubmitMode::Command {
+            let dir = file.mount_dir();
+            let edge = cluster
+                .start_edge(EdgeOptions::default().with_mount(&dir))
+                .await
+                .with_context(|| format!("cannot start the edge node for the submit command (with {} at /team)", dir.display()))?;
+            let submitter = CommandSubmitter { argv: file.submit_command.clone(), edge: Arc::new(edge) };
+            let service = ServiceUnderTest::command(&file.name, file.features, submitter);
+            return Ok(Self { service, http, child });
+        }
         let mut external = Self { service: file.service(), http, child };
         external.wait_ready(file.ready_path.as_deref().unwrap_or("/")).await?;
         Ok(external)

@@ -2,6 +2,7 @@
 
 mod bench;
 mod down;
+mod exec;
 mod external;
 mod images;
 mod interrupt;
@@ -27,6 +28,8 @@ enum Command {
     Up(up::UpArgs),
     /// Stop clusters that `up` started.
     Down(down::DownArgs),
+    /// Run a command on a cluster's edge node (`up --edge`) as a user, with the user's ticket.
+    Exec(exec::ExecArgs),
     /// Build the container images.
     Images {
         #[command(subcommand)]
@@ -58,6 +61,7 @@ async fn dispatch(cli: Cli) -> anyhow::Result<u8> {
         Command::Run(args) => run::run(args).await,
         Command::Up(args) => up::run(args).await,
         Command::Down(args) => down::run(args).await,
+        Command::Exec(args) => exec::run(args).await,
         Command::Images { command } => images::run(command).await,
         Command::Bench(args) => bench::run(args).await,
         Command::Soak(args) => soak::run(args).await,

@@ -10,6 +10,7 @@ use yarnsec::report::{to_json, to_junit, to_markdown, Report};
 use yarnsec_harness::{SecureCluster, SecurityProfile};
 
 use super::external::ExternalService;
+use yarnsec_scenarios::service::SubmitMode;
 use yarnsec_scenarios::service_file::{ServiceAuth, ServiceFile};
 use yarnsec_scenarios::{judge, ChecklistItem, Context, ItemResult, ServiceUnderTest, Status, CHECKLIST};
 
@@ -59,7 +60,7 @@ pub async fn run(args: RunArgs) -> anyhow::Result<u8> {
         if !args.faults.is_empty() {
             anyhow::bail!(yarnsec::BadInput("--fault switches belong to the reference service, not to an external one".into()));
         }
-        if profile.kerberos() != (file.auth == ServiceAuth::Kerberos) {
+        if file.submit != SubmitMode::Command && profile.kerberos() != (file.auth == ServiceAuth::Kerberos) {
             anyhow::bail!(yarnsec::BadInput(format!(
                 "{}: `auth` does not match the `{}` profile (Kerberos profiles need auth = \"kerberos\", `simple` needs auth = \"simple\")",
                 args.service,
@@ -116,10 +117,16 @@ pub async fn run(args: RunArgs) -> anyhow::Result<u8> {
     done.sort_by_key(|(i, _)| *i);
     let results: Vec<ItemResult> = done.into_iter().map(|(_, r)| r).collect();
     collect_logs(&cluster, &args.report_dir.join("logs")).await;
+    if let Some(command) = &service.command {
+        collect_command_logs(command, &args.report_dir.join("logs/submit-commands.log")).await;
+    }
     let report = Report::new(service.name.clone(), cluster.profile().summary(), started_at, started.elapsed().as_secs_f64(), results);
     write(&args.report_dir.join("report.md"), &to_markdown(&report))?;
     write(&args.report_dir.join("report.json"), &to_json(&report))?;
     write(&args.report_dir.join("junit.xml"), &to_junit(&report))?;
+    // The service (and a command submitter's edge node) goes before the cluster.
+    drop(ctx);
+    drop(service);
     drop(running);
     cluster.shutdown().await?;
     let s = &report.summary;
@@ -184,6 +191,14 @@ async fn run_item(item: &ChecklistItem, ctx: &Context<'_>, progress: &yarnsec_ha
 
 fn write(path: &Path, text: &str) -> anyhow::Result<()> {
     std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// Every submit command's output on the edge node, each after its directory and exit code.
+async fn collect_command_logs(command: &yarnsec_scenarios::command::CommandSubmitter, path: &Path) {
+    let script = "for d in /tmp/yarnsec-submit-*; do [ -f \"$d/out\" ] || continue; echo \"=== $d (exit code: $(cat $d/rc 2>/dev/null || echo 'none, stopped or still running'))\"; cat \"$d/out\"; done";
+    if let Ok(out) = command.edge.node().exec(&["sh", "-c", script]).await {
+        let _ = std::fs::write(path, out.stdout);
+    }
 }
 
 /// Every daemon's log, the NameNode audit log and the service's output, kept with the report.

@@ -24,6 +24,13 @@ pub struct UpArgs {
     /// A fault switch of the reference service (repeatable), e.g. `no-doas`.
     #[arg(long = "fault", value_name = "NAME")]
     faults: Vec<yarnsec_service::faults::Fault>,
+    /// Also start an edge node: a gateway host with the client's kit, Hadoop's commands and the
+    /// users' keytabs, for `yarnsec exec` and command-line submitters.
+    #[arg(long)]
+    edge: bool,
+    /// A directory to mount read-only at /team on the edge node.
+    #[arg(long, value_name = "DIR", requires = "edge")]
+    mount: Option<std::path::PathBuf>,
     /// Remove the cluster once this process is gone (for test runners: pass the runner's pid).
     #[arg(long, value_name = "PID")]
     down_when_gone: Option<u32>,
@@ -40,6 +47,13 @@ pub async fn run(args: UpArgs) -> anyhow::Result<u8> {
         builder = builder.owner_pid(pid);
     }
     let cluster = builder.start().await?;
+    if args.edge {
+        let mut options = yarnsec_harness::cluster::EdgeOptions::default();
+        if let Some(dir) = &args.mount {
+            options = options.with_mount(dir);
+        }
+        cluster.start_edge(options).await?.keep();
+    }
     let description = cluster.describe();
     if let Some(pid) = args.down_when_gone {
         super::down::spawn_reaper(cluster.id(), pid)?;
@@ -48,13 +62,14 @@ pub async fn run(args: UpArgs) -> anyhow::Result<u8> {
         println!("{}", serde_json::to_string(&description)?);
     } else {
         eprintln!(
-            "cluster {} is up: realm {}, ResourceManager {}, NameNode {}, service {}\nuse it with: export KRB5_CONFIG={}\nstop it with: yarnsec down",
+            "cluster {} is up: realm {}, ResourceManager {}, NameNode {}, service {}\nuse it with: export KRB5_CONFIG={}{}\nstop it with: yarnsec down",
             cluster.id(),
             description.realm,
             description.endpoints.resourcemanager_http,
             description.endpoints.namenode_http,
             description.endpoints.service_http.as_deref().unwrap_or("(none)"),
-            description.krb5_conf.display()
+            description.krb5_conf.display(),
+            if args.edge { "\nrun commands on its edge node with: yarnsec exec --user alice -- yarn application -list" } else { "" }
         );
     }
     // Leaves the containers running: the cluster was started with `keep`.

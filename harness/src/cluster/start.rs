@@ -38,10 +38,17 @@ const KDC_READY_LIMIT: Duration = Duration::from_secs(30);
 /// The role label of the remote HDFS container.
 pub const REMOTE_ROLE: &str = "remote-hdfs";
 
-/// A container's environment beyond its image's.
+/// A container's settings beyond its image's.
 #[derive(Default)]
-struct Extras {
-    env: Vec<(&'static str, String)>,
+pub(crate) struct Extras {
+    /// Environment variables.
+    pub env: Vec<(&'static str, String)>,
+    /// The command, in place of the image's.
+    pub cmd: Option<Vec<String>>,
+    /// Host directories mounted in the container.
+    pub mounts: Vec<testcontainers::core::Mount>,
+    /// Files copied in with their mode (programs: 0755).
+    pub files_with_mode: Vec<(String, Vec<u8>, u32)>,
 }
 
 pub(crate) async fn start(b: SecureClusterBuilder) -> Result<SecureCluster, HarnessError> {
@@ -281,7 +288,7 @@ async fn start_in(
             (format!("{}/hdfs.keytab", paths::KEYTABS), keytab("remote-hdfs")?),
             (format!("{}/http.keytab", paths::KEYTABS), keytab("remote-http")?),
         ];
-        let extras = Extras { env: vec![("YARNSEC_DAEMONS", "namenode datanode".into())] };
+        let extras = Extras { env: vec![("YARNSEC_DAEMONS", "namenode datanode".into())], ..Extras::default() };
         let node = start_container(
             docker,
             REMOTE_ROLE,
@@ -428,7 +435,7 @@ pub(crate) async fn start_service(p: &ServiceParts<'_>, options: &super::Service
         &keytabs,
         // As a team debugging Kerberos would run it: the checklist then sees whether the service
         // passes it to its applications (C6, A7).
-        Extras { env: vec![("HADOOP_JAAS_DEBUG", "true".into())] },
+        Extras { env: vec![("HADOOP_JAAS_DEBUG", "true".into())], ..Extras::default() },
         WaitFor::Nothing,
     )
     .await?;
@@ -459,7 +466,7 @@ pub(crate) async fn start_service(p: &ServiceParts<'_>, options: &super::Service
 }
 
 #[allow(clippy::too_many_arguments)]
-async fn start_container(
+pub(crate) async fn start_container(
     docker: &Docker,
     role: &str,
     image: &str,
@@ -482,6 +489,15 @@ async fn start_container(
         .with_startup_timeout(Duration::from_secs(90));
     for (name, value) in extras.env {
         request = request.with_env_var(name, value);
+    }
+    if let Some(cmd) = extras.cmd {
+        request = request.with_cmd(cmd);
+    }
+    for mount in extras.mounts {
+        request = request.with_mount(mount);
+    }
+    for (path, content, mode) in extras.files_with_mode {
+        request = request.with_copy_to(CopyTargetOptions::new(path).with_mode(mode), content);
     }
     for (path, content) in files.iter() {
         request = request.with_copy_to(path.to_string(), content.as_bytes().to_vec());
@@ -510,7 +526,7 @@ fn registry_path() -> Result<PathBuf, HarnessError> {
     Ok(path)
 }
 
-fn write_private(path: &Path, bytes: &[u8], mode: u32) -> Result<(), HarnessError> {
+pub(crate) fn write_private(path: &Path, bytes: &[u8], mode: u32) -> Result<(), HarnessError> {
     use std::os::unix::fs::PermissionsExt;
     std::fs::write(path, bytes).map_err(HarnessError::io(path))?;
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).map_err(HarnessError::io(path))

@@ -240,9 +240,13 @@ pub async fn c5(ctx: &Context<'_>) -> Verdict {
     judge_c5(run, &obtained)
 }
 
-/// The address the service's requests reach the cluster from: its host's address in the HTTP
-/// client's table, or, for a service on this host (loopback), the cluster network's gateway.
+/// The address the service's requests reach the cluster from: a command's edge node, its host's
+/// address in the HTTP client's table, or, for a service on this host (loopback), the cluster
+/// network's gateway.
 fn service_address(ctx: &Context<'_>) -> Option<String> {
+    if let Some(command) = &ctx.service.command {
+        return Some(command.edge.ip().to_string());
+    }
     let host = url::Url::parse(&ctx.service.base_url).ok()?.host_str()?.to_string();
     let ip = match host.parse::<std::net::IpAddr>() {
         Ok(ip) => ip,

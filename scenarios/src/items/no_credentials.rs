@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use yarnsec_hadoop::http::{Auth, HttpError, HttpResponse};
 
+use crate::command::{CommandRun, Ticket};
 use crate::context::Context;
 use crate::verdict::{Evidence, Verdict};
 
@@ -52,6 +53,36 @@ pub fn classify(r: &Result<HttpResponse, HttpError>) -> Outcome {
     }
 }
 
+/// How long a submit command without valid credentials may take to give up (a JVM client
+/// retries its SASL handshake a few times).
+const COMMAND_REFUSAL_WAIT: Duration = Duration::from_secs(120);
+
+/// How a submit command without valid credentials ended: it exited non-zero without an
+/// application, or was still retrying with the cluster's refusal of its credentials in its
+/// output (refused); it submitted one (accepted); or neither (unclear).
+pub fn classify_command(run: &CommandRun) -> Outcome {
+    let last = run.output.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("(no output)");
+    let last: String = last.chars().take(300).collect();
+    let refusal = run.output.lines().find(|l| REFUSALS.iter().any(|r| l.contains(r)));
+    match (&run.application_id, run.code, refusal) {
+        (Some(app), _, _) => Outcome::Accepted(format!("it submitted {app}")),
+        (None, Some(0), _) => Outcome::Unclear(format!("it exited 0 without an application: {last}")),
+        (None, Some(code), _) => Outcome::Refused(format!("exited {code}: {last}")),
+        (None, None, Some(line)) => Outcome::Refused(format!(
+            "no application after {} s; the client was still retrying (stopped by yarnsec) after the cluster refused it: {}",
+            run.waited.as_secs(),
+            line.chars().take(300).collect::<String>()
+        )),
+        (None, None, None) => {
+            Outcome::Unclear(format!("it was still running after {} s without an application: {last}", run.waited.as_secs()))
+        }
+    }
+}
+
+/// What Hadoop's clients log when the cluster refuses their credentials (SASL at the RPC
+/// server, the KDC, the JVM's GSSAPI).
+const REFUSALS: [&str; 4] = ["Client cannot authenticate via", "AccessControlException", "GSSException", "Failed to find any Kerberos tgt"];
+
 /// T6: the attempts, then the judgment.
 pub async fn t6(ctx: &Context<'_>) -> Verdict {
     if !ctx.cluster.profile().kerberos() {
@@ -63,37 +94,65 @@ pub async fn t6(ctx: &Context<'_>) -> Verdict {
     let name = format!("yarnsec-t6-{nanos}");
     let script = "echo should-not-run";
     let target = ctx.service.submit_target();
-    let mut attempts = Vec::new();
-
-    // No ticket at all (carol's case too: she has no principal, so she can only come without one).
-    let r = ctx.service.submit_raw(ctx.http(), Auth::Anonymous, script, &name).await;
-    attempts.push(Attempt { what: format!("{target} without credentials"), outcome: classify(&r) });
-
-    // A forged SPNEGO token: well-formed base64 with the SPNEGO header, and made-up contents.
-    let mut headers = reqwest::header::HeaderMap::new();
-    headers.insert(
-        reqwest::header::AUTHORIZATION,
-        reqwest::header::HeaderValue::from_static(
-            "Negotiate YIIBAAYGKwYBBQUCeWFybnNlYy1mb3JnZWQtAQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyAhIiMkJSYn",
-        ),
-    );
-    let r = ctx.service.submit_with_headers(ctx.http(), Auth::Anonymous, script, &name, Some(headers)).await;
-    attempts.push(Attempt { what: format!("{target} with a forged Negotiate token"), outcome: classify(&r) });
-
-    // carol asks the KDC for a ticket.
-    let carol = yarnsec_hadoop::Principal::user("carol", ctx.cluster.realm());
-    let outcome = match tokio::task::spawn_blocking(move || yarnsec_hadoop::Credential::from_password(carol, "guess")).await {
-        // Only the KDC's own "no such principal" is a refusal; an unreachable KDC refused nothing.
-        Ok(Err(e)) if e.to_string().contains("not found in Kerberos database") => Outcome::Refused(e.to_string()),
-        Ok(Err(e)) => Outcome::NotTried(format!("the KDC did not answer the question: {e}")),
-        Ok(Ok(_)) => Outcome::Accepted("the KDC issued carol a ticket".into()),
-        Err(e) => Outcome::NotTried(e.to_string()),
+    let (name, target) = (name.as_str(), target.as_str());
+    // A command-line submitter's attempts run beside the rest: a client that retries without
+    // credentials takes its time to give up.
+    let command_attempts = async {
+        let Some(command) = &ctx.service.command else { return Vec::new() };
+        let attempt = |ticket: Ticket, how: &'static str| async move {
+            let outcome = match command.submit(ctx.cluster, "alice", ticket, script, name, COMMAND_REFUSAL_WAIT).await {
+                Ok(run) => {
+                    command.stop(&run).await;
+                    classify_command(&run)
+                }
+                Err(e) => Outcome::NotTried(e.to_string()),
+            };
+            Attempt { what: format!("{target} as alice {how}"), outcome }
+        };
+        let (none, expired) = tokio::join!(
+            attempt(Ticket::None, "with no ticket"),
+            attempt(Ticket::Expired, "with a ticket that expired (kinit -l 3s -r 3s, run 5 s later)")
+        );
+        vec![none, expired]
     };
-    attempts.push(Attempt { what: "carol (no principal) asks the KDC for a ticket".into(), outcome });
+    let others = async {
+        let mut attempts = Vec::new();
+        if !ctx.service.is_command() {
+            // No ticket at all (carol's case too: she has no principal, so she can only come without one).
+            let r = ctx.service.submit_raw(ctx.http(), Auth::Anonymous, script, name).await;
+            attempts.push(Attempt { what: format!("{target} without credentials"), outcome: classify(&r) });
 
-    attempts.push(expired_ticket(ctx, &name, script, &target).await);
-    attempts.extend(delegation_tokens(ctx).await);
-    attempts.push(bob_reads_alice(ctx).await);
+            // A forged SPNEGO token: well-formed base64 with the SPNEGO header, and made-up contents.
+            let mut headers = reqwest::header::HeaderMap::new();
+            headers.insert(
+                reqwest::header::AUTHORIZATION,
+                reqwest::header::HeaderValue::from_static(
+                    "Negotiate YIIBAAYGKwYBBQUCeWFybnNlYy1mb3JnZWQtAQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyAhIiMkJSYn",
+                ),
+            );
+            let r = ctx.service.submit_with_headers(ctx.http(), Auth::Anonymous, script, name, Some(headers)).await;
+            attempts.push(Attempt { what: format!("{target} with a forged Negotiate token"), outcome: classify(&r) });
+        }
+        // carol asks the KDC for a ticket.
+        let carol = yarnsec_hadoop::Principal::user("carol", ctx.cluster.realm());
+        let outcome = match tokio::task::spawn_blocking(move || yarnsec_hadoop::Credential::from_password(carol, "guess")).await {
+            // Only the KDC's own "no such principal" is a refusal; an unreachable KDC refused nothing.
+            Ok(Err(e)) if e.to_string().contains("not found in Kerberos database") => Outcome::Refused(e.to_string()),
+            Ok(Err(e)) => Outcome::NotTried(format!("the KDC did not answer the question: {e}")),
+            Ok(Ok(_)) => Outcome::Accepted("the KDC issued carol a ticket".into()),
+            Err(e) => Outcome::NotTried(e.to_string()),
+        };
+        attempts.push(Attempt { what: "carol (no principal) asks the KDC for a ticket".into(), outcome });
+
+        if !ctx.service.is_command() {
+            attempts.push(expired_ticket(ctx, name, script, target).await);
+        }
+        attempts.extend(delegation_tokens(ctx).await);
+        attempts.push(bob_reads_alice(ctx).await);
+        attempts
+    };
+    let (mut attempts, others) = tokio::join!(command_attempts, others);
+    attempts.extend(others);
 
     // The ResourceManager's word: no application carries the attempts' name.
     let rm_apps = match ctx.cluster.service_credential("rm") {
@@ -103,7 +162,7 @@ pub async fn t6(ctx: &Context<'_>) -> Verdict {
         },
         Err(e) => Err(e.to_string()),
     };
-    judge_t6(&attempts, &name, &rm_apps)
+    judge_t6(&attempts, name, &rm_apps)
 }
 
 /// alice's ticket, obtained with a 3-second lifetime and used after it ran out. GSSAPI refuses an
@@ -288,8 +347,14 @@ pub fn judge_t6(attempts: &[Attempt], name: &str, rm_apps: &Result<Vec<String>, 
             evidence,
         };
     }
+    let refused: Vec<&str> = attempts.iter().filter(|a| matches!(a.outcome, Outcome::Refused(_))).map(|a| a.what.as_str()).collect();
+    let controls: Vec<&str> = attempts.iter().filter(|a| matches!(a.outcome, Outcome::ControlWorked(_))).map(|a| a.what.as_str()).collect();
+    let controls = if controls.is_empty() { String::new() } else { format!(" (the controls worked: {})", controls.join("; ")) };
     Verdict::pass(
-        "no credentials, a forged Kerberos token and an expired ticket each reached the service and were refused (401/403), and the ResourceManager holds no application of the name each attempt gave; carol, who has no principal, gets no ticket; the NameNode refuses a forged and an expired delegation token (the genuine one worked before it expired); bob cannot read alice's files",
+        format!(
+            "every attempt without valid credentials reached its target and was refused: {}{controls}; the ResourceManager holds no application named {name}",
+            refused.join("; ")
+        ),
         evidence,
     )
 }
@@ -298,6 +363,32 @@ pub fn judge_t6(attempts: &[Attempt], name: &str, rm_apps: &Result<Vec<String>, 
 mod tests {
     use super::*;
     use crate::verdict::Status;
+
+    fn command_run(output: &str, code: Option<i64>, application_id: Option<&str>) -> CommandRun {
+        CommandRun {
+            command: "yarn jar c.jar".into(),
+            code,
+            output: output.into(),
+            application_id: application_id.map(str::to_string),
+            waited: Duration::from_secs(120),
+            dir: "/tmp/x".into(),
+        }
+    }
+
+    #[test]
+    fn a_command_without_credentials_is_refused_only_if_it_launched_nothing() {
+        let refused = "INFO retry.RetryInvocationHandler: java.io.IOException: Failed on local exception: org.apache.hadoop.security.AccessControlException: Client cannot authenticate via:[TOKEN, KERBEROS]";
+        assert!(matches!(classify_command(&command_run(refused, Some(1), None)), Outcome::Refused(_)));
+        assert!(matches!(classify_command(&command_run(refused, None, None)), Outcome::Refused(s) if s.contains("still retrying")));
+        assert!(matches!(
+            classify_command(&command_run("Submitted application application_1_0001", Some(0), Some("application_1_0001"))),
+            Outcome::Accepted(_)
+        ));
+        // Submitted and then failed: still launched.
+        assert!(matches!(classify_command(&command_run(refused, Some(1), Some("application_1_0002"))), Outcome::Accepted(_)));
+        assert!(matches!(classify_command(&command_run("done", Some(0), None)), Outcome::Unclear(_)));
+        assert!(matches!(classify_command(&command_run("sleeping", None, None)), Outcome::Unclear(_)));
+    }
 
     fn attempt(outcome: Outcome) -> Attempt {
         Attempt { what: "POST /api/submit without credentials".into(), outcome }

@@ -144,11 +144,14 @@ pub async fn t4(ctx: &Context<'_>) -> Verdict {
     let cred = or_verdict!(ctx.credential_or_fail("alice"));
     let alice = ctx.cluster.auth_for("alice", cred.as_ref());
     let layout = ctx.cluster.layout();
-    let urls = [
+    let mut urls = vec![
         format!("{}/ws/v1/cluster/apps/{}", layout.hadoop_url(8088), run.app.id),
         format!("{}/ws/v1/timeline/", layout.hadoop_url(8188)),
-        format!("{}/", ctx.service.base_url),
     ];
+    // A command-line submitter has no REST endpoint of its own.
+    if !ctx.service.is_command() {
+        urls.push(format!("{}/", ctx.service.base_url));
+    }
     let mut gets = Vec::new();
     let mut evidence = Vec::new();
     for url in &urls {

@@ -33,6 +33,9 @@ pub struct BrowserFacts {
 /// T3: two browser sessions, then the judgment.
 pub async fn t3(ctx: &Context<'_>) -> Verdict {
     or_verdict!(require_kerberos(ctx));
+    if ctx.service.is_command() {
+        return Verdict::not_applicable("the submitter is a command-line client: it has no web pages to sign in to");
+    }
     let tools = match Tools::find() {
         Ok(t) => t,
         Err(e) => return Verdict::skipped(format!("no browser on this machine: {e}")),

@@ -1,0 +1,256 @@
+//! The edge node: a gateway host on the cluster network, where a team's submitter (a
+//! command-line client, or a service) runs the way it would beside a production cluster. It
+//! resolves the cluster's host names, holds the client's kit (the client-only configuration in
+//! [`CONF_DIR`], krb5.conf, Hadoop's jars) and the users' keytabs, and has `hadoop`, `hdfs`,
+//! `yarn` and `mapred` commands. Its host name is the service host, whose `HTTP/` principal is in
+//! the service keytab.
+//!
+//! ```no_run
+//! # async fn f(cluster: &yarnsec_harness::SecureCluster) -> Result<(), yarnsec_harness::HarnessError> {
+//! use yarnsec_harness::cluster::EdgeOptions;
+//! let edge = cluster.start_edge(EdgeOptions::default().with_mount("/home/team/submitter")).await?;
+//! let out = edge.run_as("alice", &["yarn", "application", "-list"]).await?;
+//! println!("{}", out.stdout_text());
+//! # Ok(()) }
+//! ```
+
+use std::path::PathBuf;
+
+use testcontainers::core::{Mount, WaitFor};
+
+use super::start::{start_container, Extras};
+use super::SecureCluster;
+use crate::config::{client_files, container_krb5_conf, ConfigFiles};
+use crate::docker;
+use crate::error::HarnessError;
+use crate::layout::ports;
+use crate::node::{ExecOutput, Node};
+
+/// The role label of edge nodes.
+pub const EDGE_ROLE: &str = "edge";
+/// The client-only Hadoop configuration on the edge node (`HADOOP_CONF_DIR`).
+pub const CONF_DIR: &str = "/etc/hadoop/conf";
+/// Where the users' keytabs are on the edge node, each owned by its user: `<user>.keytab`, and
+/// the service identity's `service.keytab` (owned by `yarnsec`).
+pub const KEYTAB_DIR: &str = "/etc/security/keytabs";
+/// Where [`EdgeOptions::with_mount`]'s directory appears (read-only).
+pub const MOUNT_DIR: &str = "/team";
+
+/// The stand-in for Hadoop's launcher scripts, installed as each of [`COMMANDS`].
+const HADOOP_COMMAND: &str = include_str!("../../../docker/edge/hadoop-command");
+/// The commands the edge node has.
+pub const COMMANDS: [&str; 4] = ["hadoop", "hdfs", "yarn", "mapred"];
+
+/// How to start an edge node.
+#[derive(Clone, Debug, Default)]
+pub struct EdgeOptions {
+    mount: Option<PathBuf>,
+}
+
+impl EdgeOptions {
+    /// Mounts a host directory (the team's submitter) read-only at [`MOUNT_DIR`].
+    pub fn with_mount(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.mount = Some(dir.into());
+        self
+    }
+}
+
+/// A running edge node, removed when dropped (or with its cluster).
+#[derive(Debug)]
+pub struct Edge {
+    node: Node,
+    realm: String,
+    kerberos: bool,
+}
+
+impl Edge {
+    /// The container.
+    pub fn node(&self) -> &Node {
+        &self.node
+    }
+
+    /// Its address on the cluster network: where its requests reach the daemons from.
+    pub fn ip(&self) -> std::net::IpAddr {
+        self.node.ip()
+    }
+
+    /// The keytab of `user` on the edge node.
+    pub fn keytab(user: &str) -> String {
+        format!("{KEYTAB_DIR}/{user}.keytab")
+    }
+
+    /// Runs `cmd` as the OS user `user` with that user's Kerberos ticket (from the keytab, in a
+    /// ticket cache of this call's own, removed afterwards), or with `HADOOP_USER_NAME` on a
+    /// cluster without Kerberos.
+    pub async fn run_as(&self, user: &str, cmd: &[&str]) -> Result<ExecOutput, HarnessError> {
+        let quoted: Vec<String> = cmd.iter().map(|a| shell_quote(a)).collect();
+        let script = self.with_ticket(user, &quoted.join(" "));
+        self.node.exec_as(Some(user), &["sh", "-c", &script]).await
+    }
+
+    /// A shell command line that gets `user`'s ticket into a cache of its own, runs `command`
+    /// with it and removes the cache; its exit code is the command's (or kinit's, with a message
+    /// naming the principal and keytab).
+    pub fn with_ticket(&self, user: &str, command: &str) -> String {
+        if !self.kerberos {
+            return format!("export HADOOP_USER_NAME={user}; {command}");
+        }
+        let principal = format!("{user}@{}", self.realm);
+        let keytab = Self::keytab(user);
+        format!(
+            "export KRB5CCNAME=FILE:$(mktemp /tmp/krb5cc_{user}_XXXXXX) && \
+             if ! kinit -kt {keytab} {principal} 2>/tmp/kinit.$$; then echo \"yarnsec edge: no ticket for {principal} from {keytab}: $(cat /tmp/kinit.$$)\" >&2; exit 77; fi; \
+             {command}; rc=$?; kdestroy -q 2>/dev/null; exit $rc"
+        )
+    }
+}
+
+impl Edge {
+    /// Leaves the container running when this value goes (a cluster `yarnsec up` keeps); it is
+    /// removed with its cluster.
+    pub fn keep(mut self) {
+        self.node.forget_handle();
+    }
+
+    /// The running edge node of a cluster, found by its labels: of cluster `cluster_id`, or of
+    /// the one cluster that has an edge node (its oldest, if it has several).
+    pub async fn find(docker: &bollard::Docker, cluster_id: Option<&str>) -> Result<Edge, HarnessError> {
+        let mut labels = vec![format!("{}={EDGE_ROLE}", docker::ROLE_LABEL)];
+        if let Some(id) = cluster_id {
+            labels.push(format!("{}={id}", docker::CLUSTER_LABEL));
+        }
+        let filters = std::collections::HashMap::from([("label".to_string(), labels)]);
+        let list = docker
+            .list_containers(Some(bollard::query_parameters::ListContainersOptions {
+                all: false,
+                filters: Some(filters),
+                ..Default::default()
+            }))
+            .await
+            .map_err(|e| HarnessError::Network { detail: e.to_string() })?;
+        let no_edge = |detail: String| HarnessError::ContainerStart { role: EDGE_ROLE.into(), detail };
+        let mut clusters: Vec<String> = list.iter().filter_map(|c| c.labels.as_ref()?.get(docker::CLUSTER_LABEL).cloned()).collect();
+        clusters.sort();
+        clusters.dedup();
+        if clusters.len() > 1 {
+            return Err(no_edge(format!("several clusters have an edge node ({}); choose one with `--cluster ID`", clusters.join(", "))));
+        }
+        // Of one cluster's edge nodes (a test may start more beside `up --edge`'s), the oldest.
+        let Some(found) = list.iter().min_by_key(|c| c.created.unwrap_or_default()) else {
+            return Err(no_edge(match cluster_id {
+                Some(id) => format!("cluster {id} has no running edge node; start one with `yarnsec up --edge`"),
+                None => "no cluster has a running edge node; start one with `yarnsec up --edge`".into(),
+            }));
+        };
+        let labels = found.labels.clone().unwrap_or_default();
+        let realm = labels.get(super::start::REALM_LABEL).cloned().unwrap_or_default();
+        let id = found.id.clone().unwrap_or_default();
+        let cluster = labels.get(docker::CLUSTER_LABEL).cloned().unwrap_or_default();
+        let ip = found
+            .network_settings
+            .as_ref()
+            .and_then(|n| n.networks.as_ref()?.get(&cluster)?.ip_address.clone())
+            .and_then(|ip| ip.parse().ok())
+            .unwrap_or(std::net::IpAddr::from([0, 0, 0, 0]));
+        let node = Node::attached(EDGE_ROLE, &id, &format!("service.{}", crate::layout::DOMAIN), ip, docker.clone());
+        // A cluster without Kerberos has no keytabs on its edge node.
+        let kerberos = node.exec(&["test", "-d", KEYTAB_DIR]).await?.code == 0;
+        Ok(Edge { node, realm, kerberos })
+    }
+}
+
+/// `arg` quoted for `sh`.
+pub fn shell_quote(arg: &str) -> String {
+    if !arg.is_empty() && arg.chars().all(|c| c.is_ascii_alphanumeric() || "-_./:=@,+%{}".contains(c)) {
+        return arg.to_string();
+    }
+    format!("'{}'", arg.replace('\'', "'\\''"))
+}
+
+impl SecureCluster {
+    /// Starts an edge node on this cluster's network.
+    pub async fn start_edge(&self, options: EdgeOptions) -> Result<Edge, HarnessError> {
+        let images =
+            crate::images::ensure_images(&self.docker, &crate::images::ImageOptions::default(), &crate::progress::Progress::hidden())
+                .await?;
+        let mut labels = docker::cluster_labels(&self.id, &crate::owner::Owner::current());
+        labels.insert(super::start::REALM_LABEL.into(), self.layout.realm.clone());
+        let kdc = format!("{}:{}", self.kdc.ip(), ports::KDC);
+        let mut files = ConfigFiles::default();
+        files.insert("/etc/krb5.conf", container_krb5_conf(&self.profile, &self.layout, &kdc));
+        let client = client_files(&self.profile, &self.layout);
+        let conf: Vec<(String, Vec<u8>, u32)> =
+            client.iter().map(|(name, text)| (format!("{CONF_DIR}/{name}"), text.as_bytes().to_vec(), 0o644)).collect();
+        let mut keytabs = Vec::new();
+        // Without Kerberos there are no keytabs, and no KEYTAB_DIR ([`Edge::find`] tells by it).
+        if self.profile.kerberos() {
+            let users = self.layout.users.iter().filter(|u| u.password.is_some()).map(|u| u.name.clone());
+            for name in users.chain(["service".to_string()]) {
+                let path = self.keytab_path(&name);
+                keytabs.push((Edge::keytab(&name), std::fs::read(&path).map_err(HarnessError::io(path))?));
+            }
+        }
+        let mut extras = Extras {
+            env: vec![
+                ("HADOOP_CONF_DIR", CONF_DIR.to_string()),
+                ("YARNSEC_JAVA_OPENS", yarnsec_hadoop::java::java17_add_opens().collect::<Vec<_>>().join(" ")),
+            ],
+            cmd: Some(vec!["sleep".into(), "infinity".into()]),
+            files_with_mode: conf,
+            ..Extras::default()
+        };
+        for command in COMMANDS {
+            extras.files_with_mode.push((format!("/usr/local/bin/{command}"), HADOOP_COMMAND.as_bytes().to_vec(), 0o755));
+        }
+        if let Some(dir) = &options.mount {
+            let dir = std::path::absolute(dir).map_err(HarnessError::io(dir))?;
+            if !dir.is_dir() {
+                return Err(HarnessError::ContainerStart {
+                    role: EDGE_ROLE.into(),
+                    detail: format!("the directory to mount at {MOUNT_DIR}, {}, does not exist", dir.display()),
+                });
+            }
+            extras
+                .mounts
+                .push(Mount::bind_mount(dir.display().to_string(), MOUNT_DIR).with_access_mode(testcontainers::core::AccessMode::ReadOnly));
+        }
+        let node = start_container(
+            &self.docker,
+            EDGE_ROLE,
+            &images.hadoop,
+            &self.layout.service_host(),
+            &self.id,
+            &labels,
+            &files,
+            &keytabs,
+            extras,
+            WaitFor::Nothing,
+        )
+        .await?;
+        // The cluster's names, as a gateway host's resolver would know them; each keytab to
+        // its user.
+        let hosts = super::description::hosts_file_text(&self.hosts());
+        let mut setup = format!("cat >> /etc/hosts <<'EOF'\n{hosts}EOF\n");
+        for (path, _) in &keytabs {
+            let owner = path.rsplit('/').next().and_then(|f| f.strip_suffix(".keytab")).unwrap_or("root");
+            let owner = if owner == "service" { crate::layout::SERVICE_USER } else { owner };
+            setup.push_str(&format!("chown {owner} {path}\n"));
+        }
+        node.sh(&setup).await?;
+        Ok(Edge { node, realm: self.layout.realm.clone(), kerberos: self.profile.kerberos() })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn arguments_are_quoted_for_the_shell() {
+        assert_eq!(shell_quote("-appname"), "-appname");
+        assert_eq!(shell_quote("a b"), "'a b'");
+        assert_eq!(shell_quote("it's"), "'it'\\''s'");
+        assert_eq!(shell_quote(""), "''");
+        assert_eq!(shell_quote("$HOME"), "'$HOME'");
+    }
+}

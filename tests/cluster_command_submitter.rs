@@ -1,0 +1,123 @@
+//! A command-line submitter judged like a web service: the edge node it runs on (a gateway host
+//! with the kit, Hadoop's commands and the users' keytabs), and Hadoop's own DistributedShell
+//! client, run with `yarn jar` from a service file as a team would write it.
+
+mod common;
+
+use std::sync::Arc;
+
+use yarnsec_harness::cluster::{Edge, EdgeOptions};
+use yarnsec_scenarios::command::{CommandSubmitter, Ticket};
+use yarnsec_scenarios::service_file::ServiceFile;
+use yarnsec_scenarios::{judge, Context, ServiceUnderTest, Status};
+
+/// The shared cluster, when it runs Kerberos (the edge's tickets are what is shown).
+async fn kerberos_cluster() -> Option<yarnsec_harness::SecureCluster> {
+    let cluster = common::cluster().await?;
+    if !cluster.profile().kerberos() {
+        eprintln!("SKIPPED: the edge node's tickets are shown on a Kerberos profile");
+        return None;
+    }
+    Some(cluster)
+}
+
+#[tokio::test]
+async fn the_edge_node_runs_hadoops_commands_as_each_user_with_that_users_ticket() {
+    let Some(cluster) = kerberos_cluster().await else { return };
+    let team = tempfile::tempdir().unwrap();
+    std::fs::write(team.path().join("submit.sh"), "echo team file\n").unwrap();
+    let edge = cluster.start_edge(EdgeOptions::default().with_mount(team.path())).await.expect("the edge node starts");
+
+    let out = edge.run_as("alice", &["sh", "-c", "id -un; klist | grep 'Default principal'; cat /team/submit.sh"]).await.unwrap();
+    let text = out.stdout_text();
+    assert!(text.contains("alice\n") && text.contains(&format!("alice@{}", cluster.realm())), "{text}{}", out.stderr_text());
+    assert!(text.contains("team file"), "the team's directory is mounted at /team: {text}");
+
+    let marker = format!("/user/alice/edge-{}.txt", std::process::id());
+    let put = edge
+        .run_as("alice", &["sh", "-c", &format!("echo from-edge | hdfs dfs -put -f - {marker} && hdfs dfs -cat {marker}")])
+        .await
+        .unwrap();
+    assert!(put.code == 0 && put.stdout_text().contains("from-edge"), "alice writes her home from the edge:\n{}", put.stderr_text());
+    // bob's ticket is bob's: alice's home is closed to him.
+    let bob = edge.run_as("bob", &["hdfs", "dfs", "-cat", &marker]).await.unwrap();
+    assert!(bob.code != 0 && bob.stderr_text().contains("Permission denied"), "bob read alice's file:\n{}", bob.stderr_text());
+    let _ = edge.run_as("alice", &["hdfs", "dfs", "-rm", "-skipTrash", &marker]).await;
+
+    let apps = edge.run_as("alice", &["yarn", "application", "-list", "-appStates", "ALL"]).await.unwrap();
+    assert!(apps.code == 0 && apps.stdout_text().contains("Total number of applications"), "{}", apps.stderr_text());
+    // What the edge does not have says so.
+    let mapred = edge.run_as("alice", &["mapred", "job", "-list"]).await.unwrap();
+    assert_eq!(mapred.code, 69, "{}", mapred.stderr_text());
+    assert!(mapred.stderr_text().contains("MapReduce client jars"), "{}", mapred.stderr_text());
+    let unknown = edge.run_as("alice", &["yarn", "frobnicate"]).await.unwrap();
+    assert!(unknown.code == 64 && unknown.stderr_text().contains("not provided"), "{}", unknown.stderr_text());
+
+    // `yarnsec exec` finds this edge node by its labels.
+    let engine = yarnsec_harness::docker::connect().await.unwrap();
+    let found = Edge::find(&engine, Some(cluster.id())).await.expect("an edge node is found by its cluster");
+    let who = found.run_as("bob", &["id", "-un"]).await.unwrap();
+    assert_eq!(who.stdout_text().trim(), "bob", "{}", who.stderr_text());
+    // And so does `yarnsec exec`, which passes the command's output and exit code on.
+    let exec = std::process::Command::new(env!("CARGO_BIN_EXE_yarnsec"))
+        .args(["exec", "--cluster", cluster.id(), "--user", "alice", "--", "sh", "-c", "klist | grep 'Default principal'; exit 5"])
+        .output()
+        .unwrap();
+    assert_eq!(exec.status.code(), Some(5), "{}", String::from_utf8_lossy(&exec.stderr));
+    assert!(String::from_utf8_lossy(&exec.stdout).contains(&format!("alice@{}", cluster.realm())));
+    let none = Edge::find(&engine, Some("yarnsec-999-none")).await.unwrap_err().to_string();
+    assert!(none.contains("no running edge node") && none.contains("yarnsec up --edge"), "{none}");
+}
+
+/// The DistributedShell client's service file, with the cluster's Hadoop version.
+fn distributedshell_cli(version: &str) -> ServiceFile {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/references/distributedshell-cli/service.toml");
+    let text = std::fs::read_to_string(path).unwrap().replace("3.4.2", version);
+    ServiceFile::parse(&text, path).expect("the reference file is valid")
+}
+
+#[tokio::test]
+async fn distributedshell_cli_is_judged_as_a_command_submitter() {
+    let Some(cluster) = kerberos_cluster().await else { return };
+    let file = distributedshell_cli(cluster.hadoop_version());
+    let edge = cluster.start_edge(EdgeOptions::default()).await.expect("the edge node starts");
+    let submitter = CommandSubmitter { argv: file.submit_command.clone(), edge: Arc::new(edge) };
+    let service = ServiceUnderTest::command(&file.name, file.features, submitter);
+    let ctx = Context::new(&cluster, &service);
+
+    // alice's application through `yarn jar`, as alice, writing her home from its container.
+    for id in ["T2", "C1", "C5", "A2"] {
+        let v = judge(id, &ctx).await;
+        let want = if id == "A2" { Status::Fail } else { Status::Pass };
+        assert_eq!(v.status, want, "{id}: {}\n{:#?}", v.reason, v.evidence);
+    }
+    // No browser pages to judge: not applicable, never PASS.
+    assert_eq!(judge("T3", &ctx).await.status, Status::NotApplicable);
+}
+
+#[tokio::test]
+async fn a_command_that_submits_nothing_fails_with_its_output_and_one_without_a_ticket_is_refused() {
+    let Some(cluster) = kerberos_cluster().await else { return };
+    let edge = Arc::new(cluster.start_edge(EdgeOptions::default()).await.expect("the edge node starts"));
+    // A submitter that gives up: the item FAILs and quotes the command's own words.
+    let broken = CommandSubmitter {
+        argv: ["sh", "-c", "echo 'no queue for {user}: cannot submit {workload}' >&2; exit 3"].map(String::from).to_vec(),
+        edge: edge.clone(),
+    };
+    let service = ServiceUnderTest::command("broken", Default::default(), broken);
+    let ctx = Context::new(&cluster, &service);
+    let v = judge("T2", &ctx).await;
+    assert_eq!(v.status, Status::Fail, "{}", v.reason);
+    assert!(v.reason.contains("exited 3") && v.reason.contains("no queue for alice"), "{}", v.reason);
+
+    // A real client without a ticket launches nothing.
+    let file = distributedshell_cli(cluster.hadoop_version());
+    let dshell = CommandSubmitter { argv: file.submit_command.clone(), edge };
+    let run = dshell
+        .submit(&cluster, "alice", Ticket::None, "echo should-not-run", "yarnsec-no-ticket", std::time::Duration::from_secs(60))
+        .await
+        .unwrap();
+    dshell.stop(&run).await;
+    assert_eq!(run.application_id, None, "{}", run.output);
+    assert!(run.output.contains("Client cannot authenticate") || run.output.contains("GSS"), "{}", run.tail(20));
+}
