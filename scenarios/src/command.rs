@@ -107,9 +107,10 @@ pub fn application_id_in_output(output: &str) -> Option<String> {
 }
 
 impl CommandSubmitter {
-    /// The command for one submission, for reports (`{workload}` left as it is).
-    pub fn describe(&self) -> String {
-        self.argv.iter().map(|a| shell_quote(a)).collect::<Vec<_>>().join(" ")
+    /// The command's first three words (`yarn jar /opt/…/client.jar …`), for reports.
+    pub fn short(&self) -> String {
+        let words: Vec<String> = self.argv.iter().take(3).map(|a| shell_quote(a)).collect();
+        format!("{}{}", words.join(" "), if self.argv.len() > 3 { " …" } else { "" })
     }
 
     /// Runs the command as `user` on the edge node with the workload `script` and application

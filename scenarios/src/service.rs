@@ -52,6 +52,42 @@ pub enum SubmitMode {
     Command,
 }
 
+/// How a service's browser form takes a submission (`[form]` in a service file). The defaults
+/// are the reference service's form.
+///
+/// ```
+/// let form: yarnsec_scenarios::service::FormContract =
+///     toml::from_str("path = \"/jobs/new\"\nscript_field = \"file\"\nfields = { queue = \"default\" }").unwrap();
+/// assert_eq!(form.name_field, "name");
+/// assert_eq!(form.fields["queue"], "default");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FormContract {
+    /// Where the form posts (`/`).
+    pub path: String,
+    /// The file field that carries the script (`script`).
+    pub script_field: String,
+    /// The name the script is uploaded as (`script.sh`; `{name}` becomes the application name).
+    pub script_file_name: String,
+    /// The field for the application name (`name`; empty: the form has none).
+    pub name_field: String,
+    /// Fixed fields sent with every submission (`memory_gib = "0.5"`, `vcores = "1"`).
+    pub fields: std::collections::BTreeMap<String, String>,
+}
+
+impl Default for FormContract {
+    fn default() -> Self {
+        Self {
+            path: "/".into(),
+            script_field: "script".into(),
+            script_file_name: "script.sh".into(),
+            name_field: "name".into(),
+            fields: [("memory_gib", "0.5"), ("vcores", "1")].into_iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+        }
+    }
+}
+
 /// How yarnsec launches a service's client the way Oozie does (C4): a command run in a container
 /// of the cluster with the user's tokens in `HADOOP_TOKEN_FILE_LOCATION`. In `argv`, `{user}`,
 /// `{script}` and `{name}` become the user, the script's path and the application name; the
@@ -105,6 +141,8 @@ pub struct ServiceUnderTest {
     pub launcher: Option<TokenFileLauncher>,
     /// The submit command, for [`SubmitMode::Command`].
     pub command: Option<crate::command::CommandSubmitter>,
+    /// The form's fields, for [`SubmitMode::Form`].
+    pub form: FormContract,
 }
 
 /// The service's answer to a submission.
@@ -129,6 +167,7 @@ impl ServiceUnderTest {
             jaas_debug: true,
             launcher: None,
             command: None,
+            form: FormContract::default(),
         }
     }
 
@@ -143,6 +182,7 @@ impl ServiceUnderTest {
             jaas_debug: true,
             launcher: None,
             command: Some(command),
+            form: FormContract::default(),
         }
     }
 
@@ -180,8 +220,14 @@ impl ServiceUnderTest {
                 http.send(Method::POST, &format!("{}/api/submit", self.base_url), auth, Some((body, "application/json")), headers).await
             }
             SubmitMode::Form => {
-                let (body, content_type) = multipart_form(&[("name", name), ("memory_gib", "0.5"), ("vcores", "1")], ("script", script));
-                http.send(Method::POST, &format!("{}/", self.base_url), auth, Some((body, &content_type)), headers).await
+                let form = &self.form;
+                let mut fields: Vec<(&str, &str)> = form.fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+                if !form.name_field.is_empty() {
+                    fields.push((&form.name_field, name));
+                }
+                let file_name = form.script_file_name.replace("{name}", name);
+                let (body, content_type) = multipart_form(&fields, (&form.script_field, &file_name, script));
+                http.send(Method::POST, &self.form_url(), auth, Some((body, &content_type)), headers).await
             }
             SubmitMode::Command => Err(HttpError::BadUrl {
                 url: self.submit_target(),
@@ -194,9 +240,9 @@ impl ServiceUnderTest {
     pub fn submit_target(&self) -> String {
         match self.submit {
             SubmitMode::Json => format!("POST {}/api/submit", self.base_url),
-            SubmitMode::Form => format!("POST {}/ (the form)", self.base_url),
+            SubmitMode::Form => format!("POST {} (the form)", self.form_url()),
             SubmitMode::Command => match &self.command {
-                Some(c) => format!("`{}` on the edge node", c.describe()),
+                Some(c) => format!("the submit command `{}` on the edge node", c.short()),
                 None => "the submit command".into(),
             },
         }
@@ -208,21 +254,42 @@ impl ServiceUnderTest {
         match self.submit {
             SubmitMode::Json | SubmitMode::Command => r.success("POST")?.json(),
             SubmitMode::Form => {
-                let location = match r.status.as_u16() {
-                    301..=303 | 307 | 308 => r.header("location").unwrap_or_default().to_string(),
-                    _ => String::new(),
-                };
-                match application_id_in(&location).map(str::to_string) {
-                    Some(application_id) => Ok(Submitted { application_id, tracking_url: location, user: user.to_string() }),
-                    None => Err(r.success("POST").err().unwrap_or_else(|| HttpError::Status {
+                let status = r.status.as_u16();
+                let location = r.header("location").unwrap_or_default().to_string();
+                let redirect = matches!(status, 301..=303 | 307 | 308);
+                match form_answer(status, &location, &r.text()) {
+                    Some((application_id, tracking_url)) => Ok(Submitted { application_id, tracking_url, user: user.to_string() }),
+                    None => Err(HttpError::Status {
                         method: "POST".into(),
-                        url: format!("{}/", self.base_url),
-                        status: 200,
-                        body: "the form was accepted without a redirect naming the application".into(),
-                    })),
+                        url: self.form_url(),
+                        status,
+                        body: format!(
+                            "{}; Location: {}; body: {}",
+                            if redirect || r.status.is_success() { "the answer names no application id" } else { "the form was refused" },
+                            if location.is_empty() { "(none)" } else { &location },
+                            r.text().chars().take(400).collect::<String>()
+                        ),
+                    }),
                 }
             }
         }
+    }
+}
+
+impl ServiceUnderTest {
+    /// Where the form posts.
+    pub fn form_url(&self) -> String {
+        format!("{}{}", self.base_url, self.form.path)
+    }
+}
+
+/// The application a form's answer names, with its tracking URL: a redirect whose `Location`
+/// names it, or a page (2xx) that names it.
+pub fn form_answer(status: u16, location: &str, body: &str) -> Option<(String, String)> {
+    match status {
+        301..=303 | 307 | 308 => application_id_in(location).map(|id| (id.to_string(), location.to_string())),
+        200..=299 => crate::command::application_id_in_output(body).map(|id| (id, String::new())),
+        _ => None,
     }
 }
 
@@ -231,17 +298,18 @@ pub fn application_id_in(url: &str) -> Option<&str> {
     url.split(['/', '?', '#', '=', '&']).find(|p| p.starts_with("application_"))
 }
 
-/// A `multipart/form-data` body with text fields and one file; returns it and its content type.
-fn multipart_form(fields: &[(&str, &str)], file: (&str, &str)) -> (Vec<u8>, String) {
+/// A `multipart/form-data` body with text fields and one file (field, file name, content);
+/// returns it and its content type.
+fn multipart_form(fields: &[(&str, &str)], file: (&str, &str, &str)) -> (Vec<u8>, String) {
     let nanos = crate::context::unique_nanos();
     let boundary = format!("yarnsec-{nanos:x}");
     let mut body = String::new();
     for (name, value) in fields {
         body.push_str(&format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"));
     }
-    let (name, content) = file;
+    let (name, file_name, content) = file;
     body.push_str(&format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{name}.sh\"\r\nContent-Type: text/x-shellscript\r\n\r\n{content}\r\n--{boundary}--\r\n"
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\nContent-Type: text/x-shellscript\r\n\r\n{content}\r\n--{boundary}--\r\n"
     ));
     (body.into_bytes(), format!("multipart/form-data; boundary={boundary}"))
 }
@@ -249,6 +317,28 @@ fn multipart_form(fields: &[(&str, &str)], file: (&str, &str)) -> (Vec<u8>, Stri
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_form_answer_names_the_application_by_redirect_or_page() {
+        let id = "application_1795459530178_0001";
+        let tracking = format!("http://h:8088/proxy/{id}/");
+        assert_eq!(form_answer(303, &tracking, ""), Some((id.to_string(), tracking.clone())));
+        assert_eq!(form_answer(200, "", &format!("<p>Submitted <a href='{tracking}'>{id}</a></p>")).map(|a| a.0), Some(id.to_string()));
+        // A redirect to nowhere in particular, a refusal that quotes an id, an empty page: none.
+        assert_eq!(form_answer(302, "/N/A", ""), None);
+        assert_eq!(form_answer(403, "", id), None);
+        assert_eq!(form_answer(200, "", "<p>queued</p>"), None);
+    }
+
+    #[test]
+    fn the_form_body_carries_the_services_own_fields() {
+        let (body, content_type) = multipart_form(&[("queue", "default"), ("jobname", "probe")], ("upload", "probe.py", "print(1)"));
+        let body = String::from_utf8(body).unwrap();
+        let boundary = content_type.strip_prefix("multipart/form-data; boundary=").unwrap();
+        assert!(body.contains("name=\"queue\"\r\n\r\ndefault\r\n") && body.contains("name=\"jobname\"\r\n\r\nprobe\r\n"), "{body}");
+        assert!(body.contains("name=\"upload\"; filename=\"probe.py\"") && body.contains("print(1)"), "{body}");
+        assert!(body.ends_with(&format!("--{boundary}--\r\n")));
+    }
 
     #[test]
     fn application_ids_are_found_in_tracking_and_proxy_urls() {

@@ -10,6 +10,13 @@
 //! command = ["./team-service", "--port", "18080"]  # optional: started once the cluster is up, stopped at the end
 //! ready_path = "/healthz"                     # optional: polled until it answers below 500
 //!
+//! [form]                                    # optional, for submit = "form": the form's own fields
+//! path = "/"                                  # where it posts
+//! script_field = "script"                     # the file field; the script is a shell script
+//! script_file_name = "script.sh"              # `{name}` becomes the application name
+//! name_field = "name"                         # "" if the form takes no name
+//! fields = { memory_gib = "0.5", vcores = "1" }  # sent as they are
+//!
 //! [features]
 //! timeline = true
 //! remote_filesystems = false
@@ -38,7 +45,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use crate::service::{Features, ServiceUnderTest, SubmitMode};
+use crate::service::{Features, FormContract, ServiceUnderTest, SubmitMode};
 
 /// What is wrong with a service file.
 #[derive(Debug, thiserror::Error)]
@@ -96,6 +103,10 @@ pub struct ServiceFile {
     /// A path polled until it answers below 500, before the checklist starts.
     #[serde(default)]
     pub ready_path: Option<String>,
+    /// For `submit = "form"`: the form's path and fields (`[form]`; the reference form's by
+    /// default).
+    #[serde(default)]
+    pub form: Option<FormContract>,
     /// For `submit = "command"`: the submitter's argv template, run on the edge node.
     #[serde(default)]
     pub submit_command: Vec<String>,
@@ -121,6 +132,19 @@ impl ServiceFile {
         }
         if file.submit == SubmitMode::Command {
             return file.check_command().map_err(invalid).map(|()| file);
+        }
+        if let Some(form) = &file.form {
+            if file.submit != SubmitMode::Form {
+                return Err(invalid("a `[form]` table belongs to `submit = \"form\"`".into()));
+            }
+            if !form.path.starts_with('/') {
+                return Err(invalid(format!("`[form] path = \"{}\"` must start with /", form.path)));
+            }
+            if form.script_field.trim().is_empty() || form.script_file_name.trim().is_empty() {
+                return Err(invalid(
+                    "`[form]` needs a `script_field` and a `script_file_name` (the file the script is uploaded as)".into(),
+                ));
+            }
         }
         if !file.submit_command.is_empty() || file.mount.is_some() {
             return Err(invalid("`submit_command` and `mount` belong to `submit = \"command\"`".into()));
@@ -216,6 +240,7 @@ impl ServiceFile {
             jaas_debug: !self.command.is_empty(),
             launcher: None,
             command: None,
+            form: self.form.clone().unwrap_or_default(),
         }
     }
 }
@@ -271,6 +296,10 @@ timeline = true
             ("name = \"x\"\nsubmit = \"command\"\nsubmit_command = [\"yarn\", \"{name}\"]", "must pass `{workload}`"),
             ("name = \"x\"\nsubmit = \"command\"\nurl = \"http://10.0.0.1:1\"\nsubmit_command = [\"{workload}\"]", "no `url`"),
             ("name = \"x\"\nurl = \"http://10.0.0.1:1\"\nsubmit_command = [\"{workload}\"]", "belong to `submit = \"command\"`"),
+            ("name = \"x\"\nurl = \"http://10.0.0.1:1\"\n[form]\npath = \"/\"", "belongs to `submit = \"form\"`"),
+            ("name = \"x\"\nurl = \"http://10.0.0.1:1\"\nsubmit = \"form\"\n[form]\npath = \"jobs\"", "must start with /"),
+            ("name = \"x\"\nurl = \"http://10.0.0.1:1\"\nsubmit = \"form\"\n[form]\nscript_field = \"\"", "needs a `script_field`"),
+            ("name = \"x\"\nurl = \"http://10.0.0.1:1\"\nsubmit = \"form\"\n[form]\nmemory = \"1\"", "memory"),
         ];
         for (text, needle) in cases {
             let e = ServiceFile::parse(text, "svc.toml").unwrap_err().to_string();
