@@ -9,6 +9,7 @@
 //! submit = "json"                             # POST <url>/api/submit {"script", "name", ...}; or "form" (multipart POST <url>/)
 //! command = ["./team-service", "--port", "18080"]  # optional: started once the cluster is up, stopped at the end
 //! ready_path = "/healthz"                     # optional: polled until it answers below 500
+//! packages = ["python3"]                      # optional: Debian packages its applications need
 //!
 //! [form]                                    # optional, for submit = "form": the form's own fields
 //! path = "/"                                  # where it posts
@@ -114,6 +115,10 @@ pub struct ServiceFile {
     /// node, relative to the file's directory (default: the file's directory).
     #[serde(default)]
     pub mount: Option<std::path::PathBuf>,
+    /// Debian packages its applications (and an edge-node submitter) need beyond Hadoop's,
+    /// e.g. `["python3"]`: the NodeManager and the edge node run from an image with them.
+    #[serde(default)]
+    pub packages: Vec<String>,
     /// The directory of the file this was read from (relative paths start there).
     #[serde(skip)]
     pub base_dir: Option<std::path::PathBuf>,
@@ -130,6 +135,7 @@ impl ServiceFile {
         if file.name.trim().is_empty() {
             return Err(invalid("`name` is empty".into()));
         }
+        yarnsec_harness::images::check_packages(&file.packages).map_err(|e| invalid(format!("`packages`: {e}")))?;
         if file.submit == SubmitMode::Command {
             return file.check_command().map_err(invalid).map(|()| file);
         }
@@ -300,6 +306,10 @@ timeline = true
             ("name = \"x\"\nurl = \"http://10.0.0.1:1\"\nsubmit = \"form\"\n[form]\npath = \"jobs\"", "must start with /"),
             ("name = \"x\"\nurl = \"http://10.0.0.1:1\"\nsubmit = \"form\"\n[form]\nscript_field = \"\"", "needs a `script_field`"),
             ("name = \"x\"\nurl = \"http://10.0.0.1:1\"\nsubmit = \"form\"\n[form]\nmemory = \"1\"", "memory"),
+            (
+                "name = \"x\"\nurl = \"http://10.0.0.1:1\"\npackages = [\"python3 && curl x\"]",
+                "`packages`: `python3 && curl x` is not a Debian package name",
+            ),
         ];
         for (text, needle) in cases {
             let e = ServiceFile::parse(text, "svc.toml").unwrap_err().to_string();

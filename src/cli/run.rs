@@ -78,8 +78,9 @@ pub async fn run(args: RunArgs) -> anyhow::Result<u8> {
     // The remote HDFS only serves T9, a secure-cluster item.
     let remote_hdfs = profile.kerberos() && items.iter().any(|i| i.id == "T9");
     let mut builder = SecureCluster::builder().profile(profile).hadoop_version(args.hadoop_version).remote_hdfs(remote_hdfs);
-    if external.is_none() {
-        builder = builder.service(std::env::current_exe()?, faults.clone());
+    match &external {
+        None => builder = builder.service(std::env::current_exe()?, faults.clone()),
+        Some(file) => builder = builder.packages(file.packages.clone()),
     }
     let cluster = builder.start().await?;
     let running = match &external {

@@ -31,6 +31,10 @@ pub struct UpArgs {
     /// A directory to mount read-only at /team on the edge node.
     #[arg(long, value_name = "DIR", requires = "edge")]
     mount: Option<std::path::PathBuf>,
+    /// A Debian package the cluster's containers need beyond Hadoop's (repeatable), e.g.
+    /// `--package python3`: the NodeManager and the edge node run from an image with them.
+    #[arg(long = "package", value_name = "NAME")]
+    packages: Vec<String>,
     /// Remove the cluster once this process is gone (for test runners: pass the runner's pid).
     #[arg(long, value_name = "PID")]
     down_when_gone: Option<u32>,
@@ -38,8 +42,13 @@ pub struct UpArgs {
 
 pub async fn run(args: UpArgs) -> anyhow::Result<u8> {
     let profile: SecurityProfile = args.profile.parse()?;
-    let mut builder =
-        SecureCluster::builder().profile(profile).hadoop_version(args.hadoop_version).keep(true).remote_hdfs(!args.no_remote_hdfs);
+    yarnsec_harness::images::check_packages(&args.packages).map_err(|e| yarnsec::BadInput(format!("--package: {e}")))?;
+    let mut builder = SecureCluster::builder()
+        .profile(profile)
+        .hadoop_version(args.hadoop_version)
+        .keep(true)
+        .remote_hdfs(!args.no_remote_hdfs)
+        .packages(args.packages);
     if !args.no_service {
         builder = builder.service(std::env::current_exe()?, args.faults.iter().map(|f| f.to_string()).collect());
     }

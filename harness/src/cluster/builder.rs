@@ -119,6 +119,15 @@ impl SecureClusterBuilder {
         self
     }
 
+    /// Debian packages the cluster's containers need beyond Hadoop's (e.g. `python3` for
+    /// applications that run Python): the NodeManager and the edge node run from the Hadoop
+    /// image with them added, built once per list ([`crate::images::check_packages`] names a
+    /// bad one).
+    pub fn packages(mut self, packages: Vec<String>) -> Self {
+        self.images.packages = packages;
+        self
+    }
+
     /// Where progress goes (default: stderr).
     pub fn progress(mut self, progress: Progress) -> Self {
         self.progress = progress;

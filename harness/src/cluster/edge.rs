@@ -170,9 +170,17 @@ pub fn shell_quote(arg: &str) -> String {
 impl SecureCluster {
     /// Starts an edge node on this cluster's network.
     pub async fn start_edge(&self, options: EdgeOptions) -> Result<Edge, HarnessError> {
-        let images =
-            crate::images::ensure_images(&self.docker, &crate::images::ImageOptions::default(), &crate::progress::Progress::hidden())
-                .await?;
+        // The image the Hadoop node runs (with the packages the cluster was started with).
+        let image = self
+            .docker
+            .inspect_container(self.hadoop.id(), None::<bollard::query_parameters::InspectContainerOptions>)
+            .await
+            .ok()
+            .and_then(|c| c.config?.image)
+            .ok_or_else(|| HarnessError::ContainerStart {
+                role: EDGE_ROLE.into(),
+                detail: format!("the Hadoop node's image cannot be read (container {})", self.hadoop.id()),
+            })?;
         let mut labels = docker::cluster_labels(&self.id, &crate::owner::Owner::current());
         labels.insert(super::start::REALM_LABEL.into(), self.layout.realm.clone());
         let kdc = format!("{}:{}", self.kdc.ip(), ports::KDC);
@@ -217,7 +225,7 @@ impl SecureCluster {
         let node = start_container(
             &self.docker,
             EDGE_ROLE,
-            &images.hadoop,
+            &image,
             &self.layout.service_host(),
             &self.id,
             &labels,

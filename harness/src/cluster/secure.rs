@@ -263,9 +263,14 @@ impl SecureCluster {
                 })
                 .collect(),
             profile: self.profile.summary(),
-            java_options: super::description::java_options(&self.krb5_conf(), &self.java_hosts_file()),
-            hosts_file,
-            hadoop_conf_dir: self.hadoop_conf_dir(),
+            // A cluster started by an older yarnsec has no kit files: only what exists is named.
+            java_options: if self.java_hosts_file().exists() {
+                super::description::java_options(&self.krb5_conf(), &self.java_hosts_file())
+            } else {
+                Vec::new()
+            },
+            hosts_file: existing(hosts_file),
+            hadoop_conf_dir: existing(self.hadoop_conf_dir()),
             hadoop_classpath: self.hadoop_classpath(),
             service_identity: self.profile.kerberos().then(|| ServiceIdentity {
                 principal: self.layout.service_principal(),
@@ -490,5 +495,14 @@ impl SecureCluster {
         };
         let (node, http) = super::start::start_service(&parts, &options).await?;
         Ok(ExtraService { node, http, url: format!("http://{}:{}", self.layout.service_host(), ports::SERVICE_HTTP) })
+    }
+}
+
+/// `path` if it exists, else the empty path (a description names no file that is not there).
+fn existing(path: PathBuf) -> PathBuf {
+    if path.exists() {
+        path
+    } else {
+        PathBuf::new()
     }
 }

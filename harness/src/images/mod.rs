@@ -18,6 +18,7 @@ use bollard::Docker;
 
 pub use maven::cache_dir;
 pub use mirror::debian_mirror;
+pub use sources::check_packages;
 
 use crate::error::HarnessError;
 use crate::progress::Progress;
@@ -41,6 +42,8 @@ pub struct ImageOptions {
     pub hadoop_version: String,
     /// Rebuild even when an image with the same inputs exists.
     pub no_cache: bool,
+    /// Debian packages to add to the Hadoop image (a derived image, built once per list).
+    pub packages: Vec<String>,
 }
 
 impl Default for ImageOptions {
@@ -48,6 +51,7 @@ impl Default for ImageOptions {
         Self {
             hadoop_version: std::env::var("YARNSEC_HADOOP_VERSION").unwrap_or_else(|_| DEFAULT_HADOOP_VERSION.to_string()),
             no_cache: false,
+            packages: Vec::new(),
         }
     }
 }
@@ -89,5 +93,17 @@ pub async fn ensure_images(docker: &Docker, options: &ImageOptions, progress: &P
         maven::collect_jars(&version, &progress).await
     })
     .await?;
+    let hadoop = if options.packages.is_empty() {
+        hadoop
+    } else {
+        check_packages(&options.packages).map_err(|detail| HarnessError::ImageBuild {
+            image: "yarnsec/hadoop-packages".into(),
+            detail,
+            log_tail: String::new(),
+            mirror: mirror.clone(),
+        })?;
+        let spec = sources::with_packages(&hadoop, &mirror, &options.packages);
+        build::ensure_built(docker, &spec, options.no_cache, progress, |_| async { Ok(Vec::new()) }).await?
+    };
     Ok(ImageSet { base, kdc, hadoop, hadoop_version: options.hadoop_version.clone() })
 }

@@ -92,6 +92,40 @@ pub fn service(base: &str, mirror: &str, binary: Vec<u8>) -> ImageSpec {
     }
 }
 
+/// The Hadoop image `from` with Debian `packages` installed (checked with [`check_packages`]).
+pub fn with_packages(from: &str, mirror: &str, packages: &[String]) -> ImageSpec {
+    let mut sorted = packages.to_vec();
+    sorted.sort();
+    sorted.dedup();
+    let build_args = BTreeMap::from([
+        ("FROM_IMAGE".to_string(), from.to_string()),
+        ("DEBIAN_MIRROR".to_string(), mirror.to_string()),
+        ("PACKAGES".to_string(), sorted.join(" ")),
+    ]);
+    ImageSpec {
+        role: "hadoop+packages",
+        repo: "yarnsec/hadoop-packages",
+        dockerfile: include_str!("../../../docker/packages/Dockerfile"),
+        files: Vec::new(),
+        build_args,
+        extra_inputs: Vec::new(),
+    }
+}
+
+/// Each name is a Debian package name (lower-case letters, digits, `+`, `-`, `.`; two
+/// characters or more, starting with a letter or digit), and nothing else reaches `apt-get`.
+pub fn check_packages(packages: &[String]) -> Result<(), String> {
+    for p in packages {
+        let ok = p.len() >= 2
+            && p.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
+            && p.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "+-.".contains(c));
+        if !ok {
+            return Err(format!("`{p}` is not a Debian package name (lower-case letters, digits, +, -, .)"));
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -104,5 +138,18 @@ mod tests {
         assert_ne!(a.tag(), hadoop("base:2", "http://m/debian", "3.4.2").tag());
         assert_ne!(a.tag(), hadoop("base:1", "http://m/debian", "3.3.6").tag());
         assert_ne!(kdc("base:1", "http://m/debian").tag(), kdc("base:1", "http://n/debian").tag());
+    }
+
+    #[test]
+    fn a_package_list_names_its_image_in_any_order() {
+        let list = |l: &[&str]| l.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let a = with_packages("yarnsec/hadoop:1", "http://m", &list(&["python3", "jq"]));
+        assert_eq!(a.tag(), with_packages("yarnsec/hadoop:1", "http://m", &list(&["jq", "python3", "jq"])).tag());
+        assert_ne!(a.tag(), with_packages("yarnsec/hadoop:2", "http://m", &list(&["jq", "python3"])).tag());
+        assert_eq!(a.build_args["PACKAGES"], "jq python3");
+        assert!(check_packages(&list(&["python3", "libkrb5-dev", "g++", "python3.11"])).is_ok());
+        for bad in ["python3; rm -rf /", "Python3", "-y", "a", "$(id)", ""] {
+            assert!(check_packages(&list(&[bad])).unwrap_err().contains("not a Debian package name"), "{bad}");
+        }
     }
 }
