@@ -26,6 +26,12 @@ async fn the_edge_node_runs_hadoops_commands_as_each_user_with_that_users_ticket
     let Some(cluster) = kerberos_cluster().await else { return };
     let team = tempfile::tempdir().unwrap();
     std::fs::write(team.path().join("submit.sh"), "echo team file\n").unwrap();
+    // A directory only root can read is refused, with the way out.
+    use std::os::unix::fs::PermissionsExt as _;
+    std::fs::set_permissions(team.path(), std::fs::Permissions::from_mode(0o700)).unwrap();
+    let closed = cluster.start_edge(EdgeOptions::default().with_mount(team.path())).await.unwrap_err().to_string();
+    assert!(closed.contains("has mode 700") && closed.contains("chmod o+rx"), "{closed}");
+    std::fs::set_permissions(team.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
     let edge = cluster.start_edge(EdgeOptions::default().with_mount(team.path())).await.expect("the edge node starts");
 
     let out = edge.run_as("alice", &["sh", "-c", "id -un; klist | grep 'Default principal'; cat /team/submit.sh"]).await.unwrap();

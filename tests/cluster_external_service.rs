@@ -67,3 +67,37 @@ async fn the_forms_own_fields_are_sent_and_a_refusal_is_quoted_with_its_status_a
     assert_eq!(t2.status, Status::Fail, "{}", t2.reason);
     assert!(t2.reason.contains("400") && t2.reason.contains("colour") && t2.reason.contains("Location"), "{}", t2.reason);
 }
+
+#[tokio::test]
+async fn a_web_service_runs_on_the_edge_node_as_the_service_user_and_is_judged() {
+    let Some(cluster) = common::cluster().await else { return };
+    if !cluster.profile().kerberos() {
+        eprintln!("SKIPPED: the service identity is shown on a Kerberos profile");
+        return;
+    }
+    // A team's directory: its service binary (here the reference service's, under its own name)
+    // and its configuration, naming the keytab the edge node gives the service user.
+    let team = tempfile::tempdir().unwrap();
+    use std::os::unix::fs::PermissionsExt as _;
+    std::fs::set_permissions(team.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::copy(env!("CARGO_BIN_EXE_yarnsec"), team.path().join("yarnsec-service")).unwrap();
+    let config = yarnsec_harness::config::service_toml(cluster.profile(), cluster.layout(), cluster.hadoop().ip(), None, &[])
+        .replace("/etc/yarnsec/service.keytab", "/etc/security/keytabs/service.keytab");
+    std::fs::write(team.path().join("service.toml"), config).unwrap();
+    let text = "name = \"team service on the edge\"\nurl = \"http://service.yarnsec.test:8080\"\nrun_on = \"edge\"\n\
+                command = [\"/team/yarnsec-service\", \"--config\", \"/team/service.toml\"]\nready_path = \"/healthz\"\n\
+                [features]\ntimeline = true\n";
+    let path = team.path().join("service.toml.team");
+    std::fs::write(&path, text).unwrap();
+    let file = ServiceFile::read(&path).unwrap();
+    let running = yarnsec_scenarios::edge_service::start(&file, &cluster).await.expect("the service answers on the edge node");
+    let service = file.service();
+    let ctx = Context::with_http(&cluster, &service, running.http.clone());
+    for id in ["T2", "C5"] {
+        let v = judge(id, &ctx).await;
+        assert_eq!(v.status, Status::Pass, "{id} for the service on the edge node: {}\n{}", v.reason, running.log().await);
+    }
+    // It runs as the service user, with the service identity's keytab.
+    let who = running.edge.node().exec(&["sh", "-c", "ps -o user= -C yarnsec-service | sort -u"]).await.unwrap();
+    assert_eq!(who.stdout_text().trim(), "yarnsec");
+}

@@ -96,12 +96,13 @@ pub fn render(argv: &[String], values: &[(&str, &str)]) -> Vec<String> {
 /// (YARN's client logs it), else the first one anywhere.
 pub fn application_id_in_output(output: &str) -> Option<String> {
     let ids = |line: &str| -> Option<String> {
-        let start = line.find("application_")?;
-        let rest = &line[start..];
-        let end = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(rest.len());
-        let id = &rest[..end];
-        let parts: Vec<&str> = id.split('_').collect();
-        (parts.len() == 3 && parts[1..].iter().all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))).then(|| id.to_string())
+        line.match_indices("application_").find_map(|(start, _)| {
+            let rest = &line[start..];
+            let end = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(rest.len());
+            let id = &rest[..end];
+            let parts: Vec<&str> = id.split('_').collect();
+            (parts.len() == 3 && parts[1..].iter().all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))).then(|| id.to_string())
+        })
     };
     output.lines().filter(|l| l.contains("Submitted application")).find_map(ids).or_else(|| output.lines().find_map(ids))
 }
@@ -230,7 +231,23 @@ mod tests {
         assert_eq!(application_id_in_output(out).as_deref(), Some("application_1796161212778_0002"));
         assert_eq!(application_id_in_output("see http://h/proxy/application_17_0003/ now").as_deref(), Some("application_17_0003"));
         assert_eq!(application_id_in_output("application_ is not an id; application_x_1 neither"), None);
+        assert_eq!(application_id_in_output("application_ is not one, application_5_0001 is").as_deref(), Some("application_5_0001"));
         assert_eq!(application_id_in_output(""), None);
+    }
+
+    proptest::proptest! {
+        /// Whatever a command prints, reading it never panics, and an id found is in the output
+        /// and has the shape `application_<digits>_<digits>`.
+        #[test]
+        fn any_output_yields_a_well_formed_id_or_none(output in "(?s).{0,300}", id in "application_[0-9]{1,13}_[0-9]{1,6}") {
+            if let Some(found) = application_id_in_output(&output) {
+                proptest::prop_assert!(output.contains(&found));
+                let parts: Vec<&str> = found.split('_').collect();
+                proptest::prop_assert!(parts.len() == 3 && parts[1].parse::<u64>().is_ok() && parts[2].parse::<u64>().is_ok());
+            }
+            let said = format!("{output}\nINFO impl.YarnClientImpl: Submitted application {id}\n");
+            proptest::prop_assert_eq!(application_id_in_output(&said), Some(id));
+        }
     }
 
     #[test]

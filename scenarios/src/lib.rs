@@ -7,6 +7,8 @@
 //! kinit.rs      MIT kinit into a file cache (a browser's ticket, a ticket that expires on purpose)
 //! service.rs    the submission service under test and what it declares
 //! service_file.rs  an external service described by a TOML file (`run --service FILE`)
+//! command.rs    a command-line submitter run on the edge node as each user (`submit = "command"`)
+//! edge_service.rs  a web service run on the edge node (`run_on = "edge"`)
 //! context.rs    the cluster, the service, and alice's application run shared by many items
 //! facts/        plain facts from the cluster: token files, containers, application runs, what
 //!               token issuers logged; items judge these in pure functions
@@ -22,6 +24,7 @@ pub mod browser;
 pub mod checklist;
 pub mod command;
 pub mod context;
+pub mod edge_service;
 pub mod error;
 pub mod facts;
 pub mod items;

@@ -8,6 +8,7 @@
 //! auth = "kerberos"                           # or "simple" (user.name=<user>)
 //! submit = "json"                             # POST <url>/api/submit {"script", "name", ...}; or "form" (multipart POST <url>/)
 //! command = ["./team-service", "--port", "18080"]  # optional: started once the cluster is up, stopped at the end
+//! run_on = "host"                             # or "edge": the command runs on the cluster's edge node
 //! ready_path = "/healthz"                     # optional: polled until it answers below 500
 //! packages = ["python3"]                      # optional: Debian packages its applications need
 //!
@@ -25,8 +26,12 @@
 //! token_file = false
 //! ```
 //!
-//! A started command gets `YARNSEC_CLUSTER` (the cluster's `up --json` description, a file path)
-//! and `KRB5_CONFIG` in its environment.
+//! A command started on this host gets `YARNSEC_CLUSTER` (the cluster's `up --json` description,
+//! a file path) and `KRB5_CONFIG` in its environment. With `run_on = "edge"` it runs on the
+//! cluster's edge node instead, as the service user `yarnsec`, in `/team` (the file's directory,
+//! or `mount`), with `YARNSEC_SERVICE_PRINCIPAL`, `YARNSEC_SERVICE_KEYTAB`, `HADOOP_CONF_DIR` and
+//! `/etc/krb5.conf`; the url names the service host (`http://service.yarnsec.test:PORT`), which
+//! is the edge node.
 //!
 //! A command-line submitter has no url; yarnsec runs its command on the cluster's edge node as
 //! each user, with that user's ticket, and the file's directory mounted at `/team`:
@@ -80,6 +85,19 @@ pub enum ServiceAuth {
     Simple,
 }
 
+/// Where a web service's `command` runs.
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum RunOn {
+    /// On this machine: the service reaches the containers' addresses (a host process can), and
+    /// yarnsec reaches it at `address`.
+    #[default]
+    Host,
+    /// On the cluster's edge node, as on a gateway host: cluster DNS, the kit, the service
+    /// identity's keytab; its url's host name is the edge node's.
+    Edge,
+}
+
 /// An external service's description.
 #[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
@@ -101,6 +119,9 @@ pub struct ServiceFile {
     /// A command that starts it (program and arguments), run once the cluster is up.
     #[serde(default)]
     pub command: Vec<String>,
+    /// Where `command` runs (`host` by default, or `edge`).
+    #[serde(default)]
+    pub run_on: RunOn,
     /// A path polled until it answers below 500, before the checklist starts.
     #[serde(default)]
     pub ready_path: Option<String>,
@@ -152,8 +173,19 @@ impl ServiceFile {
                 ));
             }
         }
-        if !file.submit_command.is_empty() || file.mount.is_some() {
-            return Err(invalid("`submit_command` and `mount` belong to `submit = \"command\"`".into()));
+        if !file.submit_command.is_empty() {
+            return Err(invalid("`submit_command` belongs to `submit = \"command\"`".into()));
+        }
+        if file.mount.is_some() && file.run_on != RunOn::Edge {
+            return Err(invalid("`mount` belongs to a command on the edge node (`submit = \"command\"` or `run_on = \"edge\"`)".into()));
+        }
+        if file.run_on == RunOn::Edge {
+            if file.command.is_empty() {
+                return Err(invalid("`run_on = \"edge\"` needs the `command` that starts the service there".into()));
+            }
+            if file.address.is_some() {
+                return Err(invalid("`address` and `run_on = \"edge\"` do not go together: the url's host is the edge node".into()));
+            }
         }
         if file.url.is_empty() {
             return Err(invalid(
@@ -165,7 +197,7 @@ impl ServiceFile {
             return Err(invalid(format!("`url = \"{}\"`: only http:// services are supported", file.url)));
         }
         let host = url.host_str().unwrap_or_default();
-        if file.address.is_none() && host.trim_matches(['[', ']']).parse::<IpAddr>().is_err() {
+        if file.run_on == RunOn::Host && file.address.is_none() && host.trim_matches(['[', ']']).parse::<IpAddr>().is_err() {
             return Err(invalid(format!(
                 "`url` names the host `{host}`, which yarnsec does not resolve (it asks no DNS): add `address = \"<ip>\"`"
             )));
@@ -278,6 +310,14 @@ timeline = true
     }
 
     #[test]
+    fn a_service_on_the_edge_node_needs_no_address() {
+        let text = "name = \"py\"\nurl = \"http://service.yarnsec.test:8080\"\nrun_on = \"edge\"\ncommand = [\"python3\", \"app.py\"]\npackages = [\"python3\"]";
+        let f = ServiceFile::parse(text, "py.toml").unwrap();
+        assert_eq!((f.run_on, f.host_mapping()), (RunOn::Edge, None));
+        assert_eq!(f.packages, ["python3"]);
+    }
+
+    #[test]
     fn a_command_submitter_needs_no_url() {
         let text = "name = \"cli\"\nsubmit = \"command\"\nsubmit_command = [\"yarn\", \"jar\", \"/team/c.jar\", \"--user={user}\", \"{workload}\"]\nmount = \"sub\"";
         let mut f = ServiceFile::parse(text, "cli.toml").unwrap();
@@ -301,7 +341,13 @@ timeline = true
             ("name = \"x\"\nsubmit = \"command\"\nsubmit_command = [\"yarn\", \"{script}\"]", "`{script}`, which is not a placeholder"),
             ("name = \"x\"\nsubmit = \"command\"\nsubmit_command = [\"yarn\", \"{name}\"]", "must pass `{workload}`"),
             ("name = \"x\"\nsubmit = \"command\"\nurl = \"http://10.0.0.1:1\"\nsubmit_command = [\"{workload}\"]", "no `url`"),
-            ("name = \"x\"\nurl = \"http://10.0.0.1:1\"\nsubmit_command = [\"{workload}\"]", "belong to `submit = \"command\"`"),
+            ("name = \"x\"\nurl = \"http://10.0.0.1:1\"\nsubmit_command = [\"{workload}\"]", "belongs to `submit = \"command\"`"),
+            ("name = \"x\"\nurl = \"http://10.0.0.1:1\"\nmount = \"d\"", "`mount` belongs to a command on the edge node"),
+            ("name = \"x\"\nurl = \"http://svc.example:1\"\nrun_on = \"edge\"", "needs the `command`"),
+            (
+                "name = \"x\"\nurl = \"http://svc.example:1\"\nrun_on = \"edge\"\naddress = \"10.0.0.1\"\ncommand = [\"s\"]",
+                "do not go together",
+            ),
             ("name = \"x\"\nurl = \"http://10.0.0.1:1\"\n[form]\npath = \"/\"", "belongs to `submit = \"form\"`"),
             ("name = \"x\"\nurl = \"http://10.0.0.1:1\"\nsubmit = \"form\"\n[form]\npath = \"jobs\"", "must start with /"),
             ("name = \"x\"\nurl = \"http://10.0.0.1:1\"\nsubmit = \"form\"\n[form]\nscript_field = \"\"", "needs a `script_field`"),

@@ -1,7 +1,8 @@
 //! `yarnsec bench`: measures what the README promises, and prints a Markdown table.
 //!
-//! Rows: cold image build (optional, it throws away the image caches), cached rebuild, cluster
-//! start to all-ready with each daemon's ready time, memory of the running containers, `down`
+//! Rows: cold image build (optional, it throws away the image caches), cached rebuild, the image
+//! with a service's Debian packages (optional, cold and cached), cluster start to all-ready with
+//! each daemon's ready time, memory of the running containers, an edge node's start, `down`
 //! time, and two clusters started side by side.
 
 use std::time::{Duration, Instant};
@@ -25,6 +26,10 @@ pub struct BenchArgs {
     /// from POST to RUNNING and to FINISHED, and the service's memory afterwards.
     #[arg(long, value_name = "N")]
     service_submissions: Option<u32>,
+    /// Also measure the Hadoop image with these Debian packages (repeatable), built cold (the
+    /// derived image removed first) and cached, e.g. `--package python3`.
+    #[arg(long = "package", value_name = "NAME")]
+    packages: Vec<String>,
     /// Security profile.
     #[arg(long, env = "YARNSEC_PROFILE", default_value = "strict")]
     profile: String,
@@ -64,6 +69,18 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<u8> {
     ensure_images(&docker, &options, &quiet).await?;
     table.row("cached rebuild (nothing changed)", secs(t.elapsed()));
 
+    if !args.packages.is_empty() {
+        yarnsec_harness::images::check_packages(&args.packages).map_err(|e| yarnsec::BadInput(format!("--package: {e}")))?;
+        remove_images(&docker, "yarnsec/hadoop-packages:").await?;
+        let with = ImageOptions { packages: args.packages.clone(), ..options.clone() };
+        let t = Instant::now();
+        ensure_images(&docker, &with, &quiet).await?;
+        table.row(format!("image with packages {} (cold, Hadoop image cached)", args.packages.join(" ")), secs(t.elapsed()));
+        let t = Instant::now();
+        ensure_images(&docker, &with, &quiet).await?;
+        table.row("image with packages (cached)", secs(t.elapsed()));
+    }
+
     let cluster = SecureCluster::builder().profile(profile.clone()).progress(quiet.clone()).start().await?;
     let t = cluster.timings().clone();
     table.row("cluster start to all-ready (warm images)", secs(t.total - t.images));
@@ -80,6 +97,10 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<u8> {
         rss += rss_mib(remote).await;
     }
     table.row("memory of all containers at rest (RSS)", format!("{rss} MiB"));
+    let t = Instant::now();
+    let edge = cluster.start_edge(yarnsec_harness::cluster::EdgeOptions::default()).await?;
+    table.row("edge node ready (on the running cluster)", secs(t.elapsed()));
+    drop(edge);
     let t = Instant::now();
     cluster.shutdown().await?;
     table.row("down (remove containers and network)", secs(t.elapsed()));
@@ -165,10 +186,15 @@ async fn rss_mib(node: &Node) -> u64 {
 }
 
 async fn remove_project_images(docker: &bollard::Docker) -> anyhow::Result<()> {
+    remove_images(docker, "yarnsec/").await
+}
+
+/// Removes every image tagged with a name that starts with `prefix`.
+async fn remove_images(docker: &bollard::Docker, prefix: &str) -> anyhow::Result<()> {
     use bollard::query_parameters::{ListImagesOptions, RemoveImageOptions};
     let images = docker.list_images(Some(ListImagesOptions { all: false, ..Default::default() })).await?;
     for image in images {
-        for tag in image.repo_tags.iter().filter(|t| t.starts_with("yarnsec/")) {
+        for tag in image.repo_tags.iter().filter(|t| t.starts_with(prefix)) {
             docker.remove_image(tag, Some(RemoveImageOptions { force: true, ..Default::default() }), None).await?;
         }
     }

@@ -1,7 +1,7 @@
 //! An external service under test (`yarnsec run --service FILE`): started once the cluster is up
 //! when its file names a command, reached at its url, and stopped (its whole process group, by
-//! [`GroupChild`]) when the run ends or this value is dropped. A command-line submitter gets an
-//! edge node instead, removed with the cluster.
+//! [`GroupChild`]) when the run ends or this value is dropped. A command-line submitter, and a
+//! service with `run_on = "edge"`, get an edge node instead, removed with the cluster.
 
 use std::path::Path;
 use std::process::Stdio;
@@ -16,8 +16,9 @@ use yarnsec_harness::cluster::EdgeOptions;
 use yarnsec_harness::process::GroupChild;
 use yarnsec_harness::SecureCluster;
 use yarnsec_scenarios::command::CommandSubmitter;
+use yarnsec_scenarios::edge_service::EdgeService;
 use yarnsec_scenarios::service::SubmitMode;
-use yarnsec_scenarios::service_file::ServiceFile;
+use yarnsec_scenarios::service_file::{RunOn, ServiceFile};
 use yarnsec_scenarios::ServiceUnderTest;
 
 /// A running (or merely reachable) external service.
@@ -27,6 +28,7 @@ pub struct ExternalService {
     /// A client that reaches the cluster and the service's host name.
     pub http: SpnegoClient,
     child: Option<GroupChild>,
+    on_edge: Option<EdgeService>,
 }
 
 impl ExternalService {
@@ -38,6 +40,11 @@ impl ExternalService {
             hosts.insert(host, ip);
         }
         let http = SpnegoClient::new(cluster.realm(), hosts)?;
+        if file.run_on == RunOn::Edge {
+            let running = yarnsec_scenarios::edge_service::start(file, cluster).await?;
+            let http = running.http.clone();
+            return Ok(Self { service: file.service(), http, child: None, on_edge: Some(running) });
+        }
         let description = dir.join("cluster.json");
         std::fs::write(&description, serde_json::to_string_pretty(&cluster.describe())?)
             .with_context(|| format!("cannot write {}", description.display()))?;
@@ -70,11 +77,17 @@ impl ExternalService {
                 .with_context(|| format!("cannot start the edge node for the submit command (with {} at /team)", dir.display()))?;
             let submitter = CommandSubmitter { argv: file.submit_command.clone(), edge: Arc::new(edge) };
             let service = ServiceUnderTest::command(&file.name, file.features, submitter);
-            return Ok(Self { service, http, child });
+            return Ok(Self { service, http, child, on_edge: None });
         }
-        let mut external = Self { service: file.service(), http, child };
+        let mut external = Self { service: file.service(), http, child, on_edge: None };
         external.wait_ready(file.ready_path.as_deref().unwrap_or("/")).await?;
         Ok(external)
+    }
+
+    /// The output of a service run on the edge node (a host command's goes to
+    /// `logs/service.log` as it runs).
+    pub async fn edge_log(&self) -> Option<String> {
+        Some(self.on_edge.as_ref()?.log().await)
     }
 
     async fn wait_ready(&mut self, path: &str) -> anyhow::Result<()> {

@@ -121,6 +121,12 @@ pub async fn run(args: RunArgs) -> anyhow::Result<u8> {
     if let Some(command) = &service.command {
         collect_command_logs(command, &args.report_dir.join("logs/submit-commands.log")).await;
     }
+    if let Some(log) = match &running {
+        Some(ext) => ext.edge_log().await,
+        None => None,
+    } {
+        let _ = std::fs::write(args.report_dir.join("logs/service.log"), log);
+    }
     let report = Report::new(service.name.clone(), cluster.profile().summary(), started_at, started.elapsed().as_secs_f64(), results);
     write(&args.report_dir.join("report.md"), &to_markdown(&report))?;
     write(&args.report_dir.join("report.json"), &to_json(&report))?;

@@ -159,6 +159,61 @@ impl Edge {
     }
 }
 
+/// A program started in the background on the edge node ([`Edge::spawn`]): its output and exit
+/// code go to files in a directory of its own.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Job {
+    /// The directory (`out`, `rc`, `pid`).
+    pub dir: String,
+}
+
+/// What a [`Job`] has done so far.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct JobState {
+    /// Its standard output and error, interleaved.
+    pub output: String,
+    /// Its exit code, once it ended.
+    pub code: Option<i64>,
+}
+
+impl Edge {
+    /// Starts `argv` in the background as the OS user `user`, in `cwd`, with `env` added, in a
+    /// session of its own (so that [`Edge::stop`] ends everything it started).
+    pub async fn spawn(&self, user: &str, cwd: &str, env: &[(&str, &str)], argv: &[String]) -> Result<Job, HarnessError> {
+        let dir = self
+            .node
+            .sh(&format!("d=$(mktemp -d /tmp/yarnsec-job-XXXXXX) && chown {user} \"$d\" && echo \"$d\""))
+            .await?
+            .trim()
+            .to_string();
+        let exports: String = env.iter().map(|(k, v)| format!("export {k}={}; ", shell_quote(v))).collect();
+        let command: Vec<String> = argv.iter().map(|a| shell_quote(a)).collect();
+        let job = format!("{exports}cd {} && exec {}", shell_quote(cwd), command.join(" "));
+        let start = format!(
+            "cat > {dir}/job.sh <<'YARNSEC_JOB'\n{job}\nYARNSEC_JOB\nsetsid sh -c 'echo $$ > {dir}/pid; sh {dir}/job.sh > {dir}/out 2>&1 < /dev/null; echo $? > {dir}/rc' > /dev/null 2>&1 < /dev/null &"
+        );
+        let out = self.node.exec_as(Some(user), &["sh", "-c", &start]).await?;
+        if out.code != 0 {
+            return Err(HarnessError::Exec { container: EDGE_ROLE.into(), command: argv.join(" "), detail: out.stderr_text() });
+        }
+        Ok(Job { dir })
+    }
+
+    /// A job's output and exit code so far.
+    pub async fn job_state(&self, job: &Job) -> Result<JobState, HarnessError> {
+        let read = format!("cat {0}/out 2>/dev/null; echo; echo '--- yarnsec rc'; cat {0}/rc 2>/dev/null || true", job.dir);
+        let text = self.node.exec(&["sh", "-c", &read]).await?.stdout_text();
+        let (output, rc) = text.rsplit_once("\n--- yarnsec rc\n").unwrap_or((&text, ""));
+        Ok(JobState { output: output.strip_suffix('\n').unwrap_or(output).to_string(), code: rc.trim().parse().ok() })
+    }
+
+    /// Stops a job that is still running: its whole session.
+    pub async fn stop(&self, job: &Job) {
+        let kill = format!("test -f {0}/rc || kill -TERM -- -$(cat {0}/pid) 2>/dev/null; true", job.dir);
+        let _ = self.node.exec(&["sh", "-c", &kill]).await;
+    }
+}
+
 /// `arg` quoted for `sh`.
 pub fn shell_quote(arg: &str) -> String {
     if !arg.is_empty() && arg.chars().all(|c| c.is_ascii_alphanumeric() || "-_./:=@,+%{}".contains(c)) {
@@ -216,6 +271,19 @@ impl SecureCluster {
                 return Err(HarnessError::ContainerStart {
                     role: EDGE_ROLE.into(),
                     detail: format!("the directory to mount at {MOUNT_DIR}, {}, does not exist", dir.display()),
+                });
+            }
+            // Commands on the edge node run as the test users and the service user, not root.
+            use std::os::unix::fs::PermissionsExt as _;
+            let mode = std::fs::metadata(&dir).map_err(HarnessError::io(&dir))?.permissions().mode();
+            if mode & 0o005 != 0o005 {
+                return Err(HarnessError::ContainerStart {
+                    role: EDGE_ROLE.into(),
+                    detail: format!(
+                        "the directory to mount at {MOUNT_DIR}, {}, has mode {:o}: commands on the edge node run as alice, bob or the service user, who cannot read it; `chmod o+rx` it",
+                        dir.display(),
+                        mode & 0o777
+                    ),
                 });
             }
             extras
