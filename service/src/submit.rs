@@ -17,6 +17,9 @@ use crate::faults::Fault;
 use crate::form::Submission;
 use crate::launch::{submission_context, LaunchPlan};
 
+/// How often a submission asks the ResourceManager for an application id when no answer comes.
+const NEW_APPLICATION_ATTEMPTS: u32 = 3;
+
 /// What a successful submission returns.
 #[derive(Clone, Debug, Serialize)]
 pub struct Submitted {
@@ -131,7 +134,19 @@ impl Submitter {
         let rm = ResourceManager::new(self.http.clone(), &cfg.resourcemanager_http);
         let fs = WebHdfs::new(self.http.clone(), &cfg.namenode_http);
 
-        let app_id = rm.new_application(rm_auth, do_as).await?;
+        // `new-application` only hands out an id, so a transport failure (a ResourceManager too
+        // busy to answer in time) is safe to try again; an answer, even a refusal, is final.
+        let mut attempt = 1;
+        let app_id = loop {
+            match rm.new_application(rm_auth, do_as).await {
+                Err(e @ yarnsec_hadoop::HttpError::Transport { .. }) if attempt < NEW_APPLICATION_ATTEMPTS => {
+                    tracing::warn!(attempt, error = %e, "new-application did not get an answer; trying again");
+                    attempt += 1;
+                    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+                }
+                result => break result?,
+            }
+        };
         let home = format!("/user/{user}");
         let dir = format!("{home}/yarnsec/{app_id}");
         let script_path = format!("{dir}/ExecScript.sh");
