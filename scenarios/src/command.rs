@@ -6,8 +6,10 @@
 //! submitters that log in themselves), `{workload}` (the probe script's path) and `{name}` (the
 //! application name yarnsec gives this submission) are replaced. The command may wait for its
 //! application to end (DistributedShell's client does): yarnsec reads its output while it runs
-//! and takes the application id from the first line that names one, or, when the output names
-//! none, from the ResourceManager: the application of that name.
+//! and takes the application id from a line that says `Submitted application …` (YARN's client
+//! logs it); once the command has ended, from any line that names one; else from the
+//! ResourceManager: the user's application of that name. An id from the output counts only if
+//! the ResourceManager says the application is the user's.
 //!
 //! ```
 //! use yarnsec_scenarios::command::render;
@@ -24,6 +26,12 @@ use yarnsec_harness::cluster::Edge;
 use yarnsec_harness::SecureCluster;
 
 use crate::error::ObserveError;
+
+/// The exit code of a job whose preparation by yarnsec failed (its line starts with
+/// [`SETUP_PREFIX`]).
+pub const SETUP_FAILED: i64 = 77;
+/// How yarnsec's own preparation failures start (`yarnsec edge: no ticket for …`).
+pub const SETUP_PREFIX: &str = "yarnsec edge:";
 
 /// The placeholders a submit command may use.
 pub const PLACEHOLDERS: [&str; 5] = ["user", "principal", "keytab", "workload", "name"];
@@ -67,8 +75,28 @@ pub struct CommandRun {
 }
 
 impl CommandRun {
-    /// The application it submitted for `user`, or the error that says it did not.
+    /// The line in which yarnsec's own preparation on the edge node failed (a `kinit` from the
+    /// user's keytab), if it did: nothing was asked of the submitter then.
+    pub fn setup_failure(&self) -> Option<&str> {
+        if self.code != Some(SETUP_FAILED) {
+            return None;
+        }
+        self.output.lines().find(|l| l.starts_with(SETUP_PREFIX))
+    }
+
+    /// The application it submitted for `user`, or the error that says it did not (SKIPPED
+    /// when yarnsec's own preparation failed).
     pub fn submitted(&self, user: &str) -> Result<String, ObserveError> {
+        if let Some(line) = self.setup_failure() {
+            return Err(ObserveError::Cluster {
+                what: format!("{user}'s ticket on the edge node"),
+                source: Box::new(yarnsec_harness::HarnessError::Exec {
+                    container: "edge".into(),
+                    command: "kinit".into(),
+                    detail: line.to_string(),
+                }),
+            });
+        }
         self.application_id.clone().ok_or_else(|| ObserveError::CommandSubmission {
             user: user.to_string(),
             command: self.command.clone(),
@@ -92,8 +120,14 @@ pub fn render(argv: &[String], values: &[(&str, &str)]) -> Vec<String> {
     argv.iter().map(|a| values.iter().fold(a.clone(), |a, (k, v)| a.replace(&format!("{{{k}}}"), v))).collect()
 }
 
-/// The application id a submitter's output names: the one on a "Submitted application" line
-/// (YARN's client logs it), else the first one anywhere.
+/// The application id on a "Submitted application" line of a submitter's output (YARN's client
+/// logs one when it submits).
+pub fn submitted_id_in_output(output: &str) -> Option<String> {
+    output.lines().filter(|l| l.contains("Submitted application")).find_map(application_id_in_output)
+}
+
+/// The application id a submitter's output names: the one on a "Submitted application" line,
+/// else the first one anywhere.
 pub fn application_id_in_output(output: &str) -> Option<String> {
     let ids = |line: &str| -> Option<String> {
         line.match_indices("application_").find_map(|(start, _)| {
@@ -147,7 +181,11 @@ impl CommandSubmitter {
         }
         let dir = out.stdout_text().trim().to_string();
         let principal = format!("{user}@{}", cluster.realm());
-        let keytab = Edge::keytab(user);
+        // A user without credentials has no keytab either.
+        let keytab = match ticket {
+            Ticket::Valid => Edge::keytab(user),
+            Ticket::None | Ticket::Expired => format!("{dir}/no-keytab"),
+        };
         let workload = format!("{dir}/workload.sh");
         let argv =
             render(&self.argv, &[("user", user), ("principal", &principal), ("keytab", &keytab), ("workload", &workload), ("name", name)]);
@@ -158,11 +196,13 @@ impl CommandSubmitter {
             Ticket::Valid => self.edge.with_ticket(user, &command_line),
             Ticket::None => format!("export KRB5CCNAME=FILE:{dir}/no-ticket; {command_line}"),
             Ticket::Expired => format!(
-                "export KRB5CCNAME=FILE:{dir}/expired; kinit -l 3s -r 3s -kt {keytab} {principal} || exit 77; sleep 5; {command_line}"
+                "export KRB5CCNAME=FILE:{dir}/expired; kinit -l 3s -r 3s -kt {own} {principal} || {{ echo '{SETUP_PREFIX} no short ticket for {principal}'; exit {SETUP_FAILED}; }}; sleep 5; {command_line}",
+                own = Edge::keytab(user)
             ),
         };
-        let write_job = format!("cat > {dir}/job.sh <<'YARNSEC_JOB'\n{job}\nYARNSEC_JOB\n");
-        let start = format!("{write_job}setsid sh -c 'echo $$ > {dir}/pid; sh {dir}/job.sh > {dir}/out 2>&1 < /dev/null; echo $? > {dir}/rc' > /dev/null 2>&1 < /dev/null &");
+        // The job travels base64-encoded: no argument can end it early.
+        let job64 = base64::engine::general_purpose::STANDARD.encode(&job);
+        let start = format!("echo {job64} | base64 -d > {dir}/job.sh && setsid sh -c 'echo $$ > {dir}/pid; sh {dir}/job.sh > {dir}/out 2>&1 < /dev/null; echo $? > {dir}/rc' > /dev/null 2>&1 < /dev/null &");
         let out = node.exec_as(Some(user), &["sh", "-c", &start]).await.map_err(failed("starting the submit command"))?;
         if out.code != 0 {
             return Err(ObserveError::Cluster {
@@ -183,12 +223,23 @@ impl CommandSubmitter {
             let (output, rc) = text.rsplit_once("\n--- yarnsec rc\n").unwrap_or((&text, ""));
             let output = output.strip_suffix('\n').unwrap_or(output).to_string();
             let code = rc.trim().parse::<i64>().ok();
-            let mut application_id = application_id_in_output(&output);
-            // Every few seconds, and once it ended: the ResourceManager's own word.
-            if application_id.is_none() && (code.is_some() || polls % 5 == 4 || Instant::now() >= deadline) {
-                application_id = application_named(cluster, user, name).await;
+            let ended = code.is_some() || Instant::now() >= deadline;
+            // While it runs, only YARN's own "Submitted application" line names the application
+            // (a client may list others first); once it ended, any line that names one.
+            let said = if code.is_some() { application_id_in_output(&output) } else { submitted_id_in_output(&output) };
+            let mut application_id = match said {
+                Some(id) => Some(confirmed(cluster, user, &id).await?),
+                None => None,
+            };
+            // Every few seconds, and at the end: the ResourceManager's own word.
+            if application_id.is_none() && (ended || polls % 5 == 4) {
+                match application_named(cluster, user, name).await {
+                    Ok(found) => application_id = found,
+                    Err(e) if ended => return Err(e),
+                    Err(_) => {}
+                }
             }
-            if application_id.is_some() || code.is_some() || Instant::now() >= deadline {
+            if application_id.is_some() || ended {
                 return Ok(CommandRun { command, code, output, application_id, waited: wait, dir });
             }
             polls += 1;
@@ -206,16 +257,54 @@ impl CommandSubmitter {
     }
 }
 
-/// The application of `user` named `name` at the ResourceManager (asked as its administrator,
-/// who sees every application), if there is exactly one.
-async fn application_named(cluster: &SecureCluster, user: &str, name: &str) -> Option<String> {
-    let admin = if cluster.profile().kerberos() { Some(cluster.service_credential("rm").ok()?) } else { None };
+/// The ResourceManager's administrator (who sees every application).
+fn rm_admin(cluster: &SecureCluster) -> Result<Option<yarnsec_hadoop::Credential>, ObserveError> {
+    if !cluster.profile().kerberos() {
+        return Ok(None);
+    }
+    cluster.service_credential("rm").map(Some).map_err(ObserveError::cluster("the ResourceManager administrator's credential"))
+}
+
+/// The application of `user` named `name` at the ResourceManager, if there is exactly one.
+async fn application_named(cluster: &SecureCluster, user: &str, name: &str) -> Result<Option<String>, ObserveError> {
+    let admin = rm_admin(cluster)?;
     let auth = admin.as_ref().map_or(yarnsec_hadoop::http::Auth::Simple("yarn"), yarnsec_hadoop::http::Auth::Kerberos);
-    let apps = cluster.resource_manager().apps(auth).await.ok()?;
+    let apps = cluster.resource_manager().apps(auth).await.map_err(|e| ObserveError::Cluster {
+        what: "the ResourceManager's applications".into(),
+        source: Box::new(yarnsec_harness::HarnessError::Exec {
+            container: "hadoop".into(),
+            command: "GET /ws/v1/cluster/apps".into(),
+            detail: e.to_string(),
+        }),
+    })?;
     let mut named = apps.into_iter().filter(|a| a.name == name && a.user == user);
-    match (named.next(), named.next()) {
+    Ok(match (named.next(), named.next()) {
         (Some(app), None) => Some(app.id),
         _ => None,
+    })
+}
+
+/// `id`, once the ResourceManager says it is `user`'s application: an id in a command's output is
+/// the command's word, the owner is the cluster's.
+async fn confirmed(cluster: &SecureCluster, user: &str, id: &str) -> Result<String, ObserveError> {
+    let admin = rm_admin(cluster)?;
+    let auth = admin.as_ref().map_or(yarnsec_hadoop::http::Auth::Simple("yarn"), yarnsec_hadoop::http::Auth::Kerberos);
+    match cluster.resource_manager().app(id, auth).await {
+        Ok(app) if app.user == user => Ok(app.id),
+        Ok(app) => Err(ObserveError::Service {
+            what: format!("the submit command named {id}, which the ResourceManager says is {}'s, not {user}'s", app.user),
+        }),
+        Err(e @ yarnsec_hadoop::HttpError::Status { status: 404, .. }) => {
+            Err(ObserveError::Service { what: format!("the submit command named {id}, which the ResourceManager does not know: {e}") })
+        }
+        Err(e) => Err(ObserveError::Cluster {
+            what: format!("the ResourceManager's report of {id}"),
+            source: Box::new(yarnsec_harness::HarnessError::Exec {
+                container: "hadoop".into(),
+                command: format!("GET /ws/v1/cluster/apps/{id}"),
+                detail: e.to_string(),
+            }),
+        }),
     }
 }
 

@@ -210,7 +210,14 @@ impl<'a> Context<'a> {
                 let ticket = if matches!(submit_auth, Auth::Anonymous) { Ticket::None } else { Ticket::Valid };
                 let name = format!("yarnsec-probe-{}", unique_nanos());
                 let run = command.submit(self.cluster, user, ticket, &script, &name, COMMAND_SUBMIT_WAIT).await?;
-                let application_id = run.submitted(user)?;
+                let application_id = match run.submitted(user) {
+                    Ok(id) => id,
+                    Err(e) => {
+                        // A client still running may submit later, beside other items' runs.
+                        command.stop(&run).await;
+                        return Err(e);
+                    }
+                };
                 Submitted { application_id, tracking_url: String::new(), user: user.to_string() }
             }
             None => self

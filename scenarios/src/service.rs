@@ -45,8 +45,9 @@ pub enum SubmitMode {
     /// `{"application_id", "tracking_url", "user"}` (the reference service's API).
     #[default]
     Json,
-    /// The browser form: multipart `POST /` with the fields `name`, `memory_gib`, `vcores` and the
-    /// file `script`, answered with a redirect whose `Location` names the application.
+    /// The browser form: a multipart `POST` with the fields and the script file that
+    /// [`FormContract`] names (the reference form's by default), answered with a redirect whose
+    /// `Location` names the application, or a page that names it.
     Form,
     /// A command-line submitter run on the edge node as the user ([`crate::command`]).
     Command,

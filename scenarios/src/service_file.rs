@@ -132,8 +132,9 @@ pub struct ServiceFile {
     /// For `submit = "command"`: the submitter's argv template, run on the edge node.
     #[serde(default)]
     pub submit_command: Vec<String>,
-    /// For `submit = "command"`: the host directory mounted read-only at `/team` on the edge
-    /// node, relative to the file's directory (default: the file's directory).
+    /// For a command on the edge node (`submit = "command"` or `run_on = "edge"`): the host
+    /// directory mounted read-only at `/team` there, relative to the file's directory (default:
+    /// the file's directory).
     #[serde(default)]
     pub mount: Option<std::path::PathBuf>,
     /// Debian packages its applications (and an edge-node submitter) need beyond Hadoop's,
@@ -186,6 +187,13 @@ impl ServiceFile {
             if file.address.is_some() {
                 return Err(invalid("`address` and `run_on = \"edge\"` do not go together: the url's host is the edge node".into()));
             }
+            let service_host = format!("service.{}", yarnsec_harness::layout::DOMAIN);
+            let host = url::Url::parse(&file.url).ok().and_then(|u| u.host_str().map(str::to_string)).unwrap_or_default();
+            if host != service_host {
+                return Err(invalid(format!(
+                    "with `run_on = \"edge\"` the url names the edge node's host, {service_host} (e.g. http://{service_host}:8080), not `{host}`"
+                )));
+            }
         }
         if file.url.is_empty() {
             return Err(invalid(
@@ -215,11 +223,14 @@ impl ServiceFile {
         if self.submit_command.is_empty() {
             return Err("`submit = \"command\"` needs `submit_command = [\"program\", \"arg\", …]`".into());
         }
-        if !self.command.is_empty() || self.ready_path.is_some() || !self.url.is_empty() {
+        if !self.command.is_empty() || self.ready_path.is_some() || !self.url.is_empty() || self.address.is_some() {
             return Err(
-                "a command-line submitter has no `url`, `command` or `ready_path` (those describe a web service); its command is `submit_command`"
+                "a command-line submitter has no `url`, `address`, `command` or `ready_path` (those describe a web service); its command is `submit_command`"
                     .into(),
             );
+        }
+        if self.run_on == RunOn::Edge || self.form.is_some() {
+            return Err("a command-line submitter always runs on the edge node and has no `[form]`; leave out `run_on` and `[form]`".into());
         }
         for arg in &self.submit_command {
             let mut rest = arg.as_str();
@@ -237,6 +248,11 @@ impl ServiceFile {
         }
         if !self.submit_command.iter().any(|a| a.contains("{workload}")) {
             return Err("`submit_command` must pass `{workload}` (the probe script each scenario runs) to the application".into());
+        }
+        // The ResourceManager finds each attempt's application by its name: without it, an
+        // attempt without credentials that submitted and said nothing would go unseen.
+        if !self.submit_command.iter().any(|a| a.contains("{name}")) {
+            return Err("`submit_command` must pass `{name}` as the application's name (yarnsec finds each submission at the ResourceManager by it)".into());
         }
         Ok(())
     }
@@ -319,7 +335,7 @@ timeline = true
 
     #[test]
     fn a_command_submitter_needs_no_url() {
-        let text = "name = \"cli\"\nsubmit = \"command\"\nsubmit_command = [\"yarn\", \"jar\", \"/team/c.jar\", \"--user={user}\", \"{workload}\"]\nmount = \"sub\"";
+        let text = "name = \"cli\"\nsubmit = \"command\"\nsubmit_command = [\"yarn\", \"jar\", \"/team/c.jar\", \"--user={user}\", \"--name={name}\", \"{workload}\"]\nmount = \"sub\"";
         let mut f = ServiceFile::parse(text, "cli.toml").unwrap();
         assert_eq!(f.submit, SubmitMode::Command);
         f.base_dir = Some("/home/team".into());
@@ -341,6 +357,9 @@ timeline = true
             ("name = \"x\"\nsubmit = \"command\"\nsubmit_command = [\"yarn\", \"{script}\"]", "`{script}`, which is not a placeholder"),
             ("name = \"x\"\nsubmit = \"command\"\nsubmit_command = [\"yarn\", \"{name}\"]", "must pass `{workload}`"),
             ("name = \"x\"\nsubmit = \"command\"\nurl = \"http://10.0.0.1:1\"\nsubmit_command = [\"{workload}\"]", "no `url`"),
+            ("name = \"x\"\nsubmit = \"command\"\nsubmit_command = [\"{workload}\"]", "must pass `{name}`"),
+            ("name = \"x\"\nsubmit = \"command\"\nrun_on = \"edge\"\nsubmit_command = [\"{workload}\", \"{name}\"]", "leave out `run_on`"),
+            ("name = \"x\"\nurl = \"http://10.0.0.1:8080\"\nrun_on = \"edge\"\ncommand = [\"s\"]", "names the edge node's host"),
             ("name = \"x\"\nurl = \"http://10.0.0.1:1\"\nsubmit_command = [\"{workload}\"]", "belongs to `submit = \"command\"`"),
             ("name = \"x\"\nurl = \"http://10.0.0.1:1\"\nmount = \"d\"", "`mount` belongs to a command on the edge node"),
             ("name = \"x\"\nurl = \"http://svc.example:1\"\nrun_on = \"edge\"", "needs the `command`"),

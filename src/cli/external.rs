@@ -40,6 +40,16 @@ impl ExternalService {
             hosts.insert(host, ip);
         }
         let http = SpnegoClient::new(cluster.realm(), hosts)?;
+        if file.submit == SubmitMode::Command {
+            let dir = file.mount_dir();
+            let edge = cluster
+                .start_edge(EdgeOptions::default().with_mount(&dir))
+                .await
+                .with_context(|| format!("cannot start the edge node for the submit command (with {} at /team)", dir.display()))?;
+            let submitter = CommandSubmitter { argv: file.submit_command.clone(), edge: Arc::new(edge) };
+            let service = ServiceUnderTest::command(&file.name, file.features, submitter);
+            return Ok(Self { service, http, child: None, on_edge: None });
+        }
         if file.run_on == RunOn::Edge {
             let running = yarnsec_scenarios::edge_service::start(file, cluster).await?;
             let http = running.http.clone();
@@ -69,16 +79,6 @@ impl ExternalService {
                 Some(child)
             }
         };
-        if file.submit == SubmitMode::Command {
-            let dir = file.mount_dir();
-            let edge = cluster
-                .start_edge(EdgeOptions::default().with_mount(&dir))
-                .await
-                .with_context(|| format!("cannot start the edge node for the submit command (with {} at /team)", dir.display()))?;
-            let submitter = CommandSubmitter { argv: file.submit_command.clone(), edge: Arc::new(edge) };
-            let service = ServiceUnderTest::command(&file.name, file.features, submitter);
-            return Ok(Self { service, http, child, on_edge: None });
-        }
         let mut external = Self { service: file.service(), http, child, on_edge: None };
         external.wait_ready(file.ready_path.as_deref().unwrap_or("/")).await?;
         Ok(external)

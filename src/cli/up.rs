@@ -55,13 +55,26 @@ pub async fn run(args: UpArgs) -> anyhow::Result<u8> {
     if let Some(pid) = args.down_when_gone {
         builder = builder.owner_pid(pid);
     }
+    if let Some(dir) = &args.mount {
+        if !dir.is_dir() {
+            anyhow::bail!(yarnsec::BadInput(format!("--mount {}: no such directory", dir.display())));
+        }
+    }
     let cluster = builder.start().await?;
     if args.edge {
         let mut options = yarnsec_harness::cluster::EdgeOptions::default();
         if let Some(dir) = &args.mount {
             options = options.with_mount(dir);
         }
-        cluster.start_edge(options).await?.keep();
+        match cluster.start_edge(options).await {
+            Ok(edge) => edge.keep(),
+            Err(e) => {
+                // The cluster was started to be kept; without its edge node it goes.
+                let engine = yarnsec_harness::docker::connect().await?;
+                let _ = yarnsec_harness::cleanup::remove(&engine, cluster.id()).await;
+                return Err(e.into());
+            }
+        }
     }
     let description = cluster.describe();
     if let Some(pid) = args.down_when_gone {

@@ -89,8 +89,8 @@ impl Edge {
     }
 
     /// A shell command line that gets `user`'s ticket into a cache of its own, runs `command`
-    /// with it and removes the cache; its exit code is the command's (or kinit's, with a message
-    /// naming the principal and keytab).
+    /// with it and removes the cache; its exit code is the command's, or 77 with a line
+    /// `yarnsec edge: no ticket for …` naming the principal and keytab when kinit failed.
     pub fn with_ticket(&self, user: &str, command: &str) -> String {
         if !self.kerberos {
             return format!("export HADOOP_USER_NAME={user}; {command}");
@@ -189,8 +189,11 @@ impl Edge {
         let exports: String = env.iter().map(|(k, v)| format!("export {k}={}; ", shell_quote(v))).collect();
         let command: Vec<String> = argv.iter().map(|a| shell_quote(a)).collect();
         let job = format!("{exports}cd {} && exec {}", shell_quote(cwd), command.join(" "));
+        // The job travels base64-encoded: no argument can end it early.
+        use base64::Engine as _;
+        let job64 = base64::engine::general_purpose::STANDARD.encode(job);
         let start = format!(
-            "cat > {dir}/job.sh <<'YARNSEC_JOB'\n{job}\nYARNSEC_JOB\nsetsid sh -c 'echo $$ > {dir}/pid; sh {dir}/job.sh > {dir}/out 2>&1 < /dev/null; echo $? > {dir}/rc' > /dev/null 2>&1 < /dev/null &"
+            "echo {job64} | base64 -d > {dir}/job.sh && setsid sh -c 'echo $$ > {dir}/pid; sh {dir}/job.sh > {dir}/out 2>&1 < /dev/null; echo $? > {dir}/rc' > /dev/null 2>&1 < /dev/null &"
         );
         let out = self.node.exec_as(Some(user), &["sh", "-c", &start]).await?;
         if out.code != 0 {
@@ -305,7 +308,10 @@ impl SecureCluster {
         .await?;
         // The cluster's names, as a gateway host's resolver would know them; each keytab to
         // its user.
-        let hosts = super::description::hosts_file_text(&self.hosts());
+        // Not the service host: that is the edge node itself here (Docker names it).
+        let mut others = self.hosts();
+        others.remove(&self.layout.service_host());
+        let hosts = super::description::hosts_file_text(&others);
         let mut setup = format!("cat >> /etc/hosts <<'EOF'\n{hosts}EOF\n");
         for (path, _) in &keytabs {
             let owner = path.rsplit('/').next().and_then(|f| f.strip_suffix(".keytab")).unwrap_or("root");

@@ -62,7 +62,8 @@ pub async fn t5(ctx: &Context<'_>) -> Verdict {
     let run = or_verdict!(ctx.run_with("alice", Auth::Kerberos(&once), watch, delay).await.map_err(|e| e.verdict()));
     let expired = once.remaining_lifetime().ok().map(|d| d.is_zero());
     let rm_renewals = crate::context::rm_renewals(ctx.cluster, run.am_tokens()).await;
-    judge_t5(&ExpiryFacts {
+    let command = ctx.service.is_command();
+    let mut v = judge_t5(&ExpiryFacts {
         run,
         ticket,
         renew,
@@ -71,7 +72,16 @@ pub async fn t5(ctx: &Context<'_>) -> Verdict {
         ticket_left_at_submission: ticket_left,
         expired,
         rm_renewals,
-    })
+    });
+    if command {
+        // The command did not use that ticket: it got its own from alice's keytab on the edge
+        // node at submission, with the same lifetime, and nothing renewed it either.
+        v.reason.push_str(&format!(
+            " (the submit command used a ticket of its own, from alice's keytab on the edge node at submission, with the same {}s lifetime)",
+            ticket.as_secs()
+        ));
+    }
+    v
 }
 
 /// T5's judgment: the application succeeded, its last act (a write to the user's home) worked,

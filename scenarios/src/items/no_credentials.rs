@@ -57,17 +57,27 @@ pub fn classify(r: &Result<HttpResponse, HttpError>) -> Outcome {
 /// retries its SASL handshake a few times).
 const COMMAND_REFUSAL_WAIT: Duration = Duration::from_secs(120);
 
-/// How a submit command without valid credentials ended: it exited non-zero without an
-/// application, or was still retrying with the cluster's refusal of its credentials in its
-/// output (refused); it submitted one (accepted); or neither (unclear).
+/// How a submit command without valid credentials ended: without an application, with the
+/// cluster's refusal of its credentials in its output, exited non-zero or still retrying
+/// (refused); it submitted one (accepted); or anything else (unclear); yarnsec's own preparation
+/// failed (not tried).
 pub fn classify_command(run: &CommandRun) -> Outcome {
     let last = run.output.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("(no output)");
     let last: String = last.chars().take(300).collect();
     let refusal = run.output.lines().find(|l| REFUSALS.iter().any(|r| l.contains(r)));
+    if let Some(line) = run.setup_failure() {
+        return Outcome::NotTried(format!("yarnsec's own preparation failed: {line}"));
+    }
     match (&run.application_id, run.code, refusal) {
         (Some(app), _, _) => Outcome::Accepted(format!("it submitted {app}")),
         (None, Some(0), _) => Outcome::Unclear(format!("it exited 0 without an application: {last}")),
-        (None, Some(code), _) => Outcome::Refused(format!("exited {code}: {last}")),
+        (None, Some(code), Some(line)) => {
+            Outcome::Refused(format!("exited {code} after the cluster refused it: {}", line.chars().take(300).collect::<String>()))
+        }
+        // A missing jar or a typo exits non-zero too: that refused nothing.
+        (None, Some(code), None) => {
+            Outcome::Unclear(format!("it exited {code} without an application, but its output shows no refusal of credentials: {last}"))
+        }
         (None, None, Some(line)) => Outcome::Refused(format!(
             "no application after {} s; the client was still retrying (stopped by yarnsec) after the cluster refused it: {}",
             run.waited.as_secs(),
@@ -387,6 +397,12 @@ mod tests {
         // Submitted and then failed: still launched.
         assert!(matches!(classify_command(&command_run(refused, Some(1), Some("application_1_0002"))), Outcome::Accepted(_)));
         assert!(matches!(classify_command(&command_run("done", Some(0), None)), Outcome::Unclear(_)));
+        // A client that cannot start refused nothing.
+        let missing = "Error: Unable to access jarfile /team/client.jar";
+        assert!(matches!(classify_command(&command_run(missing, Some(1), None)), Outcome::Unclear(s) if s.contains("no refusal")));
+        // yarnsec's own kinit failing is not the submitter's doing.
+        let setup = "yarnsec edge: no short ticket for alice@R";
+        assert!(matches!(classify_command(&command_run(setup, Some(77), None)), Outcome::NotTried(_)));
         assert!(matches!(classify_command(&command_run("sleeping", None, None)), Outcome::Unclear(_)));
     }
 
