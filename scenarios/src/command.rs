@@ -21,7 +21,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use yarnsec_harness::cluster::edge::shell_quote;
+use yarnsec_harness::cluster::edge::{shell_quote, Job, JobState};
 use yarnsec_harness::cluster::Edge;
 use yarnsec_harness::SecureCluster;
 
@@ -200,29 +200,11 @@ impl CommandSubmitter {
                 own = Edge::keytab(user)
             ),
         };
-        // The job travels base64-encoded: no argument can end it early.
-        let job64 = base64::engine::general_purpose::STANDARD.encode(&job);
-        let start = format!("echo {job64} | base64 -d > {dir}/job.sh && setsid sh -c 'echo $$ > {dir}/pid; sh {dir}/job.sh > {dir}/out 2>&1 < /dev/null; echo $? > {dir}/rc' > /dev/null 2>&1 < /dev/null &");
-        let out = node.exec_as(Some(user), &["sh", "-c", &start]).await.map_err(failed("starting the submit command"))?;
-        if out.code != 0 {
-            return Err(ObserveError::Cluster {
-                what: format!("the edge node (starting the submit command as {user})"),
-                source: Box::new(yarnsec_harness::HarnessError::Exec {
-                    container: "edge".into(),
-                    command: command.clone(),
-                    detail: out.stderr_text(),
-                }),
-            });
-        }
+        let job = self.edge.start_job(user, &dir, &job).await.map_err(failed("starting the submit command"))?;
         let deadline = Instant::now() + wait;
         let mut polls = 0u32;
         loop {
-            let read = format!("cat {dir}/out 2>/dev/null; echo; echo '--- yarnsec rc'; cat {dir}/rc 2>/dev/null || true");
-            let out = node.exec_as(Some(user), &["sh", "-c", &read]).await.map_err(failed("reading the command's output"))?;
-            let text = out.stdout_text();
-            let (output, rc) = text.rsplit_once("\n--- yarnsec rc\n").unwrap_or((&text, ""));
-            let output = output.strip_suffix('\n').unwrap_or(output).to_string();
-            let code = rc.trim().parse::<i64>().ok();
+            let JobState { output, code } = self.edge.job_state(&job).await.map_err(failed("reading the command's output"))?;
             let ended = code.is_some() || Instant::now() >= deadline;
             // While it runs, only YARN's own "Submitted application" line names the application
             // (a client may list others first); once it ended, any line that names one.
@@ -240,7 +222,7 @@ impl CommandSubmitter {
                 }
             }
             if application_id.is_some() || ended {
-                return Ok(CommandRun { command, code, output, application_id, waited: wait, dir });
+                return Ok(CommandRun { command, code, output, application_id, waited: wait, dir: job.dir });
             }
             polls += 1;
             tokio::time::sleep(Duration::from_secs(1)).await;
@@ -252,8 +234,7 @@ impl CommandSubmitter {
     /// Stops a command that is still running (its whole process group), e.g. a client that
     /// retries without credentials.
     pub async fn stop(&self, run: &CommandRun) {
-        let kill = format!("test -f {dir}/rc || kill -TERM -- -$(cat {dir}/pid) 2>/dev/null; true", dir = run.dir);
-        let _ = self.edge.node().exec(&["sh", "-c", &kill]).await;
+        self.edge.stop(&Job { dir: run.dir.clone() }).await;
     }
 }
 

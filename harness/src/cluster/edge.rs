@@ -189,17 +189,23 @@ impl Edge {
         let exports: String = env.iter().map(|(k, v)| format!("export {k}={}; ", shell_quote(v))).collect();
         let command: Vec<String> = argv.iter().map(|a| shell_quote(a)).collect();
         let job = format!("{exports}cd {} && exec {}", shell_quote(cwd), command.join(" "));
-        // The job travels base64-encoded: no argument can end it early.
+        self.start_job(user, &dir, &job).await
+    }
+
+    /// Starts the shell script `script` in the background as `user`, with `dir` (which `user`
+    /// can write) for its files: [`Edge::job_state`] and [`Edge::stop`] follow it.
+    pub async fn start_job(&self, user: &str, dir: &str, script: &str) -> Result<Job, HarnessError> {
+        // The script travels base64-encoded: no argument can end it early.
         use base64::Engine as _;
-        let job64 = base64::engine::general_purpose::STANDARD.encode(job);
+        let job64 = base64::engine::general_purpose::STANDARD.encode(script);
         let start = format!(
             "echo {job64} | base64 -d > {dir}/job.sh && setsid sh -c 'echo $$ > {dir}/pid; sh {dir}/job.sh > {dir}/out 2>&1 < /dev/null; echo $? > {dir}/rc' > /dev/null 2>&1 < /dev/null &"
         );
         let out = self.node.exec_as(Some(user), &["sh", "-c", &start]).await?;
         if out.code != 0 {
-            return Err(HarnessError::Exec { container: EDGE_ROLE.into(), command: argv.join(" "), detail: out.stderr_text() });
+            return Err(HarnessError::Exec { container: EDGE_ROLE.into(), command: format!("sh {dir}/job.sh"), detail: out.stderr_text() });
         }
-        Ok(Job { dir })
+        Ok(Job { dir: dir.to_string() })
     }
 
     /// A job's output and exit code so far.
