@@ -257,6 +257,12 @@ async fn start_in(
     let fs = yarnsec_hadoop::webhdfs::WebHdfs::new(http.clone(), &layout.hadoop_url(ports::NAMENODE_HTTP));
     fs.mkdirs("/tmp", Some("1777"), admin, None).await?;
     fs.set_permission("/tmp", "1777", admin, None).await?;
+    // MapReduce's job history, written by each job's ApplicationMaster as its user.
+    for dir in ["/mr-history", crate::config::MR_HISTORY_INTERMEDIATE] {
+        let mode = if dir == "/mr-history" { "755" } else { "1777" };
+        fs.mkdirs(dir, Some(mode), admin, None).await?;
+        fs.set_permission(dir, mode, admin, None).await?;
+    }
     fs.mkdirs("/user", Some("755"), admin, None).await?;
     fs.set_permission("/user", "755", admin, None).await?;
     // The test users' homes, and the submission service's own (where a service that forgets

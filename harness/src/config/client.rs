@@ -5,12 +5,12 @@
 
 use yarnsec_hadoop::config::SiteXml;
 
-use super::hadoop::{core_site, hdfs_site, yarn_site};
+use super::hadoop::{core_site, hdfs_site, mapred_site, yarn_site};
 use super::ConfigFiles;
 use crate::{Layout, SecurityProfile};
 
 /// The keys a client reads, per file.
-const CLIENT_KEYS: [(&str, &[&str]); 3] = [
+const CLIENT_KEYS: [(&str, &[&str]); 4] = [
     ("core-site.xml", &["fs.defaultFS", "hadoop.security.authentication", "hadoop.rpc.protection", "hadoop.security.auth_to_local"]),
     (
         "hdfs-site.xml",
@@ -39,9 +39,20 @@ const CLIENT_KEYS: [(&str, &[&str]); 3] = [
             "yarn.timeline-service.http-authentication.type",
         ],
     ),
+    // A job's configuration is its client's: every key here reaches the ApplicationMaster.
+    (
+        "mapred-site.xml",
+        &[
+            "mapreduce.framework.name",
+            "mapreduce.application.classpath",
+            "yarn.app.mapreduce.am.staging-dir",
+            "mapreduce.jobhistory.intermediate-done-dir",
+            "mapreduce.jobhistory.address",
+        ],
+    ),
 ];
 
-/// `core-site.xml`, `hdfs-site.xml`, `yarn-site.xml` and `log4j.properties` for a client of the
+/// `core-site.xml`, `hdfs-site.xml`, `yarn-site.xml`, `mapred-site.xml` and `log4j.properties` for a client of the
 /// cluster, by file name.
 ///
 /// ```
@@ -56,6 +67,7 @@ pub fn client_files(profile: &SecurityProfile, layout: &Layout) -> ConfigFiles {
         ("core-site.xml", core_site(profile, layout)),
         ("hdfs-site.xml", hdfs_site(profile, layout)),
         ("yarn-site.xml", yarn_site(profile, layout)),
+        ("mapred-site.xml", mapred_site()),
     ] {
         let keys = CLIENT_KEYS.iter().find(|(file, _)| *file == name).map(|(_, keys)| *keys).unwrap_or_default();
         let mut client = SiteXml::new();

@@ -1,5 +1,5 @@
 //! The Hadoop container's configuration: `core-site.xml`, `hdfs-site.xml`, `yarn-site.xml`,
-//! `capacity-scheduler.xml` and `log4j.properties`.
+//! `mapred-site.xml`, `capacity-scheduler.xml` and `log4j.properties`.
 
 use std::time::Duration;
 
@@ -25,6 +25,7 @@ pub fn hadoop_files(profile: &SecurityProfile, layout: &Layout, overrides: &[Pro
         ("core-site.xml", core_site(profile, layout)),
         ("hdfs-site.xml", hdfs_site(profile, layout)),
         ("yarn-site.xml", yarn_site(profile, layout)),
+        ("mapred-site.xml", mapred_site()),
     ] {
         for (_, key, value) in overrides.iter().filter(|(file, _, _)| file == name) {
             site.set(key.clone(), value);
@@ -175,6 +176,10 @@ pub fn yarn_site(profile: &SecurityProfile, layout: &Layout) -> SiteXml {
     x.set("yarn.application.classpath", format!("{},/opt/hadoop/jars/*", paths::HADOOP_CONF));
     x.set("yarn.nodemanager.env-whitelist", "JAVA_HOME,HADOOP_CONF_DIR,PATH,LANG,TZ");
     x.set("yarn.log-aggregation-enable", "false");
+    // MapReduce's shuffle, as every cluster that runs MapReduce has it: reducers fetch map output
+    // from the NodeManager, authenticated with the job's token.
+    x.set("yarn.nodemanager.aux-services", "mapreduce_shuffle");
+    x.set("yarn.nodemanager.aux-services.mapreduce_shuffle.class", "org.apache.hadoop.mapred.ShuffleHandler");
     x.set("yarn.acl.enable", "true");
     x.set("yarn.admin.acl", "yarn");
     x.set("yarn.resourcemanager.delegation.token.renew-interval", ms(profile.token_renew_interval()));
@@ -211,6 +216,25 @@ pub fn yarn_site(profile: &SecurityProfile, layout: &Layout) -> SiteXml {
     } else {
         x.set("yarn.timeline-service.http-authentication.type", "simple");
     }
+    x
+}
+
+/// Where MapReduce's ApplicationMasters write job history for a history server to collect
+/// (created world-writable and sticky when the cluster starts, as `/tmp` is).
+pub const MR_HISTORY_INTERMEDIATE: &str = "/mr-history/intermediate";
+
+/// `mapred-site.xml`: MapReduce on YARN with the image's jars. Jobs stage in the user's HDFS home
+/// (`/user/<user>/.staging`, which MapReduce keeps owner-only), not under a shared `/tmp`
+/// directory that the first user would own. No job history server runs: with no
+/// `mapreduce.jobhistory.address`, a client reads a finished job's state from the
+/// ResourceManager rather than waiting for a server that is not there.
+pub fn mapred_site() -> SiteXml {
+    let mut x = SiteXml::new();
+    x.set("mapreduce.framework.name", "yarn");
+    x.set("mapreduce.application.classpath", format!("{},/opt/hadoop/jars/*", paths::HADOOP_CONF));
+    x.set("yarn.app.mapreduce.am.staging-dir", "/user");
+    x.set("mapreduce.jobhistory.intermediate-done-dir", MR_HISTORY_INTERMEDIATE);
+    x.set("mapreduce.jobhistory.address", "");
     x
 }
 

@@ -12,7 +12,7 @@ mod service;
 use std::collections::BTreeMap;
 
 pub use client::client_files;
-pub use hadoop::{hadoop_files, remote_hdfs_files, PropertyOverride};
+pub use hadoop::{hadoop_files, remote_hdfs_files, PropertyOverride, MR_HISTORY_INTERMEDIATE};
 pub use kerberos::{container_krb5_conf, kdc_files};
 pub use service::service_toml;
 
