@@ -8,7 +8,7 @@ mod common;
 use std::sync::Arc;
 
 use yarnsec_harness::cluster::{Edge, EdgeOptions};
-use yarnsec_scenarios::command::{CommandSubmitter, Ticket};
+use yarnsec_scenarios::command::{CommandSubmitter, Script, Ticket};
 use yarnsec_scenarios::service_file::ServiceFile;
 use yarnsec_scenarios::{judge, Context, ServiceUnderTest, Status};
 
@@ -146,7 +146,7 @@ async fn a_command_that_submits_nothing_fails_with_its_output_and_one_without_a_
     let file = distributedshell_cli(cluster.hadoop_version());
     let dshell = CommandSubmitter { argv: file.submit_command.clone(), edge };
     let run = dshell
-        .submit(&cluster, "alice", Ticket::None, "echo should-not-run", "yarnsec-no-ticket", std::time::Duration::from_secs(60))
+        .submit(&cluster, "alice", Ticket::None, Script::sh("echo should-not-run"), "yarnsec-no-ticket", std::time::Duration::from_secs(60))
         .await
         .unwrap();
     dshell.stop(&run).await;

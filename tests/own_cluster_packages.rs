@@ -1,10 +1,16 @@
 //! A service file's `packages`: the cluster's Hadoop image with Debian packages added (built once
-//! per list), run by the NodeManager's node and the edge node. Starts a cluster of its own
-//! (nextest group `own-cluster`).
+//! per list), run by the NodeManager's node and the edge node; and a Python workload run there.
+//! Starts a cluster of its own (nextest group `own-cluster`).
+
+use std::sync::Arc;
 
 use yarnsec_harness::cluster::EdgeOptions;
 use yarnsec_harness::progress::Progress;
 use yarnsec_harness::SecureCluster;
+use yarnsec_scenarios::command::CommandSubmitter;
+use yarnsec_scenarios::service_file::ServiceFile;
+use yarnsec_scenarios::workload::Workload;
+use yarnsec_scenarios::{judge, Context, ServiceUnderTest, Status};
 
 mod common;
 
@@ -28,7 +34,23 @@ async fn the_nodemanagers_node_and_the_edge_node_have_the_packages_a_service_ask
     assert_eq!(on_hadoop.stdout_text().trim(), "py alice", "{}", on_hadoop.stderr_text());
     let on_edge = edge.run_as("bob", &["python3", "-c", "import os; print(os.environ['KRB5CCNAME'].startswith('FILE:'))"]).await.unwrap();
     assert_eq!(on_edge.stdout_text().trim(), "True", "{}", on_edge.stderr_text());
-    drop(edge);
+
+    // A Python workload: yarnsec's probe, in Python, run by MapReduce streaming as alice's
+    // mapper, is judged like the shell one.
+    let path = format!("{}/references/mapreduce-streaming/service.toml", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap().replace("3.4.2", cluster.hadoop_version());
+    let file = ServiceFile::parse(&format!("workload = \"python\"\n{text}"), &path).expect("the reference with a Python workload");
+    assert_eq!(file.all_packages(), ["python3"]);
+    let submitter = CommandSubmitter { argv: file.submit_command.clone(), edge: Arc::new(edge) };
+    let service = ServiceUnderTest::command(&file.name, file.features, submitter).with_workload(Workload::Python);
+    let ctx = Context::new(&cluster, &service);
+    let run = ctx.run_as("alice").await.expect("the Python probe runs");
+    assert!(run.probe_wrote(), "the Python probe wrote alice's home:\n{}", run.probe_output());
+    assert!(run.probe_output().contains("id="), "{}", run.probe_output());
+    let t2 = judge("T2", &ctx).await;
+    assert_eq!(t2.status, Status::Pass, "{}", t2.reason);
+    drop(ctx);
+    drop(service);
     cluster.shutdown().await.expect("the cluster stops");
 
     // A bad name never reaches apt-get.

@@ -141,22 +141,39 @@ pub fn application_id_in_output(output: &str) -> Option<String> {
     output.lines().filter(|l| l.contains("Submitted application")).find_map(ids).or_else(|| output.lines().find_map(ids))
 }
 
+/// A command's first three words (`yarn jar /opt/…/client.jar …`), each cut at its first line
+/// and at 60 characters (a `sh -c` script is long), for reports.
+pub fn short_command(argv: &[String]) -> String {
+    let mut cut = false;
+    let words: Vec<String> = argv
+        .iter()
+        .take(3)
+        .map(|a| {
+            let first = a.trim_start().lines().next().unwrap_or_default();
+            let word: String = first.chars().take(60).collect();
+            cut |= word.len() < a.len();
+            shell_quote(&word)
+        })
+        .collect();
+    let more = cut || argv.len() > 3;
+    format!("{}{}", words.join(" "), if more { " …" } else { "" })
+}
+
 impl CommandSubmitter {
-    /// The command's first three words (`yarn jar /opt/…/client.jar …`), for reports.
+    /// The command, shortened for reports ([`short_command`]).
     pub fn short(&self) -> String {
-        let words: Vec<String> = self.argv.iter().take(3).map(|a| shell_quote(a)).collect();
-        format!("{}{}", words.join(" "), if self.argv.len() > 3 { " …" } else { "" })
+        short_command(&self.argv)
     }
 
-    /// Runs the command as `user` on the edge node with the workload `script` and application
-    /// name `name`; returns once the output or the ResourceManager names the application, or the
+    /// Runs the command as `user` on the edge node with the workload `script` (`{workload}` is
+    /// its path) and application name `name`; returns once the output or the ResourceManager names the application, or the
     /// command ended, or `wait` passed. The command goes on running in the background.
     pub async fn submit(
         &self,
         cluster: &SecureCluster,
         user: &str,
         ticket: Ticket,
-        script: &str,
+        script: Script<'_>,
         name: &str,
         wait: Duration,
     ) -> Result<CommandRun, ObserveError> {
@@ -164,9 +181,10 @@ impl CommandSubmitter {
         let node = self.edge.node();
         let failed = |what: &str| ObserveError::cluster(format!("the edge node ({what})"));
         // The workload, in a directory of this submission's own, owned by the user.
-        let b64 = base64::engine::general_purpose::STANDARD.encode(script);
+        let b64 = base64::engine::general_purpose::STANDARD.encode(script.text);
+        let file = shell_quote(script.file_name);
         let prepare = format!(
-            "set -e; d=$(mktemp -d /tmp/yarnsec-submit-XXXXXX); chmod 755 \"$d\"; echo {b64} | base64 -d > \"$d/workload.sh\"; chmod 755 \"$d/workload.sh\"; echo \"$d\""
+            "set -e; d=$(mktemp -d /tmp/yarnsec-submit-XXXXXX); chmod 755 \"$d\"; echo {b64} | base64 -d > \"$d\"/{file}; chmod 755 \"$d\"/{file}; echo \"$d\""
         );
         let out = node.exec_as(Some(user), &["sh", "-c", &prepare]).await.map_err(failed("writing the workload"))?;
         if out.code != 0 {
@@ -186,7 +204,7 @@ impl CommandSubmitter {
             Ticket::Valid => Edge::keytab(user),
             Ticket::None | Ticket::Expired => format!("{dir}/no-keytab"),
         };
-        let workload = format!("{dir}/workload.sh");
+        let workload = format!("{dir}/{}", script.file_name);
         let argv =
             render(&self.argv, &[("user", user), ("principal", &principal), ("keytab", &keytab), ("workload", &workload), ("name", name)]);
         let command = argv.iter().map(|a| shell_quote(a)).collect::<Vec<_>>().join(" ");
@@ -227,6 +245,23 @@ impl CommandSubmitter {
             polls += 1;
             tokio::time::sleep(Duration::from_secs(1)).await;
         }
+    }
+}
+
+/// A workload to submit: its text, and the file name it is written as (its extension says its
+/// language: `workload.sh`, `workload.py`).
+#[derive(Clone, Copy, Debug)]
+pub struct Script<'a> {
+    /// The source.
+    pub text: &'a str,
+    /// The file name, without a directory.
+    pub file_name: &'a str,
+}
+
+impl<'a> Script<'a> {
+    /// A shell script (`workload.sh`).
+    pub fn sh(text: &'a str) -> Self {
+        Script { text, file_name: "workload.sh" }
     }
 }
 
@@ -318,6 +353,14 @@ mod tests {
             let said = format!("{output}\nINFO impl.YarnClientImpl: Submitted application {id}\n");
             proptest::prop_assert_eq!(application_id_in_output(&said), Some(id));
         }
+    }
+
+    #[test]
+    fn a_long_script_is_shortened_to_its_first_line() {
+        let argv = ["sh", "-c", "\nset -e\necho {workload}"].map(String::from);
+        assert_eq!(short_command(&argv), "sh -c 'set -e' …");
+        let argv = ["yarn", "jar", "x.jar"].map(String::from);
+        assert_eq!(short_command(&argv), "yarn jar x.jar");
     }
 
     #[test]

@@ -9,26 +9,21 @@ use yarnsec_hadoop::yarn::App;
 use yarnsec_hadoop::{Credential, SpnegoClient};
 use yarnsec_harness::SecureCluster;
 
-use crate::command::Ticket;
+use crate::command::{Script, Ticket};
 use crate::error::ObserveError;
 pub use crate::facts::app_run::AppRun;
 use crate::facts::token_file::{FileToken, TokenFile};
 use crate::service::{ServiceUnderTest, Submitted};
 use crate::verdict::Verdict;
+use crate::workload::{Before, Workload};
 
-/// The shell script every run executes: it reports who it runs as and writes to the user's HDFS
-/// home with the delegation token YARN gave its container.
+/// The shell probe (see [`crate::workload`]): it reports who it runs as and writes to the user's
+/// HDFS home with the delegation token YARN gave its container.
 pub fn probe_script(marker: &str) -> String {
-    format!(
-        "echo \"id=$(id -un)\"\necho \"USER=$USER\"\necho \"HADOOP_USER_NAME=${{HADOOP_USER_NAME:-}}\"\necho \"HADOOP_TOKEN_FILE_LOCATION=${{HADOOP_TOKEN_FILE_LOCATION:-}}\"\n\
-         echo \"written by $USER in a YARN container\" > out.txt\n\
-         {} -put -f out.txt \"/user/$USER/{marker}.txt\" && echo put=ok\n",
-        FS_SHELL
-    )
+    Workload::Sh.probe(marker, &Before::Nothing)
 }
 
-/// The command line of Hadoop's `FsShell` (`hadoop fs`) in a container of the cluster.
-pub const FS_SHELL: &str = "\"$JAVA_HOME/bin/java\" -Xmx128m --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/sun.security.util=ALL-UNNAMED -cp '/opt/hadoop/conf:/opt/hadoop/jars/*' org.apache.hadoop.fs.FsShell";
+pub use crate::workload::FS_SHELL;
 
 /// How long a submit command may take to name its application (a JVM client starts, logs in,
 /// uploads its jars and submits).
@@ -180,36 +175,47 @@ impl<'a> Context<'a> {
     /// Submits the probe script as `user`, authenticated by `submit_auth`, after making it sleep
     /// `delay` first; follows the application with `watch_auth` until it ends.
     pub async fn run_with(&self, user: &str, submit_auth: Auth<'_>, watch_auth: Auth<'_>, delay: Duration) -> Result<AppRun, ObserveError> {
-        let prelude = if delay.is_zero() { String::new() } else { format!("sleep {}\n", delay.as_secs()) };
-        self.run_script(user, submit_auth, watch_auth, &prelude, Duration::from_secs(240) + delay).await
+        let before = if delay.is_zero() { Before::Nothing } else { Before::Sleep(delay) };
+        self.run_script(user, submit_auth, watch_auth, &before, Duration::from_secs(240) + delay).await
     }
 
-    /// Submits `prelude` followed by the probe script as `user`, authenticated by `submit_auth`;
-    /// follows the application with `watch_auth` until it ends or `timeout` passes.
+    /// Submits the probe, in the service's language, doing `before` first, as `user`,
+    /// authenticated by `submit_auth`; follows the application with `watch_auth` until it ends or
+    /// `timeout` passes.
     pub async fn run_script(
         &self,
         user: &str,
         submit_auth: Auth<'_>,
         watch_auth: Auth<'_>,
-        prelude: &str,
+        before: &Before,
         timeout: Duration,
     ) -> Result<AppRun, ObserveError> {
-        let launched = self.launch_script(user, submit_auth, prelude).await?;
+        let launched = self.launch_script(user, submit_auth, before).await?;
         self.finish(launched, watch_auth, timeout).await
     }
 
-    /// Submits `prelude` followed by the probe script as `user` and returns at once, so that a
-    /// scenario can watch the application while it runs; [`Context::finish`] follows it to its end.
-    pub async fn launch_script(&self, user: &str, submit_auth: Auth<'_>, prelude: &str) -> Result<Launched, ObserveError> {
+    /// Submits the probe (doing `before` first) as `user` and returns at once, so that a scenario
+    /// can watch the application while it runs; [`Context::finish`] follows it to its end.
+    pub async fn launch_script(&self, user: &str, submit_auth: Auth<'_>, before: &Before) -> Result<Launched, ObserveError> {
         let started = Instant::now();
         let submitted_at_ms = epoch_ms();
         let marker = format!("yarnsec-probe-{user}-{}", unique_nanos());
-        let script = format!("{prelude}{}", probe_script(&marker));
+        let workload = self.service.workload;
+        let script = workload.probe(&marker, before);
         let submitted = match &self.service.command {
             Some(command) => {
                 let ticket = if matches!(submit_auth, Auth::Anonymous) { Ticket::None } else { Ticket::Valid };
                 let name = format!("yarnsec-probe-{}", unique_nanos());
-                let run = command.submit(self.cluster, user, ticket, &script, &name, COMMAND_SUBMIT_WAIT).await?;
+                let run = command
+                    .submit(
+                        self.cluster,
+                        user,
+                        ticket,
+                        Script { text: &script, file_name: workload.file_name() },
+                        &name,
+                        COMMAND_SUBMIT_WAIT,
+                    )
+                    .await?;
                 let application_id = match run.submitted(user) {
                     Ok(id) => id,
                     Err(e) => {

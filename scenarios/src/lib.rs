@@ -32,6 +32,7 @@ pub mod kinit;
 pub mod service;
 pub mod service_file;
 pub mod verdict;
+pub mod workload;
 
 pub use checklist::{ChecklistItem, CHECKLIST};
 pub use context::Context;

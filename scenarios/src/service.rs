@@ -69,7 +69,8 @@ pub struct FormContract {
     pub path: String,
     /// The file field that carries the script (`script`).
     pub script_field: String,
-    /// The name the script is uploaded as (`script.sh`; `{name}` becomes the application name).
+    /// The name the script is uploaded as (`script.sh`, or `script.py` for a Python workload;
+    /// `{name}` becomes the application name).
     pub script_file_name: String,
     /// The field for the application name (`name`; empty: the form has none).
     pub name_field: String,
@@ -144,6 +145,8 @@ pub struct ServiceUnderTest {
     pub command: Option<crate::command::CommandSubmitter>,
     /// The form's fields, for [`SubmitMode::Form`].
     pub form: FormContract,
+    /// The language its applications run scripts in (the probe is written in it).
+    pub workload: crate::workload::Workload,
 }
 
 /// The service's answer to a submission.
@@ -169,6 +172,7 @@ impl ServiceUnderTest {
             launcher: None,
             command: None,
             form: FormContract::default(),
+            workload: crate::workload::Workload::Sh,
         }
     }
 
@@ -184,7 +188,14 @@ impl ServiceUnderTest {
             launcher: None,
             command: Some(command),
             form: FormContract::default(),
+            workload: crate::workload::Workload::Sh,
         }
+    }
+
+    /// The same service, whose applications run scripts in `workload`'s language.
+    pub fn with_workload(mut self, workload: crate::workload::Workload) -> Self {
+        self.workload = workload;
+        self
     }
 
     /// Whether it is a command-line submitter (no web pages, no HTTP API).

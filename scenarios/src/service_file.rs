@@ -11,11 +11,12 @@
 //! run_on = "host"                             # or "edge": the command runs on the cluster's edge node
 //! ready_path = "/healthz"                     # optional: polled until it answers below 500
 //! packages = ["python3"]                      # optional: Debian packages its applications need
+//! workload = "sh"                             # or "python": the language its applications run scripts in
 //!
 //! [form]                                    # optional, for submit = "form": the form's own fields
 //! path = "/"                                  # where it posts
-//! script_field = "script"                     # the file field; the script is a shell script
-//! script_file_name = "script.sh"              # `{name}` becomes the application name
+//! script_field = "script"                     # the file field; the script is in `workload`'s language
+//! script_file_name = "script.sh"              # (script.py for python) `{name}` becomes the application name
 //! name_field = "name"                         # "" if the form takes no name
 //! fields = { memory_gib = "0.5", vcores = "1" }  # sent as they are
 //!
@@ -44,7 +45,8 @@
 //! ```
 //!
 //! The placeholders are `{user}`, `{principal}`, `{keytab}` (the user's keytab on the edge node),
-//! `{workload}` (the probe script, a shell script) and `{name}` (the application name to use).
+//! `{workload}` (the probe script's path: `workload.sh`, or `workload.py` with `workload =
+//! "python"`) and `{name}` (the application name to use).
 
 use std::net::IpAddr;
 use std::path::Path;
@@ -141,6 +143,10 @@ pub struct ServiceFile {
     /// e.g. `["python3"]`: the NodeManager and the edge node run from an image with them.
     #[serde(default)]
     pub packages: Vec<String>,
+    /// The language its applications run scripts in: `sh` (default) or `python` (which adds
+    /// `python3` to `packages`); yarnsec's probe is written in it.
+    #[serde(default)]
+    pub workload: crate::workload::Workload,
     /// The directory of the file this was read from (relative paths start there).
     #[serde(skip)]
     pub base_dir: Option<std::path::PathBuf>,
@@ -283,8 +289,23 @@ impl ServiceFile {
         Some((host, ip))
     }
 
+    /// The Debian packages the nodes get: `packages`, and what the workload needs.
+    pub fn all_packages(&self) -> Vec<String> {
+        let mut all = self.packages.clone();
+        if let Some(p) = self.workload.package() {
+            if !all.iter().any(|have| have == p) {
+                all.push(p.to_string());
+            }
+        }
+        all
+    }
+
     /// The service as scenarios see it.
     pub fn service(&self) -> ServiceUnderTest {
+        let mut form = self.form.clone().unwrap_or_default();
+        if form.script_file_name == FormContract::default().script_file_name {
+            form.script_file_name = format!("script.{}", self.workload.extension());
+        }
         ServiceUnderTest {
             name: self.name.clone(),
             base_url: self.url.trim_end_matches('/').to_string(),
@@ -294,7 +315,8 @@ impl ServiceFile {
             jaas_debug: !self.command.is_empty(),
             launcher: None,
             command: None,
-            form: self.form.clone().unwrap_or_default(),
+            form,
+            workload: self.workload,
         }
     }
 }
@@ -331,6 +353,18 @@ timeline = true
         let f = ServiceFile::parse(text, "py.toml").unwrap();
         assert_eq!((f.run_on, f.host_mapping()), (RunOn::Edge, None));
         assert_eq!(f.packages, ["python3"]);
+    }
+
+    #[test]
+    fn a_python_workload_brings_python3_and_names_the_upload_py() {
+        let text = "name = \"py\"\nurl = \"http://127.0.0.1:9\"\nsubmit = \"form\"\nworkload = \"python\"\npackages = [\"curl\"]";
+        let f = ServiceFile::parse(text, "t.toml").unwrap();
+        assert_eq!(f.all_packages(), ["curl", "python3"]);
+        let service = f.service();
+        assert_eq!(service.workload, crate::workload::Workload::Python);
+        assert_eq!(service.form.script_file_name, "script.py");
+        let bad = ServiceFile::parse(&text.replace("\"python\"", "\"cobol\""), "t.toml").unwrap_err().to_string();
+        assert!(bad.contains("workload") && bad.contains("cobol"), "{bad}");
     }
 
     #[test]

@@ -47,7 +47,7 @@ impl ExternalService {
                 .await
                 .with_context(|| format!("cannot start the edge node for the submit command (with {} at /team)", dir.display()))?;
             let submitter = CommandSubmitter { argv: file.submit_command.clone(), edge: Arc::new(edge) };
-            let service = ServiceUnderTest::command(&file.name, file.features, submitter);
+            let service = ServiceUnderTest::command(&file.name, file.features, submitter).with_workload(file.workload);
             return Ok(Self { service, http, child: None, on_edge: None });
         }
         if file.run_on == RunOn::Edge {

@@ -80,7 +80,7 @@ pub async fn run(args: RunArgs) -> anyhow::Result<u8> {
     let mut builder = SecureCluster::builder().profile(profile).hadoop_version(args.hadoop_version).remote_hdfs(remote_hdfs);
     match &external {
         None => builder = builder.service(std::env::current_exe()?, faults.clone()),
-        Some(file) => builder = builder.packages(file.packages.clone()),
+        Some(file) => builder = builder.packages(file.all_packages()),
     }
     let cluster = builder.start().await?;
     let running = match &external {

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use yarnsec_hadoop::http::{Auth, HttpError, HttpResponse};
 
-use crate::command::{CommandRun, Ticket};
+use crate::command::{CommandRun, Script, Ticket};
 use crate::context::Context;
 use crate::verdict::{Evidence, Verdict};
 
@@ -102,7 +102,8 @@ pub async fn t6(ctx: &Context<'_>) -> Verdict {
     // run at the same time can neither be mistaken for one of ours nor hide one.
     let nanos = crate::context::unique_nanos();
     let name = format!("yarnsec-t6-{nanos}");
-    let script = "echo should-not-run";
+    let workload = ctx.service.workload;
+    let script = workload.harmless();
     let target = ctx.service.submit_target();
     let (name, target) = (name.as_str(), target.as_str());
     // A command-line submitter's attempts run beside the rest: a client that retries without
@@ -110,7 +111,10 @@ pub async fn t6(ctx: &Context<'_>) -> Verdict {
     let command_attempts = async {
         let Some(command) = &ctx.service.command else { return Vec::new() };
         let attempt = |ticket: Ticket, how: &'static str| async move {
-            let outcome = match command.submit(ctx.cluster, "alice", ticket, script, name, COMMAND_REFUSAL_WAIT).await {
+            let outcome = match command
+                .submit(ctx.cluster, "alice", ticket, Script { text: script, file_name: workload.file_name() }, name, COMMAND_REFUSAL_WAIT)
+                .await
+            {
                 Ok(run) => {
                     command.stop(&run).await;
                     classify_command(&run)

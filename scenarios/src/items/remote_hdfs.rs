@@ -34,10 +34,10 @@ pub async fn t9(ctx: &Context<'_>) -> Verdict {
     };
     let layout = ctx.cluster.layout();
     let url = format!("hdfs://{}:{}{}", layout.remote_host(), yarnsec_harness::layout::ports::NAMENODE_RPC, yarnsec_harness::REMOTE_FILE);
-    let prelude = format!("{} -cat {url} && echo remote=ok\n", crate::context::FS_SHELL);
+    let before = crate::workload::Before::ReadRemote(url.clone());
     let cred = or_verdict!(ctx.credential_or_fail("alice"));
     let alice = ctx.cluster.auth_for("alice", cred.as_ref());
-    let run = or_verdict!(ctx.run_script("alice", alice, alice, &prelude, Duration::from_secs(240)).await.map_err(|e| e.verdict()));
+    let run = or_verdict!(ctx.run_script("alice", alice, alice, &before, Duration::from_secs(240)).await.map_err(|e| e.verdict()));
     let audit = or_verdict!(remote
         .audit_lines(yarnsec_harness::REMOTE_FILE)
         .await

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use super::require_kerberos;
 use crate::browser::{Browser, BrowserError, Launch, Tools};
-use crate::context::{app_evidence, probe_script, Context};
+use crate::context::{app_evidence, Context};
 use crate::verdict::{Evidence, Verdict};
 
 /// What T3 saw.
@@ -149,8 +149,10 @@ async fn browse(ctx: &Context<'_>, tools: &Tools, evidence: &mut Vec<Evidence>) 
 
     // Submit the service's form with a script file, as a user would.
     let nanos = crate::context::unique_nanos();
-    let script = alice_dir.join("probe.sh");
-    std::fs::write(&script, probe_script(&format!("yarnsec-browser-{nanos}"))).map_err(|e| BrowserError::Driver(e.to_string()))?;
+    let workload = ctx.service.workload;
+    let script = alice_dir.join(format!("probe.{}", workload.extension()));
+    let probe = workload.probe(&format!("yarnsec-browser-{nanos}"), &crate::workload::Before::Nothing);
+    std::fs::write(&script, probe).map_err(|e| BrowserError::Driver(e.to_string()))?;
     browser.choose_file("input[type=file]", &script).await?;
     browser.click("[type=submit]").await?;
     match browser.wait_for_url(Duration::from_secs(60), |u| crate::service::application_id_in(u).is_some()).await {

@@ -1,0 +1,194 @@
+//! The probe every scenario runs inside the application, in the language the service runs
+//! scripts in (`workload = "sh"` or `"python"` in a service file).
+//!
+//! Whatever the language, the probe does the same things and prints the same lines, which the
+//! observations read from the container's logs: first what the scenario asks for ([`Before`]),
+//! then `id=` (the OS user), `USER=`, `HADOOP_USER_NAME=`, `HADOOP_TOKEN_FILE_LOCATION=`, and a
+//! write to the user's HDFS home with the container's delegation token (`put=ok` when it
+//! succeeded).
+//!
+//! ```
+//! use std::time::Duration;
+//! use yarnsec_scenarios::workload::{Before, Workload};
+//! let py = Workload::Python.probe("yarnsec-probe-1", &Before::Sleep(Duration::from_secs(5)));
+//! assert!(py.starts_with("#!/usr/bin/env python3") && py.contains("time.sleep(5)"));
+//! assert_eq!(Workload::Python.file_name(), "workload.py");
+//! ```
+
+use std::time::Duration;
+
+use serde::Deserialize;
+
+/// The command line of Hadoop's `FsShell` (`hadoop fs`) in a container of the cluster.
+pub const FS_SHELL: &str = "\"$JAVA_HOME/bin/java\" -Xmx128m --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/sun.security.util=ALL-UNNAMED -cp '/opt/hadoop/conf:/opt/hadoop/jars/*' org.apache.hadoop.fs.FsShell";
+
+/// The language of the probe.
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Workload {
+    /// A POSIX shell script.
+    #[default]
+    Sh,
+    /// A Python 3 script (the cluster's nodes get `python3`).
+    Python,
+}
+
+/// What the probe does before it reports and writes.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Before {
+    /// Nothing.
+    #[default]
+    Nothing,
+    /// Sleeps this long (the application outlives a ticket or a token).
+    Sleep(Duration),
+    /// Reads this `hdfs://` URL and prints `remote=ok` if it could.
+    ReadRemote(String),
+}
+
+impl Workload {
+    /// The probe's source, writing `/user/$USER/<marker>.txt`.
+    pub fn probe(self, marker: &str, before: &Before) -> String {
+        match self {
+            Workload::Sh => sh_probe(marker, before),
+            Workload::Python => python_probe(marker, before),
+        }
+    }
+
+    /// A script that only prints `should-not-run` (for submissions that must be refused).
+    pub fn harmless(self) -> &'static str {
+        match self {
+            Workload::Sh => "echo should-not-run\n",
+            Workload::Python => "print('should-not-run')\n",
+        }
+    }
+
+    /// The file name the probe goes by (`workload.sh`, `workload.py`).
+    pub fn file_name(self) -> &'static str {
+        match self {
+            Workload::Sh => "workload.sh",
+            Workload::Python => "workload.py",
+        }
+    }
+
+    /// Its files' extension (`sh`, `py`).
+    pub fn extension(self) -> &'static str {
+        match self {
+            Workload::Sh => "sh",
+            Workload::Python => "py",
+        }
+    }
+
+    /// The Debian package the nodes need to run it, beyond the Hadoop image's.
+    pub fn package(self) -> Option<&'static str> {
+        match self {
+            Workload::Sh => None,
+            Workload::Python => Some("python3"),
+        }
+    }
+
+    /// Its name in service files and reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            Workload::Sh => "sh",
+            Workload::Python => "python",
+        }
+    }
+}
+
+fn sh_probe(marker: &str, before: &Before) -> String {
+    let before = match before {
+        Before::Nothing => String::new(),
+        Before::Sleep(d) => format!("sleep {}\n", d.as_secs()),
+        Before::ReadRemote(url) => format!("{FS_SHELL} -cat {url} && echo remote=ok\n"),
+    };
+    format!(
+        "{before}echo \"id=$(id -un)\"\necho \"USER=$USER\"\necho \"HADOOP_USER_NAME=${{HADOOP_USER_NAME:-}}\"\necho \"HADOOP_TOKEN_FILE_LOCATION=${{HADOOP_TOKEN_FILE_LOCATION:-}}\"\n\
+         echo \"written by $USER in a YARN container\" > out.txt\n\
+         {FS_SHELL} -put -f out.txt \"/user/$USER/{marker}.txt\" && echo put=ok\n"
+    )
+}
+
+fn python_probe(marker: &str, before: &Before) -> String {
+    let before = match before {
+        Before::Nothing => String::new(),
+        Before::Sleep(d) => format!("time.sleep({})\n", d.as_secs()),
+        Before::ReadRemote(url) => format!("if fs('-cat ' + shlex.quote({})):\n    say('remote=ok')\n", py_str(url)),
+    };
+    format!(
+        "#!/usr/bin/env python3\n\
+         # yarnsec's probe, in Python: who it runs as, and a write to the user's HDFS home.\n\
+         import os, pwd, shlex, subprocess, time\n\
+         FS_SHELL = {fs}\n\
+         def say(line):\n    print(line, flush=True)\n\
+         def fs(args):\n    return subprocess.run(FS_SHELL + ' ' + args, shell=True).returncode == 0\n\
+         {before}\
+         user = os.environ.get('USER', '')\n\
+         say('id=' + pwd.getpwuid(os.getuid()).pw_name)\n\
+         say('USER=' + user)\n\
+         say('HADOOP_USER_NAME=' + os.environ.get('HADOOP_USER_NAME', ''))\n\
+         say('HADOOP_TOKEN_FILE_LOCATION=' + os.environ.get('HADOOP_TOKEN_FILE_LOCATION', ''))\n\
+         with open('out.txt', 'w') as out:\n    out.write('written by %s in a YARN container\\n' % user)\n\
+         if fs('-put -f out.txt ' + shlex.quote('/user/%s/{marker}.txt' % user)):\n    say('put=ok')\n",
+        fs = py_str(FS_SHELL),
+        marker = marker.replace(['\'', '\\', '\n'], "_"),
+    )
+}
+
+/// A Python string literal holding `s`.
+fn py_str(s: &str) -> String {
+    let mut out = String::from("'");
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\'' => out.push_str("\\'"),
+            '\n' => out.push_str("\\n"),
+            c if c.is_control() => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('\'');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_probes_print_the_lines_observations_read() {
+        for w in [Workload::Sh, Workload::Python] {
+            let p = w.probe("m", &Before::Nothing);
+            for line in ["id=", "USER=", "HADOOP_USER_NAME=", "HADOOP_TOKEN_FILE_LOCATION=", "put=ok", "/user/", "m.txt"] {
+                assert!(p.contains(line), "{w:?} lacks {line}:\n{p}");
+            }
+        }
+    }
+
+    #[test]
+    fn what_comes_before_comes_first() {
+        let sh = Workload::Sh.probe("m", &Before::Sleep(Duration::from_secs(7)));
+        assert!(sh.starts_with("sleep 7\n"), "{sh}");
+        let py = Workload::Python.probe("m", &Before::ReadRemote("hdfs://r:8020/f".into()));
+        assert!(py.find("remote=ok").unwrap() < py.find("say('id='").unwrap(), "{py}");
+    }
+
+    #[test]
+    fn python_literals_escape_quotes_and_backslashes() {
+        assert_eq!(py_str(r#"a'b\c"d"#), r#"'a\'b\\c"d'"#);
+        assert_eq!(py_str("x\ny"), "'x\\ny'");
+    }
+
+    /// The generated Python compiles (where a python3 is at hand; the cluster's nodes run it).
+    #[test]
+    fn the_python_probe_is_valid_python() {
+        let dir = tempfile::tempdir().unwrap();
+        for before in [Before::Nothing, Before::Sleep(Duration::from_secs(1)), Before::ReadRemote("hdfs://h:8020/it's".into())] {
+            let path = dir.path().join("p.py");
+            std::fs::write(&path, Workload::Python.probe("m", &before)).unwrap();
+            match std::process::Command::new("python3").args(["-m", "py_compile"]).arg(&path).output() {
+                Ok(out) => assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr)),
+                Err(_) => eprintln!("SKIPPED: no python3 on this host"),
+            }
+        }
+    }
+}
