@@ -141,22 +141,28 @@ pub fn application_id_in_output(output: &str) -> Option<String> {
     output.lines().filter(|l| l.contains("Submitted application")).find_map(ids).or_else(|| output.lines().find_map(ids))
 }
 
-/// A command's first three words (`yarn jar /opt/…/client.jar …`), each cut at its first line
-/// and at 60 characters (a `sh -c` script is long), for reports.
+/// A command's first three words (`yarn jar /opt/…/client.jar …`), for reports. A word that is a
+/// script (`sh -c '…'`) is shown by its line that runs a Hadoop client (`yarn jar …`, `exec …`),
+/// else its first line that does something; every word is cut at 60 characters.
 pub fn short_command(argv: &[String]) -> String {
-    let mut cut = false;
+    let mut cut = argv.len() > 3;
     let words: Vec<String> = argv
         .iter()
         .take(3)
         .map(|a| {
-            let first = a.trim_start().lines().next().unwrap_or_default();
-            let word: String = first.chars().take(60).collect();
-            cut |= word.len() < a.len();
+            let lines: Vec<&str> = a.lines().map(str::trim).collect();
+            let runs_client = |l: &str| {
+                l.starts_with("exec ") || ["yarn ", "hadoop ", "mapred ", "java "].iter().any(|c| l.starts_with(c)) || l.contains(" jar ")
+            };
+            let does_something = |l: &str| !l.is_empty() && !l.starts_with('#') && !l.starts_with("set ");
+            let line =
+                lines.iter().find(|l| runs_client(l)).or_else(|| lines.iter().find(|l| does_something(l))).copied().unwrap_or_default();
+            let word: String = line.chars().take(60).collect();
+            cut |= word != a.trim();
             shell_quote(&word)
         })
         .collect();
-    let more = cut || argv.len() > 3;
-    format!("{}{}", words.join(" "), if more { " …" } else { "" })
+    format!("{}{}", words.join(" "), if cut { " …" } else { "" })
 }
 
 impl CommandSubmitter {
@@ -356,9 +362,11 @@ mod tests {
     }
 
     #[test]
-    fn a_long_script_is_shortened_to_its_first_line() {
+    fn a_script_is_shown_by_the_line_that_runs_the_client() {
         let argv = ["sh", "-c", "\nset -e\necho {workload}"].map(String::from);
-        assert_eq!(short_command(&argv), "sh -c 'set -e' …");
+        assert_eq!(short_command(&argv), "sh -c 'echo {workload}' …");
+        let argv = ["sh", "-c", "set -e\nd=$(dirname {workload})\nyarn jar s.jar \\\n  -files {workload}\nexit $rc"].map(String::from);
+        assert_eq!(short_command(&argv), "sh -c 'yarn jar s.jar \\' …");
         let argv = ["yarn", "jar", "x.jar"].map(String::from);
         assert_eq!(short_command(&argv), "yarn jar x.jar");
     }

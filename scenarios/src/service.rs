@@ -69,13 +69,21 @@ pub struct FormContract {
     pub path: String,
     /// The file field that carries the script (`script`).
     pub script_field: String,
-    /// The name the script is uploaded as (`script.sh`, or `script.py` for a Python workload;
-    /// `{name}` becomes the application name).
-    pub script_file_name: String,
+    /// The name the script is uploaded as (`{name}` becomes the application name); by default
+    /// `script.sh`, or `script.py` for a Python workload ([`FormContract::file_name`]).
+    pub script_file_name: Option<String>,
     /// The field for the application name (`name`; empty: the form has none).
     pub name_field: String,
     /// Fixed fields sent with every submission (`memory_gib = "0.5"`, `vcores = "1"`).
     pub fields: std::collections::BTreeMap<String, String>,
+}
+
+impl FormContract {
+    /// The name a `workload` script for the application `name` is uploaded as.
+    pub fn file_name(&self, workload: crate::workload::Workload, name: &str) -> String {
+        let default = format!("script.{}", workload.extension());
+        self.script_file_name.as_deref().unwrap_or(&default).replace("{name}", name)
+    }
 }
 
 impl Default for FormContract {
@@ -83,7 +91,7 @@ impl Default for FormContract {
         Self {
             path: "/".into(),
             script_field: "script".into(),
-            script_file_name: "script.sh".into(),
+            script_file_name: None,
             name_field: "name".into(),
             fields: [("memory_gib", "0.5"), ("vcores", "1")].into_iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
         }
@@ -237,8 +245,9 @@ impl ServiceUnderTest {
                 if !form.name_field.is_empty() {
                     fields.push((&form.name_field, name));
                 }
-                let file_name = form.script_file_name.replace("{name}", name);
-                let (body, content_type) = multipart_form(&fields, (&form.script_field, &file_name, script));
+                let file_name = form.file_name(self.workload, name);
+                let file = (form.script_field.as_str(), file_name.as_str(), self.workload.media_type(), script);
+                let (body, content_type) = multipart_form(&fields, file);
                 http.send(Method::POST, &self.form_url(), auth, Some((body, &content_type)), headers).await
             }
             SubmitMode::Command => Err(HttpError::BadUrl {
@@ -310,18 +319,18 @@ pub fn application_id_in(url: &str) -> Option<&str> {
     url.split(['/', '?', '#', '=', '&']).find(|p| p.starts_with("application_"))
 }
 
-/// A `multipart/form-data` body with text fields and one file (field, file name, content);
-/// returns it and its content type.
-fn multipart_form(fields: &[(&str, &str)], file: (&str, &str, &str)) -> (Vec<u8>, String) {
+/// A `multipart/form-data` body with text fields and one file (field, file name, media type,
+/// content); returns it and its content type.
+fn multipart_form(fields: &[(&str, &str)], file: (&str, &str, &str, &str)) -> (Vec<u8>, String) {
     let nanos = crate::context::unique_nanos();
     let boundary = format!("yarnsec-{nanos:x}");
     let mut body = String::new();
     for (name, value) in fields {
         body.push_str(&format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"));
     }
-    let (name, file_name, content) = file;
+    let (name, file_name, media_type, content) = file;
     body.push_str(&format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\nContent-Type: text/x-shellscript\r\n\r\n{content}\r\n--{boundary}--\r\n"
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\nContent-Type: {media_type}\r\n\r\n{content}\r\n--{boundary}--\r\n"
     ));
     (body.into_bytes(), format!("multipart/form-data; boundary={boundary}"))
 }
@@ -344,11 +353,15 @@ mod tests {
 
     #[test]
     fn the_form_body_carries_the_services_own_fields() {
-        let (body, content_type) = multipart_form(&[("queue", "default"), ("jobname", "probe")], ("upload", "probe.py", "print(1)"));
+        let (body, content_type) =
+            multipart_form(&[("queue", "default"), ("jobname", "probe")], ("upload", "probe.py", "text/x-python", "print(1)"));
         let body = String::from_utf8(body).unwrap();
         let boundary = content_type.strip_prefix("multipart/form-data; boundary=").unwrap();
         assert!(body.contains("name=\"queue\"\r\n\r\ndefault\r\n") && body.contains("name=\"jobname\"\r\n\r\nprobe\r\n"), "{body}");
-        assert!(body.contains("name=\"upload\"; filename=\"probe.py\"") && body.contains("print(1)"), "{body}");
+        assert!(
+            body.contains("name=\"upload\"; filename=\"probe.py\"\r\nContent-Type: text/x-python") && body.contains("print(1)"),
+            "{body}"
+        );
         assert!(body.ends_with(&format!("--{boundary}--\r\n")));
     }
 

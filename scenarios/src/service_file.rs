@@ -16,7 +16,7 @@
 //! [form]                                    # optional, for submit = "form": the form's own fields
 //! path = "/"                                  # where it posts
 //! script_field = "script"                     # the file field; the script is in `workload`'s language
-//! script_file_name = "script.sh"              # (script.py for python) `{name}` becomes the application name
+//! script_file_name = "{name}.sh"              # default script.sh (script.py for python); `{name}` becomes the application name
 //! name_field = "name"                         # "" if the form takes no name
 //! fields = { memory_gib = "0.5", vcores = "1" }  # sent as they are
 //!
@@ -54,6 +54,7 @@ use std::path::Path;
 use serde::Deserialize;
 
 use crate::service::{Features, FormContract, ServiceUnderTest, SubmitMode};
+use crate::workload::Workload;
 
 /// What is wrong with a service file.
 #[derive(Debug, thiserror::Error)]
@@ -174,10 +175,27 @@ impl ServiceFile {
             if !form.path.starts_with('/') {
                 return Err(invalid(format!("`[form] path = \"{}\"` must start with /", form.path)));
             }
-            if form.script_field.trim().is_empty() || form.script_file_name.trim().is_empty() {
+            if form.script_field.trim().is_empty() || form.script_file_name.as_deref().is_some_and(|n| n.trim().is_empty()) {
                 return Err(invalid(
-                    "`[form]` needs a `script_field` and a `script_file_name` (the file the script is uploaded as)".into(),
+                    "`[form]` needs a `script_field`, and a `script_file_name` that is not empty (the file the script is uploaded as)"
+                        .into(),
                 ));
+            }
+            // A Python script uploaded as `.sh` (or the reverse) would be run by the wrong
+            // interpreter: a failure of the service file, not of the service.
+            if let Some(n) = &form.script_file_name {
+                let other = [Workload::Sh, Workload::Python]
+                    .into_iter()
+                    .find(|w| *w != file.workload && n.ends_with(&format!(".{}", w.extension())));
+                if let Some(other) = other {
+                    return Err(invalid(format!(
+                        "`[form] script_file_name = \"{n}\"` names a {} script, but `workload = \"{}\"`: use a .{} name, or set `workload = \"{}\"`",
+                        other.name(),
+                        file.workload.name(),
+                        file.workload.extension(),
+                        other.name()
+                    )));
+                }
             }
         }
         if !file.submit_command.is_empty() {
@@ -302,10 +320,6 @@ impl ServiceFile {
 
     /// The service as scenarios see it.
     pub fn service(&self) -> ServiceUnderTest {
-        let mut form = self.form.clone().unwrap_or_default();
-        if form.script_file_name == FormContract::default().script_file_name {
-            form.script_file_name = format!("script.{}", self.workload.extension());
-        }
         ServiceUnderTest {
             name: self.name.clone(),
             base_url: self.url.trim_end_matches('/').to_string(),
@@ -315,7 +329,7 @@ impl ServiceFile {
             jaas_debug: !self.command.is_empty(),
             launcher: None,
             command: None,
-            form,
+            form: self.form.clone().unwrap_or_default(),
             workload: self.workload,
         }
     }
@@ -362,7 +376,12 @@ timeline = true
         assert_eq!(f.all_packages(), ["curl", "python3"]);
         let service = f.service();
         assert_eq!(service.workload, crate::workload::Workload::Python);
-        assert_eq!(service.form.script_file_name, "script.py");
+        assert_eq!(service.form.file_name(service.workload, "app-1"), "script.py");
+        let named = format!("{text}\n[form]\nscript_file_name = \"{{name}}.py\"");
+        let f = ServiceFile::parse(&named, "t.toml").unwrap();
+        assert_eq!(f.service().form.file_name(Workload::Python, "app-1"), "app-1.py");
+        let wrong = ServiceFile::parse(&named.replace("{name}.py", "run.sh"), "t.toml").unwrap_err().to_string();
+        assert!(wrong.contains("names a sh script") && wrong.contains("workload = \"python\""), "{wrong}");
         let bad = ServiceFile::parse(&text.replace("\"python\"", "\"cobol\""), "t.toml").unwrap_err().to_string();
         assert!(bad.contains("workload") && bad.contains("cobol"), "{bad}");
     }

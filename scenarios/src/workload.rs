@@ -78,6 +78,14 @@ impl Workload {
         }
     }
 
+    /// The media type of its files, for an upload.
+    pub fn media_type(self) -> &'static str {
+        match self {
+            Workload::Sh => "text/x-shellscript",
+            Workload::Python => "text/x-python",
+        }
+    }
+
     /// The Debian package the nodes need to run it, beyond the Hadoop image's.
     pub fn package(self) -> Option<&'static str> {
         match self {
@@ -117,18 +125,21 @@ fn python_probe(marker: &str, before: &Before) -> String {
     format!(
         "#!/usr/bin/env python3\n\
          # yarnsec's probe, in Python: who it runs as, and a write to the user's HDFS home.\n\
-         import os, pwd, shlex, subprocess, time\n\
+         import os, pwd, shlex, subprocess, sys, time\n\
          FS_SHELL = {fs}\n\
          def say(line):\n    print(line, flush=True)\n\
          def fs(args):\n    return subprocess.run(FS_SHELL + ' ' + args, shell=True).returncode == 0\n\
          {before}\
          user = os.environ.get('USER', '')\n\
-         say('id=' + pwd.getpwuid(os.getuid()).pw_name)\n\
+         try:\n    me = pwd.getpwuid(os.geteuid()).pw_name\nexcept KeyError:\n    me = ''\n\
+         say('id=' + me)\n\
          say('USER=' + user)\n\
          say('HADOOP_USER_NAME=' + os.environ.get('HADOOP_USER_NAME', ''))\n\
          say('HADOOP_TOKEN_FILE_LOCATION=' + os.environ.get('HADOOP_TOKEN_FILE_LOCATION', ''))\n\
          with open('out.txt', 'w') as out:\n    out.write('written by %s in a YARN container\\n' % user)\n\
-         if fs('-put -f out.txt ' + shlex.quote('/user/%s/{marker}.txt' % user)):\n    say('put=ok')\n",
+         # As the shell probe's `&&`: a failed write fails the script, and the application with it.\n\
+         if not fs('-put -f out.txt ' + shlex.quote('/user/%s/{marker}.txt' % user)):\n    sys.exit(1)\n\
+         say('put=ok')\n",
         fs = py_str(FS_SHELL),
         marker = marker.replace(['\'', '\\', '\n'], "_"),
     )
@@ -172,10 +183,39 @@ mod tests {
         assert!(py.find("remote=ok").unwrap() < py.find("say('id='").unwrap(), "{py}");
     }
 
+    /// Both fail when the write fails, as a script that could not do its job should.
+    #[test]
+    fn a_failed_write_fails_either_probe() {
+        let sh = Workload::Sh.probe("m", &Before::Nothing);
+        assert!(sh.trim_end().ends_with("&& echo put=ok"), "{sh}");
+        let py = Workload::Python.probe("m", &Before::Nothing);
+        assert!(py.contains("):\n    sys.exit(1)\nsay('put=ok')\n"), "{py}");
+    }
+
     #[test]
     fn python_literals_escape_quotes_and_backslashes() {
         assert_eq!(py_str(r#"a'b\c"d"#), r#"'a\'b\\c"d'"#);
         assert_eq!(py_str("x\ny"), "'x\\ny'");
+    }
+
+    /// Run with a stand-in for Hadoop's FsShell (`true`, `false`): the probe prints what the
+    /// shell probe prints, and fails when its write fails.
+    #[test]
+    fn the_python_probe_behaves_like_the_shell_probe() {
+        let dir = tempfile::tempdir().unwrap();
+        for (fs_shell, code, wrote) in [("true", 0, true), ("false", 1, false)] {
+            let probe = Workload::Python.probe("m", &Before::Nothing).replace(&py_str(FS_SHELL), &py_str(fs_shell));
+            let path = dir.path().join("p.py");
+            std::fs::write(&path, probe).unwrap();
+            let out = match std::process::Command::new("python3").arg(&path).current_dir(dir.path()).env("USER", "alice").output() {
+                Ok(out) => out,
+                Err(_) => return eprintln!("SKIPPED: no python3 on this host"),
+            };
+            let text = String::from_utf8_lossy(&out.stdout);
+            assert_eq!(out.status.code(), Some(code), "{text}{}", String::from_utf8_lossy(&out.stderr));
+            assert!(text.lines().any(|l| l.starts_with("id=") && l.len() > 3) && text.contains("USER=alice\n"), "{text}");
+            assert_eq!(text.contains("put=ok"), wrote, "{text}");
+        }
     }
 
     /// The generated Python compiles (where a python3 is at hand; the cluster's nodes run it).

@@ -47,7 +47,6 @@ const CLIENT_KEYS: [(&str, &[&str]); 4] = [
             "mapreduce.application.classpath",
             "yarn.app.mapreduce.am.staging-dir",
             "mapreduce.jobhistory.intermediate-done-dir",
-            "mapreduce.jobhistory.address",
         ],
     ),
 ];

@@ -225,16 +225,16 @@ pub const MR_HISTORY_INTERMEDIATE: &str = "/mr-history/intermediate";
 
 /// `mapred-site.xml`: MapReduce on YARN with the image's jars. Jobs stage in the user's HDFS home
 /// (`/user/<user>/.staging`, which MapReduce keeps owner-only), not under a shared `/tmp`
-/// directory that the first user would own. No job history server runs: with no
-/// `mapreduce.jobhistory.address`, a client reads a finished job's state from the
-/// ResourceManager rather than waiting for a server that is not there.
+/// directory that the first user would own. No job history server runs. (An empty value here
+/// would not say so: Hadoop ignores empty `<value>`s. A client that must not wait for a history
+/// server sets `-D mapreduce.jobhistory.address=` on its command line, as the MapReduce reference
+/// does; it then reads a finished job's state from the ResourceManager.)
 pub fn mapred_site() -> SiteXml {
     let mut x = SiteXml::new();
     x.set("mapreduce.framework.name", "yarn");
     x.set("mapreduce.application.classpath", format!("{},/opt/hadoop/jars/*", paths::HADOOP_CONF));
     x.set("yarn.app.mapreduce.am.staging-dir", "/user");
     x.set("mapreduce.jobhistory.intermediate-done-dir", MR_HISTORY_INTERMEDIATE);
-    x.set("mapreduce.jobhistory.address", "");
     x
 }
 
