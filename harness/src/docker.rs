@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::net::Ipv4Addr;
 
-use bollard::models::{Ipam, IpamConfig, NetworkCreateRequest};
+use bollard::models::{ContainerSummary, Ipam, IpamConfig, NetworkCreateRequest};
 use bollard::query_parameters::{ListContainersOptions, ListNetworksOptions, RemoveContainerOptions};
 use bollard::Docker;
 use rand::Rng;
@@ -156,12 +156,21 @@ pub async fn network_exists(docker: &Docker, cluster_id: &str) -> Result<bool, H
 }
 
 async fn labelled_containers(docker: &Docker, label_filters: &[String]) -> Result<Vec<String>, HarnessError> {
+    Ok(list_labelled(docker, label_filters, true).await?.into_iter().filter_map(|c| c.id).collect())
+}
+
+/// The running containers that carry every one of these labels (`key=value`), with their
+/// labels and networks.
+pub async fn running_with_labels(docker: &Docker, label_filters: &[String]) -> Result<Vec<ContainerSummary>, HarnessError> {
+    list_labelled(docker, label_filters, false).await
+}
+
+async fn list_labelled(docker: &Docker, label_filters: &[String], all: bool) -> Result<Vec<ContainerSummary>, HarnessError> {
     let filters = HashMap::from([("label".to_string(), label_filters.to_vec())]);
-    let list = docker
-        .list_containers(Some(ListContainersOptions { all: true, filters: Some(filters), ..Default::default() }))
+    docker
+        .list_containers(Some(ListContainersOptions { all, filters: Some(filters), ..Default::default() }))
         .await
-        .map_err(|e| HarnessError::Network { detail: e.to_string() })?;
-    Ok(list.into_iter().filter_map(|c| c.id).collect())
+        .map_err(|e| HarnessError::Network { detail: e.to_string() })
 }
 
 /// A cluster found by its labels.
@@ -179,7 +188,7 @@ pub async fn labelled_clusters(docker: &Docker) -> Result<Vec<LabelledCluster>, 
     let owner_of = |labels: &HashMap<String, String>| labels.get(OWNER_LABEL).and_then(|o| Owner::parse(o));
     let filters = HashMap::from([("label".to_string(), vec![format!("{PROJECT_LABEL}=yarnsec")])]);
     let nets = docker
-        .list_networks(Some(ListNetworksOptions { filters: Some(filters.clone()) }))
+        .list_networks(Some(ListNetworksOptions { filters: Some(filters) }))
         .await
         .map_err(|e| HarnessError::Network { detail: e.to_string() })?;
     let mut clusters: Vec<LabelledCluster> = nets
@@ -189,11 +198,7 @@ pub async fn labelled_clusters(docker: &Docker) -> Result<Vec<LabelledCluster>, 
             Some(LabelledCluster { owner: owner_of(&labels), id: n.name? })
         })
         .collect();
-    let containers = docker
-        .list_containers(Some(ListContainersOptions { all: true, filters: Some(filters), ..Default::default() }))
-        .await
-        .map_err(|e| HarnessError::Network { detail: e.to_string() })?;
-    for c in containers {
+    for c in list_labelled(docker, &[format!("{PROJECT_LABEL}=yarnsec")], true).await? {
         let labels = c.labels.unwrap_or_default();
         if let Some(id) = labels.get(CLUSTER_LABEL) {
             if !clusters.iter().any(|k| &k.id == id) {

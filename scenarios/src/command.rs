@@ -88,14 +88,7 @@ impl CommandRun {
     /// when yarnsec's own preparation failed).
     pub fn submitted(&self, user: &str) -> Result<String, ObserveError> {
         if let Some(line) = self.setup_failure() {
-            return Err(ObserveError::Cluster {
-                what: format!("{user}'s ticket on the edge node"),
-                source: Box::new(yarnsec_harness::HarnessError::Exec {
-                    container: "edge".into(),
-                    command: "kinit".into(),
-                    detail: line.to_string(),
-                }),
-            });
+            return Err(cluster_failure("edge", format!("{user}'s ticket on the edge node"), "kinit", line.to_string()));
         }
         self.application_id.clone().ok_or_else(|| ObserveError::CommandSubmission {
             user: user.to_string(),
@@ -194,14 +187,7 @@ impl CommandSubmitter {
         );
         let out = node.exec_as(Some(user), &["sh", "-c", &prepare]).await.map_err(failed("writing the workload"))?;
         if out.code != 0 {
-            return Err(ObserveError::Cluster {
-                what: format!("the edge node (writing the workload as {user})"),
-                source: Box::new(yarnsec_harness::HarnessError::Exec {
-                    container: "edge".into(),
-                    command: "mktemp …".into(),
-                    detail: out.stderr_text(),
-                }),
-            });
+            return Err(cluster_failure("edge", format!("the edge node (writing the workload as {user})"), "mktemp …", out.stderr_text()));
         }
         let dir = out.stdout_text().trim().to_string();
         let principal = format!("{user}@{}", cluster.realm());
@@ -280,6 +266,15 @@ impl CommandSubmitter {
 }
 
 /// The ResourceManager's administrator (who sees every application).
+/// Something yarnsec asked of a `container` of the cluster that failed: `what` it was for, the
+/// `command` (or request), and what it said.
+fn cluster_failure(container: &str, what: String, command: &str, detail: String) -> ObserveError {
+    ObserveError::Cluster {
+        what,
+        source: Box::new(yarnsec_harness::HarnessError::Exec { container: container.into(), command: command.into(), detail }),
+    }
+}
+
 fn rm_admin(cluster: &SecureCluster) -> Result<Option<yarnsec_hadoop::Credential>, ObserveError> {
     if !cluster.profile().kerberos() {
         return Ok(None);
@@ -291,14 +286,10 @@ fn rm_admin(cluster: &SecureCluster) -> Result<Option<yarnsec_hadoop::Credential
 async fn application_named(cluster: &SecureCluster, user: &str, name: &str) -> Result<Option<String>, ObserveError> {
     let admin = rm_admin(cluster)?;
     let auth = admin.as_ref().map_or(yarnsec_hadoop::http::Auth::Simple("yarn"), yarnsec_hadoop::http::Auth::Kerberos);
-    let apps = cluster.resource_manager().apps(auth).await.map_err(|e| ObserveError::Cluster {
-        what: "the ResourceManager's applications".into(),
-        source: Box::new(yarnsec_harness::HarnessError::Exec {
-            container: "hadoop".into(),
-            command: "GET /ws/v1/cluster/apps".into(),
-            detail: e.to_string(),
-        }),
-    })?;
+    let apps =
+        cluster.resource_manager().apps(auth).await.map_err(|e| {
+            cluster_failure("hadoop", "the ResourceManager's applications".into(), "GET /ws/v1/cluster/apps", e.to_string())
+        })?;
     let mut named = apps.into_iter().filter(|a| a.name == name && a.user == user);
     Ok(match (named.next(), named.next()) {
         (Some(app), None) => Some(app.id),
@@ -319,14 +310,12 @@ async fn confirmed(cluster: &SecureCluster, user: &str, id: &str) -> Result<Stri
         Err(e @ yarnsec_hadoop::HttpError::Status { status: 404, .. }) => {
             Err(ObserveError::Service { what: format!("the submit command named {id}, which the ResourceManager does not know: {e}") })
         }
-        Err(e) => Err(ObserveError::Cluster {
-            what: format!("the ResourceManager's report of {id}"),
-            source: Box::new(yarnsec_harness::HarnessError::Exec {
-                container: "hadoop".into(),
-                command: format!("GET /ws/v1/cluster/apps/{id}"),
-                detail: e.to_string(),
-            }),
-        }),
+        Err(e) => Err(cluster_failure(
+            "hadoop",
+            format!("the ResourceManager's report of {id}"),
+            &format!("GET /ws/v1/cluster/apps/{id}"),
+            e.to_string(),
+        )),
     }
 }
 

@@ -23,8 +23,6 @@ pub fn probe_script(marker: &str) -> String {
     Workload::Sh.probe(marker, &Before::Nothing)
 }
 
-pub use crate::workload::FS_SHELL;
-
 /// How long a submit command may take to name its application (a JVM client starts, logs in,
 /// uploads its jars and submits).
 pub const COMMAND_SUBMIT_WAIT: Duration = Duration::from_secs(180);

@@ -119,15 +119,7 @@ impl Edge {
         if let Some(id) = cluster_id {
             labels.push(format!("{}={id}", docker::CLUSTER_LABEL));
         }
-        let filters = std::collections::HashMap::from([("label".to_string(), labels)]);
-        let list = docker
-            .list_containers(Some(bollard::query_parameters::ListContainersOptions {
-                all: false,
-                filters: Some(filters),
-                ..Default::default()
-            }))
-            .await
-            .map_err(|e| HarnessError::Network { detail: e.to_string() })?;
+        let list = docker::running_with_labels(docker, &labels).await?;
         let no_edge = |detail: String| HarnessError::ContainerStart { role: EDGE_ROLE.into(), detail };
         let mut clusters: Vec<String> = list.iter().filter_map(|c| c.labels.as_ref()?.get(docker::CLUSTER_LABEL).cloned()).collect();
         clusters.sort();

@@ -378,16 +378,7 @@ impl SecureCluster {
     pub async fn attach(description: &ClusterDescription) -> Result<SecureCluster, HarnessError> {
         use std::time::Duration;
         let docker = docker::connect().await?;
-        let filters =
-            std::collections::HashMap::from([("label".to_string(), vec![format!("{}={}", super::start::REALM_LABEL, description.realm)])]);
-        let containers = docker
-            .list_containers(Some(bollard::query_parameters::ListContainersOptions {
-                all: false,
-                filters: Some(filters),
-                ..Default::default()
-            }))
-            .await
-            .map_err(|e| HarnessError::Network { detail: e.to_string() })?;
+        let containers = docker::running_with_labels(&docker, &[format!("{}={}", super::start::REALM_LABEL, description.realm)]).await?;
         let mut found = BTreeMap::new();
         let mut cluster_id = String::new();
         for c in containers {

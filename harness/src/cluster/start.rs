@@ -258,8 +258,7 @@ async fn start_in(
     fs.mkdirs("/tmp", Some("1777"), admin, None).await?;
     fs.set_permission("/tmp", "1777", admin, None).await?;
     // MapReduce's job history, written by each job's ApplicationMaster as its user.
-    for dir in ["/mr-history", crate::config::MR_HISTORY_INTERMEDIATE] {
-        let mode = if dir == "/mr-history" { "755" } else { "1777" };
+    for (dir, mode) in [("/mr-history", "755"), (crate::config::MR_HISTORY_INTERMEDIATE, "1777")] {
         fs.mkdirs(dir, Some(mode), admin, None).await?;
         fs.set_permission(dir, mode, admin, None).await?;
     }
