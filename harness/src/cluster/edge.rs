@@ -14,7 +14,7 @@
 //! # Ok(()) }
 //! ```
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use testcontainers::core::{Mount, WaitFor};
 
@@ -291,6 +291,7 @@ impl SecureCluster {
                 .mounts
                 .push(Mount::bind_mount(dir.display().to_string(), MOUNT_DIR).with_access_mode(testcontainers::core::AccessMode::ReadOnly));
         }
+        let mount = options.mount.clone();
         let node = start_container(
             &self.docker,
             EDGE_ROLE,
@@ -303,7 +304,8 @@ impl SecureCluster {
             extras,
             WaitFor::Nothing,
         )
-        .await?;
+        .await
+        .map_err(|e| engine_cannot_see(e, mount.as_deref()))?;
         // The cluster's names, as a gateway host's resolver would know them; each keytab to
         // its user.
         // Not the service host: that is the edge node itself here (Docker names it).
@@ -321,9 +323,40 @@ impl SecureCluster {
     }
 }
 
+/// The engine's refusal of a directory this process sees but the engine's host does not (yarnsec
+/// in a container that shares another host's Docker socket), said with the way out.
+fn engine_cannot_see(e: HarnessError, mount: Option<&Path>) -> HarnessError {
+    match (e, mount) {
+        (HarnessError::ContainerStart { role, detail }, Some(dir)) if detail.contains("bind source path does not exist") => {
+            HarnessError::ContainerStart {
+                role,
+                detail: format!(
+                    "the Docker engine cannot see {}, the directory to mount at {MOUNT_DIR}: it exists here but not on the engine's host (is yarnsec running in a container that uses another host's Docker socket? Put the directory at the same path in both) ({detail})",
+                    dir.display()
+                ),
+            }
+        }
+        (e, _) => e,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_mount_the_engine_cannot_see_is_said_so() {
+        let refused = || HarnessError::ContainerStart {
+            role: EDGE_ROLE.into(),
+            detail:
+                "Docker responded with status code 400: invalid mount config for type \"bind\": bind source path does not exist: /tmp/x"
+                    .into(),
+        };
+        let said = engine_cannot_see(refused(), Some(Path::new("/tmp/x"))).to_string();
+        assert!(said.contains("cannot see /tmp/x") && said.contains("same path"), "{said}");
+        // Other failures pass through as they are.
+        assert_eq!(engine_cannot_see(refused(), None).to_string(), refused().to_string());
+    }
 
     #[test]
     fn arguments_are_quoted_for_the_shell() {
