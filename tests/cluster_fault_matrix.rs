@@ -9,10 +9,10 @@
 
 mod common;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use futures::StreamExt;
-use yarnsec_scenarios::{judge, Context, ServiceUnderTest, Status, CHECKLIST};
+use yarnsec_scenarios::{judge, Context, ServiceUnderTest, Status, Verdict, CHECKLIST};
 use Status::{Fail, Skipped};
 
 /// Each fault, and the items (besides the ApplicationMaster's, see [`AM_DECIDED`]) whose verdict
@@ -73,25 +73,79 @@ const LEAVE_TOKENS_UNSET: [&str; 2] = ["wrong-renewer", "timeline-token-not-set"
 const ITEMS_AT_ONCE: usize = 6;
 const SERVICES_AT_ONCE: usize = 4;
 
-/// Every item's verdict and reason for one service, by item id.
-type Verdicts = BTreeMap<&'static str, (Status, String)>;
+/// How much of a piece of evidence a failing run prints.
+const EVIDENCE_CHARS: usize = 2_500;
 
-/// Every item's verdict for one service.
-async fn checklist(cluster: &yarnsec_harness::SecureCluster, service: &ServiceUnderTest, http: yarnsec_hadoop::SpnegoClient) -> Verdicts {
+/// Every item's verdict for one service, by item id.
+type Verdicts = BTreeMap<&'static str, Verdict>;
+
+/// One service judged: the fault it has (`None`: the baseline), the service and its verdicts.
+/// The faulty service's container is kept until the end, so that an item can be judged again.
+struct Judged {
+    fault: Option<&'static str>,
+    service: ServiceUnderTest,
+    http: yarnsec_hadoop::SpnegoClient,
+    verdicts: Verdicts,
+    _container: Option<yarnsec_harness::cluster::ExtraService>,
+}
+
+/// The verdicts of `ids` for one service, `ITEMS_AT_ONCE` at a time.
+async fn verdicts(
+    cluster: &yarnsec_harness::SecureCluster,
+    service: &ServiceUnderTest,
+    http: yarnsec_hadoop::SpnegoClient,
+    ids: Vec<&'static str>,
+) -> Verdicts {
     let ctx = Context::with_http(cluster, service, http);
-    // The long waits first, as `yarnsec run` does.
-    let mut ids: Vec<&'static str> = CHECKLIST.iter().map(|i| i.id).collect();
-    ids.sort_by_key(|id| !["T5", "A3", "T6"].contains(id));
     futures::stream::iter(ids.into_iter().map(|id| {
         let ctx = &ctx;
-        async move {
-            let v = judge(id, ctx).await;
-            (id, (v.status, v.reason))
-        }
+        async move { (id, judge(id, ctx).await) }
     }))
     .buffer_unordered(ITEMS_AT_ONCE)
     .collect()
     .await
+}
+
+/// Every item's verdict for one service, the long waits first, as `yarnsec run` does.
+async fn checklist(cluster: &yarnsec_harness::SecureCluster, service: &ServiceUnderTest, http: yarnsec_hadoop::SpnegoClient) -> Verdicts {
+    let mut ids: Vec<&'static str> = CHECKLIST.iter().map(|i| i.id).collect();
+    ids.sort_by_key(|id| !["T5", "A3", "T6"].contains(id));
+    verdicts(cluster, service, http, ids).await
+}
+
+/// What one fault moved away from the baseline: every item, and the items a fault of the
+/// service may move (all but the ApplicationMaster's).
+fn moves(baseline: &Verdicts, verdicts: &Verdicts) -> (BTreeMap<&'static str, Status>, BTreeMap<&'static str, Status>) {
+    let all: BTreeMap<&'static str, Status> =
+        verdicts.iter().filter(|(id, v)| baseline[*id].status != v.status).map(|(id, v)| (*id, v.status)).collect();
+    let service: BTreeMap<&'static str, Status> = all.iter().filter(|(id, _)| !AM_DECIDED.contains(id)).map(|(id, s)| (*id, *s)).collect();
+    (all, service)
+}
+
+fn expected(fault: &str) -> BTreeMap<&'static str, Status> {
+    MATRIX.iter().find(|(f, _)| *f == fault).unwrap().1.iter().copied().collect()
+}
+
+/// The items whose verdict for `fault` is not what the matrix says.
+fn unexpected(baseline: &Verdicts, fault: &str, verdicts: &Verdicts) -> Vec<&'static str> {
+    let (all, moved) = moves(baseline, verdicts);
+    let expected = expected(fault);
+    let mut ids: Vec<&'static str> =
+        moved.keys().chain(expected.keys()).filter(|id| moved.get(*id) != expected.get(*id)).copied().collect();
+    ids.extend(AM_DECIDED.iter().filter(|id| matches!(all.get(*id), Some(Status::Pass | Status::Fail))));
+    ids.sort();
+    ids.dedup();
+    ids
+}
+
+/// A verdict with its evidence, for a failing run's output.
+fn shown(v: &Verdict) -> String {
+    let mut out = format!("{:?}: {}", v.status, v.reason);
+    for e in &v.evidence {
+        let body: String = e.body.chars().rev().take(EVIDENCE_CHARS).collect::<Vec<_>>().into_iter().rev().collect();
+        out.push_str(&format!("\n    [{}] {}:\n      {}", e.kind, e.title, body.replace('\n', "\n      ")));
+    }
+    out
 }
 
 #[tokio::test]
@@ -107,10 +161,10 @@ async fn each_fault_moves_exactly_the_items_it_names() {
     // Two rounds: the faults that leave tokens on no launch context (the RM refuses the launch,
     // or the client drops a token it got) run on their own after the others, so that their
     // orphan tokens do not cloud the other checklists' C5.
-    let first: Vec<Option<&str>> =
+    let first: Vec<Option<&'static str>> =
         std::iter::once(None).chain(MATRIX.iter().map(|(f, _)| *f).filter(|f| !LEAVE_TOKENS_UNSET.contains(f)).map(Some)).collect();
-    let second: Vec<Option<&str>> = LEAVE_TOKENS_UNSET.iter().map(|f| Some(*f)).collect();
-    let mut results: Vec<(Option<&str>, Verdicts)> = Vec::new();
+    let second: Vec<Option<&'static str>> = LEAVE_TOKENS_UNSET.iter().map(|f| Some(*f)).collect();
+    let mut results: Vec<Judged> = Vec::new();
     for round in [first, second] {
         let runs = round.into_iter().enumerate().map(|(i, fault)| {
             let (cluster, baseline_service) = (&cluster, &baseline_service);
@@ -119,35 +173,76 @@ async fn each_fault_moves_exactly_the_items_it_names() {
                 // seconds apart, the issuers' logs tell their requests apart (C5).
                 tokio::time::sleep(std::time::Duration::from_secs(5 * (i % SERVICES_AT_ONCE) as u64)).await;
                 match fault {
-                    None => (None, checklist(cluster, baseline_service, cluster.http().clone()).await),
-                    Some(fault) => {
-                        let extra = cluster.start_extra_service(binary, vec![fault.to_string()]).await.expect("the faulty service starts");
+                    None => {
+                        let http = cluster.http().clone();
+                        let verdicts = checklist(cluster, baseline_service, http.clone()).await;
+                        Judged { fault, service: baseline_service.clone(), http, verdicts, _container: None }
+                    }
+                    Some(name) => {
+                        let extra = cluster.start_extra_service(binary, vec![name.to_string()]).await.expect("the faulty service starts");
                         let mut service = ServiceUnderTest::reference(&extra.url).with_launcher(launcher(&extra.node));
-                        service.name = format!("reference with {fault}");
-                        let verdicts = checklist(cluster, &service, extra.http.clone()).await;
-                        (Some(fault), verdicts)
+                        service.name = format!("reference with {name}");
+                        let http = extra.http.clone();
+                        let verdicts = checklist(cluster, &service, http.clone()).await;
+                        Judged { fault, service, http, verdicts, _container: Some(extra) }
                     }
                 }
             }
         });
         results.extend(futures::stream::iter(runs).buffer_unordered(SERVICES_AT_ONCE).collect::<Vec<_>>().await);
     }
-    let baseline = results.iter().find(|(f, _)| f.is_none()).map(|(_, v)| v.clone()).expect("the baseline ran");
-    let mut mismatches = Vec::new();
-    let mut details = Vec::new();
-    for (fault, verdicts) in results.iter().filter_map(|(f, v)| f.map(|f| (f, v))) {
-        let all_moved: BTreeMap<&str, Status> =
-            verdicts.iter().filter(|(id, (s, _))| baseline[*id].0 != *s).map(|(id, (s, _))| (*id, *s)).collect();
-        let moved: BTreeMap<&str, Status> = all_moved.iter().filter(|(id, _)| !AM_DECIDED.contains(id)).map(|(id, s)| (*id, *s)).collect();
-        let expected: BTreeMap<&str, Status> = MATRIX.iter().find(|(f, _)| *f == fault).unwrap().1.iter().copied().collect();
-        details.push(format!("{fault}: moves {all_moved:?}"));
-        for (id, (s, reason)) in verdicts {
-            if baseline[id].0 != *s {
-                details.push(format!("  {id}: {:?} → {s:?}: {reason}", baseline[id].0));
+    let at = results.iter().position(|j| j.fault.is_none()).expect("the baseline ran");
+    let mut baseline = results.remove(at);
+
+    // A fault moves its items every time; a loaded machine may fail one application once. An
+    // item off the matrix is judged again, for its faulty service and for the baseline, and only
+    // what repeats counts. What did not repeat is printed with its evidence.
+    let mut transient = Vec::new();
+    let suspects: BTreeSet<&'static str> =
+        results.iter().flat_map(|j| unexpected(&baseline.verdicts, j.fault.unwrap(), &j.verdicts)).collect();
+    if !suspects.is_empty() {
+        let ids: Vec<&'static str> = suspects.iter().copied().collect();
+        let again = verdicts(&cluster, &baseline.service, baseline.http.clone(), ids.clone()).await;
+        for (id, v) in again {
+            if v.status != baseline.verdicts[id].status {
+                transient.push(format!("baseline {id}: first {}\n  again {:?}: {}", shown(&baseline.verdicts[id]), v.status, v.reason));
+            }
+            baseline.verdicts.insert(id, v);
+        }
+        for judged in results.iter_mut() {
+            let fault = judged.fault.unwrap();
+            let ids = unexpected(&baseline.verdicts, fault, &judged.verdicts);
+            if ids.is_empty() {
+                continue;
+            }
+            let again = verdicts(&cluster, &judged.service, judged.http.clone(), ids).await;
+            for (id, v) in again {
+                if v.status != judged.verdicts[id].status {
+                    transient.push(format!("{fault} {id}: first {}\n  again {:?}: {}", shown(&judged.verdicts[id]), v.status, v.reason));
+                }
+                judged.verdicts.insert(id, v);
             }
         }
+    }
+
+    let mut mismatches = Vec::new();
+    let mut details = Vec::new();
+    for judged in &results {
+        let fault = judged.fault.unwrap();
+        let (all_moved, moved) = moves(&baseline.verdicts, &judged.verdicts);
+        details.push(format!("{fault}: moves {all_moved:?}"));
+        for (id, v) in &judged.verdicts {
+            if baseline.verdicts[id].status != v.status {
+                details.push(format!("  {id}: {:?} → {:?}: {}", baseline.verdicts[id].status, v.status, v.reason));
+            }
+        }
+        let expected = expected(fault);
         if moved != expected {
             mismatches.push(format!("{fault}: expected {expected:?}, got {moved:?}"));
+            for id in unexpected(&baseline.verdicts, fault, &judged.verdicts) {
+                mismatches.push(format!("  {fault} {id} (twice): {}", shown(&judged.verdicts[id])));
+                mismatches.push(format!("  baseline {id}: {}", shown(&baseline.verdicts[id])));
+            }
         }
         for id in AM_DECIDED {
             if let Some(s @ (Status::Pass | Status::Fail)) = all_moved.get(id) {
@@ -159,16 +254,21 @@ async fn each_fault_moves_exactly_the_items_it_names() {
     if !mismatches.is_empty() {
         eprintln!("the fault matrix changed:\n{}\n", mismatches.join("\n"));
     }
+    if !transient.is_empty() {
+        eprintln!("judged again, not repeated (a transient failure, not the fault's):\n{}\n", transient.join("\n"));
+    }
     eprintln!(
         "baseline: {:?}",
         baseline
+            .verdicts
             .iter()
-            .map(|(id, (s, r))| format!(
-                "{id} {s:?}{}",
-                if matches!(s, Status::Pass | Status::NotApplicable) { String::new() } else { format!(" ({r})") }
+            .map(|(id, v)| format!(
+                "{id} {:?}{}",
+                v.status,
+                if matches!(v.status, Status::Pass | Status::NotApplicable) { String::new() } else { format!(" ({})", v.reason) }
             ))
             .collect::<Vec<_>>()
     );
     eprintln!("{}", details.join("\n"));
-    assert!(mismatches.is_empty(), "the fault matrix changed:\n{}", mismatches.join("\n"));
+    assert!(mismatches.is_empty(), "the fault matrix changed (see above)");
 }
