@@ -92,7 +92,12 @@ where
         step.fail();
         return Err(fail("the build ended without producing the image".into(), &tail));
     }
-    step.done(&format!("{tag} (built)"));
+    let (removed, freed) = super::prune::prune_older(docker, &tag).await;
+    if removed.is_empty() {
+        step.done(&format!("{tag} (built)"));
+    } else {
+        step.done(&format!("{tag} (built; removed {} older {} image(s), {} MB)", removed.len(), spec.repo, freed / 1_000_000));
+    }
     Ok(tag)
 }
 

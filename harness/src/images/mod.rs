@@ -6,12 +6,14 @@
 //! hadoop  base + openjdk-17-jre-headless + the Apache Hadoop jars Maven gathered on the host
 //! ```
 //! Each tag is a hash of the image's build inputs, so an image whose inputs did not change is
-//! found and skipped (a cached rebuild costs a few engine queries).
+//! found and skipped (a cached rebuild costs a few engine queries). A new build removes the
+//! older images of its repository but the newest few ([`prune`]).
 
 mod base;
 mod build;
 mod maven;
 mod mirror;
+pub mod prune;
 mod sources;
 
 use bollard::Docker;
