@@ -13,6 +13,15 @@ use testcontainers::{ContainerAsync, GenericImage};
 
 use crate::error::HarnessError;
 
+/// Which of a command's output streams a piece of output came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OutputStream {
+    /// Standard output.
+    Stdout,
+    /// Standard error.
+    Stderr,
+}
+
 /// What a command printed and how it ended.
 #[derive(Clone, Debug, Default)]
 pub struct ExecOutput {
@@ -93,6 +102,24 @@ impl Node {
 
     /// Runs a command (as root unless `user` is given) and collects its output.
     pub async fn exec_as(&self, user: Option<&str>, cmd: &[&str]) -> Result<ExecOutput, HarnessError> {
+        let mut out = ExecOutput::default();
+        out.code = self
+            .exec_streaming(user, cmd, |stream, bytes| match stream {
+                OutputStream::Stdout => out.stdout.extend_from_slice(bytes),
+                OutputStream::Stderr => out.stderr.extend_from_slice(bytes),
+            })
+            .await?;
+        Ok(out)
+    }
+
+    /// Runs a command (as root unless `user` is given), handing each piece of its output to
+    /// `each` as it comes, and returns its exit code (-1 when the engine does not say).
+    pub async fn exec_streaming(
+        &self,
+        user: Option<&str>,
+        cmd: &[&str],
+        mut each: impl FnMut(OutputStream, &[u8]),
+    ) -> Result<i64, HarnessError> {
         let err = |detail: String| HarnessError::Exec { container: self.role.clone(), command: cmd.join(" "), detail };
         let config = ExecConfig {
             cmd: Some(cmd.iter().map(|s| s.to_string()).collect()),
@@ -102,21 +129,19 @@ impl Node {
             ..Default::default()
         };
         let created = self.docker.create_exec(&self.id, config).await.map_err(|e| err(e.to_string()))?;
-        let mut out = ExecOutput::default();
         if let StartExecResults::Attached { mut output, .. } =
             self.docker.start_exec(&created.id, None).await.map_err(|e| err(e.to_string()))?
         {
             while let Some(item) = output.next().await {
                 match item.map_err(|e| err(e.to_string()))? {
-                    bollard::container::LogOutput::StdOut { message } => out.stdout.extend_from_slice(&message),
-                    bollard::container::LogOutput::StdErr { message } => out.stderr.extend_from_slice(&message),
+                    bollard::container::LogOutput::StdOut { message } => each(OutputStream::Stdout, &message),
+                    bollard::container::LogOutput::StdErr { message } => each(OutputStream::Stderr, &message),
                     _ => {}
                 }
             }
         }
         let inspect = self.docker.inspect_exec(&created.id).await.map_err(|e| err(e.to_string()))?;
-        out.code = inspect.exit_code.unwrap_or(-1);
-        Ok(out)
+        Ok(inspect.exit_code.unwrap_or(-1))
     }
 
     /// Runs a command as root.

@@ -4,6 +4,7 @@
 use clap::Args;
 use yarnsec_harness::cluster::Edge;
 use yarnsec_harness::docker;
+use yarnsec_harness::node::OutputStream;
 
 #[derive(Debug, Args)]
 pub struct ExecArgs {
@@ -22,10 +23,19 @@ pub async fn run(args: ExecArgs) -> anyhow::Result<u8> {
     let engine = docker::connect().await?;
     let edge = Edge::find(&engine, args.cluster.as_deref()).await.map_err(|e| yarnsec::BadInput(e.to_string()))?;
     let argv: Vec<&str> = args.command.iter().map(String::as_str).collect();
-    let out = if args.user == "root" { edge.node().exec(&argv).await? } else { edge.run_as(&args.user, &argv).await? };
-    use std::io::Write as _;
-    std::io::stdout().write_all(&out.stdout)?;
-    std::io::stderr().write_all(&out.stderr)?;
+    // The output as it comes: a long command (a job that runs for minutes) shows its progress.
+    let show = |stream: OutputStream, bytes: &[u8]| {
+        use std::io::Write as _;
+        let _ = match stream {
+            OutputStream::Stdout => std::io::stdout().write_all(bytes).and_then(|()| std::io::stdout().flush()),
+            OutputStream::Stderr => std::io::stderr().write_all(bytes),
+        };
+    };
+    let code = if args.user == "root" {
+        edge.node().exec_streaming(None, &argv, show).await?
+    } else {
+        edge.stream_as(&args.user, &argv, show).await?
+    };
     // The command's own exit code, as a shell would report it.
-    Ok(u8::try_from(out.code).unwrap_or(1))
+    Ok(u8::try_from(code).unwrap_or(1))
 }

@@ -24,7 +24,7 @@ use crate::config::{client_files, container_krb5_conf, ConfigFiles};
 use crate::docker;
 use crate::error::HarnessError;
 use crate::layout::ports;
-use crate::node::{ExecOutput, Node};
+use crate::node::{ExecOutput, Node, OutputStream};
 
 /// The role label of edge nodes.
 pub const EDGE_ROLE: &str = "edge";
@@ -86,6 +86,14 @@ impl Edge {
         let quoted: Vec<String> = cmd.iter().map(|a| shell_quote(a)).collect();
         let script = self.with_ticket(user, &quoted.join(" "));
         self.node.exec_as(Some(user), &["sh", "-c", &script]).await
+    }
+
+    /// As [`Edge::run_as`], handing each piece of output to `each` as it comes (`yarnsec exec`
+    /// shows a long command's progress while it runs); returns the exit code.
+    pub async fn stream_as(&self, user: &str, cmd: &[&str], each: impl FnMut(OutputStream, &[u8])) -> Result<i64, HarnessError> {
+        let quoted: Vec<String> = cmd.iter().map(|a| shell_quote(a)).collect();
+        let script = self.with_ticket(user, &quoted.join(" "));
+        self.node.exec_streaming(Some(user), &["sh", "-c", &script], each).await
     }
 
     /// A shell command line that gets `user`'s ticket into a cache of its own, runs `command`
