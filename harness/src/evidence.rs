@@ -84,6 +84,17 @@ impl<'a> Evidence<'a> {
         Ok(files)
     }
 
+    /// What the NodeManager downloaded for each of an application's containers, as its log
+    /// says (`Container <id> is localizing: [<url>, …]`): the files its client staged, wherever
+    /// and however it put them. Resources cached from an earlier application are not listed.
+    pub async fn localized_resources(&self, app_id: &str) -> Result<Vec<(String, Vec<String>)>, HarnessError> {
+        let suffix = app_id.trim_start_matches("application_");
+        let log = format!("{}/nodemanager.log", paths::HADOOP_LOGS);
+        let out = self.hadoop.exec(&["grep", "-F", &format!("Container container_{suffix}_"), &log]).await?;
+        // grep exits 1 when nothing matched: no container of this application localized a file.
+        Ok(parse_localizing(&out.stdout_text()))
+    }
+
     /// The stdout/stderr files of an application's containers.
     pub async fn container_logs(&self, app_id: &str) -> Result<Vec<ContainerFile>, HarnessError> {
         let mut files = Vec::new();
@@ -185,6 +196,27 @@ pub fn container_jvm(table: &str, container: &str) -> Option<u32> {
         .map(|r| r.0)
 }
 
+/// The `(container, [url, …])` pairs of NodeManager log lines `Container <id> is localizing: [<url>, …]`.
+///
+/// ```
+/// let log = "2026-12-02 INFO container.ContainerImpl: Container container_1_0007_01_000002 is localizing: [hdfs://h:8020/a, hdfs://h:8020/b c]";
+/// assert_eq!(
+///     yarnsec_harness::evidence::parse_localizing(log),
+///     vec![("container_1_0007_01_000002".to_string(), vec!["hdfs://h:8020/a".to_string(), "hdfs://h:8020/b c".to_string()])]
+/// );
+/// ```
+pub fn parse_localizing(log: &str) -> Vec<(String, Vec<String>)> {
+    log.lines()
+        .filter_map(|line| {
+            let rest = &line[line.find("Container container_")? + "Container ".len()..];
+            let (container, list) = rest.split_once(" is localizing: [")?;
+            let list = list.trim_end().strip_suffix(']')?;
+            let urls = list.split(", ").map(str::to_string).filter(|u| !u.is_empty()).collect();
+            Some((container.to_string(), urls))
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -200,5 +232,36 @@ mod tests {
         assert_eq!(container_jvm(table, "container_1_0001_01_000001"), Some(756));
         assert_eq!(container_jvm(table, "container_1_0001_01_000002"), Some(900));
         assert_eq!(container_jvm(table, "container_1_0001_01_000003"), None);
+    }
+
+    #[test]
+    fn localizing_lines_name_the_container_and_its_files() {
+        let log = "2026-12-02 03:46:05,195 INFO container.ContainerImpl: Container container_1796_0007_01_000002 is localizing: [hdfs://h:8020/user/alice/.staging/job_1796_0007/job.jar, hdfs://h:8020/user/alice/.staging/job_1796_0007/job.xml]\n\
+                   2026-12-02 03:46:05,195 INFO localizer.ResourceLocalizationService: Created localizer for container_1796_0007_01_000002\n\
+                   2026-12-02 INFO container.ContainerImpl: Container container_1796_0007_01_000003 is localizing: []\n\
+                   Container container_x is localizing: [unterminated";
+        assert_eq!(
+            parse_localizing(log),
+            vec![
+                (
+                    "container_1796_0007_01_000002".to_string(),
+                    vec![
+                        "hdfs://h:8020/user/alice/.staging/job_1796_0007/job.jar".to_string(),
+                        "hdfs://h:8020/user/alice/.staging/job_1796_0007/job.xml".to_string()
+                    ]
+                ),
+                ("container_1796_0007_01_000003".to_string(), vec![]),
+            ]
+        );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_log_text_parses_without_panicking(log in "(Container container_[0-9_]{0,8}( is localizing: \\[)?[a-z:/, ]{0,20}\\]?\n?){0,4}") {
+            for (container, urls) in parse_localizing(&log) {
+                proptest::prop_assert!(container.starts_with("container_"));
+                proptest::prop_assert!(urls.iter().all(|u| !u.is_empty()));
+            }
+        }
     }
 }

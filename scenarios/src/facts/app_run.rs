@@ -80,10 +80,25 @@ impl AppRun {
         self.app.state == "FINISHED" && self.app.final_status == "SUCCEEDED"
     }
 
+    /// The HDFS paths of the files the NodeManager localized for any of its containers.
+    pub fn staged_paths(&self) -> Vec<String> {
+        let mut paths: Vec<String> = self.containers.iter().flat_map(|c| &c.localized).filter_map(|u| url_path(u)).collect();
+        paths.sort();
+        paths.dedup();
+        paths
+    }
+
     /// The application as evidence.
     pub fn app_evidence(&self) -> Evidence {
         app_evidence(&self.app)
     }
+}
+
+/// The path of an `hdfs://host:port/path` URL (`None` for other schemes: a file the client
+/// staged elsewhere leaves no NameNode audit line).
+pub fn url_path(url: &str) -> Option<String> {
+    let rest = url.strip_prefix("hdfs://")?;
+    Some(rest.find('/').map_or("/".to_string(), |i| rest[i..].to_string()))
 }
 
 /// Evidence describing an application.
@@ -133,6 +148,11 @@ pub async fn observe_containers(cluster: &SecureCluster, app_id: &str) -> Result
             entry(&mut by_id, id).logs.insert(name, String::from_utf8_lossy(&file.content).into_owned());
         }
     }
+    let localized =
+        evidence.localized_resources(app_id).await.map_err(ObserveError::cluster(format!("the NodeManager's localization of {app_id}")))?;
+    for (id, urls) in localized {
+        entry(&mut by_id, id).localized.extend(urls);
+    }
     Ok(by_id.into_values().collect())
 }
 
@@ -164,6 +184,7 @@ pub(crate) mod fixtures {
             tokens,
             launch: launch.into(),
             logs: logs.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect(),
+            localized: Vec::new(),
         }
     }
 

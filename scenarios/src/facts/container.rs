@@ -17,6 +17,8 @@ pub struct ContainerFacts {
     pub launch: String,
     /// Its log files by name (`stdout`, `stderr`, `AppMaster.stdout`, …).
     pub logs: BTreeMap<String, String>,
+    /// The files the NodeManager downloaded for it (`hdfs://…` URLs): what its client staged.
+    pub localized: Vec<String>,
 }
 
 impl ContainerFacts {

@@ -40,6 +40,35 @@ pub fn audit_user(line: &str) -> Option<&str> {
     Some(name.split(['@', '/']).next().unwrap_or(name))
 }
 
+/// The NameNode audit lines that made an application's staged files, whatever their path and
+/// however they were written (RPC or WebHDFS): creations and renames into a path the NodeManager
+/// localized for the application (`staged`), and creations under a path that names it.
+///
+/// ```
+/// let audit = "allowed=true\tugi=alice (auth:KERBEROS)\tcmd=create\tsrc=/user/alice/.staging/job_1_0002/job.jar._COPYING_\tdst=null\n\
+///              allowed=true\tugi=alice (auth:KERBEROS)\tcmd=rename\tsrc=/user/alice/.staging/job_1_0002/job.jar._COPYING_\tdst=/user/alice/.staging/job_1_0002/job.jar\n\
+///              allowed=true\tugi=alice (auth:KERBEROS)\tcmd=open\tsrc=/user/alice/.staging/job_1_0002/job.jar\tdst=null";
+/// let lines = yarnsec_scenarios::items::testing::staging_lines(audit, "application_1_0002", &["/user/alice/.staging/job_1_0002/job.jar".into()]);
+/// assert_eq!(lines.len(), 1);
+/// assert!(lines[0].contains("cmd=rename"));
+/// ```
+pub fn staging_lines(audit: &str, app_id: &str, staged: &[String]) -> Vec<String> {
+    let field = |line: &str, name: &str| line.split('\t').find_map(|f| f.strip_prefix(name)).map(str::to_string);
+    audit
+        .lines()
+        .filter(|l| {
+            let cmd = field(l, "cmd=").unwrap_or_default();
+            let into_staged = match cmd.as_str() {
+                "create" => field(l, "src=").is_some_and(|p| staged.contains(&p)),
+                "rename" => field(l, "dst=").is_some_and(|p| staged.contains(&p)),
+                _ => false,
+            };
+            into_staged || (cmd == "create" && l.contains(app_id))
+        })
+        .map(str::to_string)
+        .collect()
+}
+
 /// What T2 saw of one user's run.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct UserRunFacts {
@@ -51,7 +80,7 @@ pub struct UserRunFacts {
     pub output: String,
     /// The NameNode's audit lines creating the probe's output file.
     pub output_writes: Vec<String>,
-    /// The NameNode's audit lines for paths that name the application (its staged files).
+    /// The NameNode's audit lines that made its staged files ([`staging_lines`]).
     pub staging: Vec<String>,
     /// The application, as evidence.
     pub app: Evidence,
@@ -74,7 +103,7 @@ pub async fn t2(ctx: &Context<'_>) -> Verdict {
             .filter(|l| l.contains(&format!("src={}", run.output_path)) && (l.contains("cmd=create") || l.contains("cmd=rename")))
             .map(str::to_string)
             .collect();
-        let staging = audit.lines().filter(|l| l.contains(&run.app.id) && l.contains("cmd=create")).map(str::to_string).collect();
+        let staging = staging_lines(&audit, &run.app.id, &run.staged_paths());
         facts.push(UserRunFacts {
             user: run.user.clone(),
             app_user: run.app.user.clone(),
@@ -89,7 +118,7 @@ pub async fn t2(ctx: &Context<'_>) -> Verdict {
 
 /// T2's judgment: for each user, the RM runs the application as that user, the probe's
 /// environment says `USER=<user>` (a whole line), and HDFS saw the user write its output (and
-/// stage its files, where the audit log names the application).
+/// stage the files its containers were given: [`staging_lines`]).
 pub fn judge_t2(runs: &[UserRunFacts]) -> Verdict {
     let mut problems = Vec::new();
     let mut evidence = Vec::new();
@@ -101,7 +130,7 @@ pub fn judge_t2(runs: &[UserRunFacts]) -> Verdict {
         if !r.staging.is_empty() {
             evidence.push(Evidence::new(
                 "audit_log",
-                format!("NameNode audit: files naming {user}'s application"),
+                format!("NameNode audit: the files staged for {user}'s application (localized by the NodeManager, or naming it)"),
                 r.staging.iter().take(4).cloned().collect::<Vec<_>>().join("\n"),
             ));
         }
@@ -239,6 +268,26 @@ mod tests {
                 .into(),
         ];
         assert_eq!(judge_t2(&[staged_as_service]).status, Status::Fail);
+    }
+
+    #[test]
+    fn staging_is_what_the_nodemanager_localized_or_names_the_application() {
+        let audit = [
+            "allowed=true\tugi=yarnsec (auth:KERBEROS)\tcmd=create\tsrc=/tmp/anywhere/job.jar\tdst=null",
+            "allowed=true\tugi=alice (auth:PROXY) via yarnsec\tcmd=create\tsrc=/user/alice/yarnsec/application_1_0001/x\tdst=null",
+            "allowed=true\tugi=alice (auth:TOKEN)\tcmd=open\tsrc=/tmp/anywhere/job.jar\tdst=null",
+            "allowed=true\tugi=bob (auth:TOKEN)\tcmd=create\tsrc=/tmp/anywhere/job.jar.other\tdst=null",
+        ]
+        .join("\n");
+        let lines = staging_lines(&audit, "application_1_0001", &["/tmp/anywhere/job.jar".into()]);
+        assert_eq!(lines.len(), 2, "{lines:?}");
+        // A file staged as the service, wherever it was, makes T2 FAIL.
+        let mut run = user_run("alice", "alice", "USER=alice\n", "alice");
+        run.staging = lines;
+        let v = judge_t2(&[run]);
+        assert_eq!(v.status, Status::Fail);
+        assert!(v.reason.contains("created in HDFS as yarnsec"), "{}", v.reason);
+        assert!(staging_lines(&audit, "application_9_0009", &[]).is_empty());
     }
 
     #[test]
