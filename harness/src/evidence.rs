@@ -84,6 +84,24 @@ impl<'a> Evidence<'a> {
         Ok(files)
     }
 
+    /// Copies the NodeManager's container logs of every application (`<app>/<container>/<file>`)
+    /// into `dir` (a report's), and returns how many applications had logs. Entries that would land
+    /// outside `dir` are skipped by the unpacking.
+    pub async fn save_container_logs(&self, dir: &std::path::Path) -> Result<usize, HarnessError> {
+        let out = self.hadoop.exec(&["tar", "-C", paths::NM_LOGS, "-cf", "-", "."]).await?;
+        if out.code != 0 {
+            return Err(HarnessError::Exec {
+                container: "hadoop".into(),
+                command: format!("tar -C {} -cf - .", paths::NM_LOGS),
+                detail: out.stderr_text(),
+            });
+        }
+        std::fs::create_dir_all(dir).map_err(HarnessError::io(dir))?;
+        tar::Archive::new(out.stdout.as_slice()).unpack(dir).map_err(HarnessError::io(dir))?;
+        let apps = std::fs::read_dir(dir).map_err(HarnessError::io(dir))?;
+        Ok(apps.filter_map(Result::ok).filter(|e| e.file_name().to_string_lossy().starts_with("application_")).count())
+    }
+
     /// What the NodeManager downloaded for each of an application's containers, as its log
     /// says (`Container <id> is localizing: [<url>, …]`): the files its client staged, wherever
     /// and however it put them. Resources cached from an earlier application are not listed.

@@ -224,4 +224,9 @@ async fn collect_logs(cluster: &SecureCluster, dir: &Path) {
         let _ = std::fs::write(dir.join("service.log"), service.log_tail(100_000).await);
     }
     let _ = std::fs::write(dir.join("kdc.log"), cluster.kdc().tail("/var/log/kerberos/kdc.log", 100_000).await);
+    // Every judged application's container logs, as the NodeManager wrote them (`yarn logs` on
+    // the edge node shows the aggregated copy while the cluster runs).
+    if let Err(e) = evidence.save_container_logs(&dir.join("applications")).await {
+        eprintln!("yarnsec: the applications' logs were not kept: {e}");
+    }
 }

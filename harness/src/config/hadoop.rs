@@ -175,6 +175,11 @@ pub fn yarn_site(profile: &SecurityProfile, layout: &Layout) -> SiteXml {
     x.set("yarn.resourcemanager.am.max-attempts", 1);
     x.set("yarn.application.classpath", format!("{},/opt/hadoop/jars/*", paths::HADOOP_CONF));
     x.set("yarn.nodemanager.env-whitelist", "JAVA_HOME,HADOOP_CONF_DIR,PATH,LANG,TZ");
+    // No log aggregation: on a Kerberos cluster the NodeManager reads each log through
+    // SecureIOUtils, which needs libhadoop.so (not on Maven Central); without it the first
+    // aggregation throws "Secure IO is not possible without native code extensions" and the
+    // NodeManager shuts down. The container logs stay in the NodeManager's log dirs, where
+    // yarnsec reads them and `yarnsec run` copies them into its report.
     x.set("yarn.log-aggregation-enable", "false");
     // MapReduce's shuffle, as every cluster that runs MapReduce has it: reducers fetch map output
     // from the NodeManager, authenticated with the job's token.
