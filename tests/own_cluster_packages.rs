@@ -1,5 +1,6 @@
 //! A service file's `packages`: the cluster's Hadoop image with Debian packages added (built once
-//! per list), run by the NodeManager's node and the edge node; and a Python workload run there.
+//! per list), run by the NodeManager's node and the edge node; a Python workload run there; and
+//! the Python web-service reference (`references/python-web-service`) on the edge node, judged.
 //! Starts a cluster of its own (nextest group `own-cluster`).
 
 use std::sync::Arc;
@@ -14,6 +15,9 @@ use yarnsec_scenarios::{judge, Context, ServiceUnderTest, Status};
 
 mod common;
 
+/// The Python web-service reference's packages (its service file's list, sorted).
+const PYTHON_SERVICE_PACKAGES: [&str; 3] = ["python3", "python3-gssapi", "python3-requests-kerberos"];
+
 #[tokio::test]
 async fn the_nodemanagers_node_and_the_edge_node_have_the_packages_a_service_asks_for() {
     if common::engine().await.is_none() {
@@ -21,7 +25,7 @@ async fn the_nodemanagers_node_and_the_edge_node_have_the_packages_a_service_ask
     }
     let cluster = SecureCluster::builder()
         .remote_hdfs(false)
-        .packages(vec!["python3".into()])
+        .packages(PYTHON_SERVICE_PACKAGES.iter().map(|p| p.to_string()).collect())
         .progress(Progress::hidden())
         .keep(false)
         .start()
@@ -40,7 +44,7 @@ async fn the_nodemanagers_node_and_the_edge_node_have_the_packages_a_service_ask
     let path = format!("{}/references/mapreduce-streaming/service.toml", env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(&path).unwrap().replace("3.4.2", cluster.hadoop_version());
     let file = ServiceFile::parse(&format!("workload = \"python\"\n{text}"), &path).expect("the reference with a Python workload");
-    assert_eq!(file.all_packages(), ["python3"]);
+    assert!(file.all_packages().contains(&"python3".to_string()));
     let submitter = CommandSubmitter { argv: file.submit_command.clone(), edge: Arc::new(edge) };
     let service = ServiceUnderTest::command(&file.name, file.features, submitter).with_workload(Workload::Python);
     let ctx = Context::new(&cluster, &service);
@@ -51,6 +55,22 @@ async fn the_nodemanagers_node_and_the_edge_node_have_the_packages_a_service_ask
     assert_eq!(t2.status, Status::Pass, "{}", t2.reason);
     drop(ctx);
     drop(service);
+
+    // The Python web service: SPNEGO in (python3-gssapi), WebHDFS and the ResourceManager's REST
+    // API out as the signed-in user (python3-requests-kerberos), on the edge node, with its own
+    // form and Python jobs. T3 drives its form in Chromium.
+    let path = format!("{}/references/python-web-service/service.toml", env!("CARGO_MANIFEST_DIR"));
+    let file = ServiceFile::read(std::path::Path::new(&path)).expect("the Python service's file");
+    assert_eq!(file.all_packages(), PYTHON_SERVICE_PACKAGES, "the cluster above runs the file's packages");
+    let running = yarnsec_scenarios::edge_service::start(&file, &cluster).await.expect("the Python service answers on the edge node");
+    let service = file.service();
+    let ctx = Context::with_http(&cluster, &service, running.http.clone());
+    for id in ["T2", "C2", "C3", "T3"] {
+        let v = judge(id, &ctx).await;
+        assert_eq!(v.status, Status::Pass, "{id} for the Python service: {}\n{:#?}\n{}", v.reason, v.evidence, running.log().await);
+    }
+    drop(ctx);
+    drop(running);
     cluster.shutdown().await.expect("the cluster stops");
 
     // A bad name never reaches apt-get.

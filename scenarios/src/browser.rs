@@ -267,6 +267,23 @@ impl Browser {
         input.send_keys(&file.display().to_string()).await.map_err(webdriver)
     }
 
+    /// Types `text` into the text input matching `css`, in place of what it held; `false` when
+    /// the page has no such input, or it is not one a user types into (a hidden field, a select).
+    pub async fn fill(&self, css: &str, text: &str) -> Result<bool, BrowserError> {
+        let Ok(input) = self.client().find(Locator::Css(css)).await else { return Ok(false) };
+        let tag = input.tag_name().await.map_err(webdriver)?;
+        let kind = input.attr("type").await.map_err(webdriver)?.unwrap_or_default();
+        let typed = tag.eq_ignore_ascii_case("textarea")
+            || (tag.eq_ignore_ascii_case("input")
+                && ["", "text", "search", "number", "email"].contains(&kind.to_ascii_lowercase().as_str()));
+        if !typed || !input.is_displayed().await.map_err(webdriver)? {
+            return Ok(false);
+        }
+        input.clear().await.map_err(webdriver)?;
+        input.send_keys(text).await.map_err(webdriver)?;
+        Ok(true)
+    }
+
     /// Clicks the element matching `css`.
     pub async fn click(&self, css: &str) -> Result<(), BrowserError> {
         self.client().find(Locator::Css(css)).await.map_err(webdriver)?.click().await.map_err(webdriver)

@@ -1,7 +1,8 @@
 //! T3: web browser interaction, in a real browser. Headless Chromium with alice's ticket opens the
 //! service's page (200, after SPNEGO), submits the service's own form with a script file, and
-//! follows the redirect to the application's tracking page through the ResourceManager's web
-//! proxy; a second Chromium, without a ticket, gets 401 from the service and from the
+//! opens the application's tracking page through the ResourceManager's web proxy (where the
+//! service's redirect leads, or, when the service shows a page of its own that names the
+//! application, the proxy's address for it); a second Chromium, without a ticket, gets 401 from the service and from the
 //! ResourceManager. Judged by HTTP statuses and the cluster's word on who runs the application,
 //! not by any page's markup. Screenshots of each page are evidence.
 
@@ -20,7 +21,10 @@ pub struct BrowserFacts {
     pub home_as_user: Option<u16>,
     /// Where the form's submission led (`Err`: it led nowhere that names an application).
     pub after_submit: Result<String, String>,
-    /// The status of that page.
+    /// The application's tracking page alice's browser opened: where the submission led, if that
+    /// is the ResourceManager's, else the ResourceManager proxy's page of the named application.
+    pub tracking: Option<String>,
+    /// The status of the tracking page.
     pub after_submit_status: Option<u16>,
     /// The ResourceManager's host name (the tracking page must be its).
     pub rm_host: String,
@@ -63,14 +67,16 @@ pub fn judge_t3(f: &BrowserFacts) -> Verdict {
     }
     match &f.after_submit {
         Err(e) => problems.push(format!("submitting the service's form did not lead to the application: {e}")),
-        Ok(url) => {
-            if !url.contains(&format!("{}:", f.rm_host)) {
-                problems.push(format!("the form's redirect did not reach the ResourceManager's tracking page: {url}"));
+        Ok(_) => match &f.tracking {
+            Some(url) if !url.contains(&format!("{}:", f.rm_host)) => {
+                problems.push(format!("the tracking page alice's browser opened is not the ResourceManager's: {url}"));
             }
-            if f.after_submit_status != Some(200) {
+            Some(_) if f.after_submit_status != Some(200) => {
                 problems.push(format!("the tracking page answered alice's browser {}", show(f.after_submit_status)));
             }
-        }
+            Some(_) => {}
+            None => problems.push("no tracking page of the application was opened".into()),
+        },
     }
     match &f.app_user {
         Ok(u) if u == "alice" => {}
@@ -87,7 +93,7 @@ pub fn judge_t3(f: &BrowserFacts) -> Verdict {
     }
     Verdict::check(
         problems.is_empty(),
-        "Chromium with alice's ticket was served the service's page (200 after SPNEGO), submitted its form with a script file and reached the application's tracking page through the ResourceManager proxy (200), and the application runs as alice; Chromium without a ticket got 401 from the service and from the ResourceManager",
+        "Chromium with alice's ticket was served the service's page (200 after SPNEGO), submitted its form with a script file, which led to a page naming the application, and opened the application's tracking page through the ResourceManager proxy (200), and the application runs as alice; Chromium without a ticket got 401 from the service and from the ResourceManager",
         problems.join("; "),
         Vec::new(),
     )
@@ -115,6 +121,7 @@ async fn browse(ctx: &Context<'_>, tools: &Tools, evidence: &mut Vec<Evidence>) 
     let mut facts = BrowserFacts {
         home_as_user: None,
         after_submit: Err("not submitted".into()),
+        tracking: None,
         after_submit_status: None,
         rm_host: ctx.cluster.layout().hadoop_host(),
         app_user: Err("not submitted".into()),
@@ -147,19 +154,42 @@ async fn browse(ctx: &Context<'_>, tools: &Tools, evidence: &mut Vec<Evidence>) 
     facts.home_as_user = browser.status().await?;
     shot(ctx, &browser, "1-form-as-alice.png", "the service's page in Chromium with alice's ticket", evidence).await?;
 
-    // Submit the service's form with a script file, as a user would.
+    // Submit the service's form as a user would: its own name field and fixed fields (where the
+    // page has them as text inputs: a form may require them) and a script file, named as its
+    // contract says.
     let nanos = crate::context::unique_nanos();
     let workload = ctx.service.workload;
-    let script = alice_dir.join(format!("probe.{}", workload.extension()));
-    let probe = workload.probe(&format!("yarnsec-browser-{nanos}"), &crate::workload::Before::Nothing);
+    let form = &ctx.service.form;
+    let name = format!("yarnsec-browser-{nanos}");
+    let script = alice_dir.join(form.file_name(workload, &name));
+    let probe = workload.probe(&name, &crate::workload::Before::Nothing);
     std::fs::write(&script, probe).map_err(|e| BrowserError::Driver(e.to_string()))?;
+    if !form.name_field.is_empty() {
+        browser.fill(&format!("form [name=\"{}\"]", form.name_field), &name).await?;
+    }
+    for (field, value) in &form.fields {
+        browser.fill(&format!("form [name=\"{field}\"]"), value).await?;
+    }
     browser.choose_file("input[type=file]", &script).await?;
     browser.click("[type=submit]").await?;
     match browser.wait_for_url(Duration::from_secs(60), |u| crate::service::application_id_in(u).is_some()).await {
         Ok(url) => {
+            // The service may show a page of its own that names the application: the browser
+            // then goes to the application's page at the ResourceManager's proxy, as a user
+            // following the service's link would.
+            let tracking = if url.contains(&format!("{}:", facts.rm_host)) {
+                url.clone()
+            } else {
+                let app_id = crate::service::application_id_in(&url).unwrap_or_default();
+                shot(ctx, &browser, "2-service-page.png", "the service's page after Submit", evidence).await?;
+                let proxy = format!("{}/proxy/{app_id}/", ctx.cluster.layout().hadoop_url(yarnsec_harness::layout::ports::RM_HTTP));
+                browser.goto(&proxy).await?;
+                proxy
+            };
             facts.after_submit_status = browser.status().await?;
-            shot(ctx, &browser, "2-tracking-page.png", "the tracking page after the service's redirect", evidence).await?;
+            shot(ctx, &browser, "2-tracking-page.png", "the application's tracking page", evidence).await?;
             facts.after_submit = Ok(url);
+            facts.tracking = Some(tracking);
         }
         Err(e) => {
             shot(ctx, &browser, "2-after-submit.png", "after submitting the form", evidence).await?;
@@ -177,9 +207,10 @@ async fn browse(ctx: &Context<'_>, tools: &Tools, evidence: &mut Vec<Evidence>) 
             "T3/netlog-alice.json",
         ));
     }
-    let tracking = facts.after_submit.clone().ok();
-    if let Some(url) = &tracking {
-        evidence.push(Evidence::new("http", "the browser's way after Submit", format!("{home} → Submit → {url}")));
+    let tracking = facts.tracking.clone();
+    if let (Ok(led_to), Some(url)) = (&facts.after_submit, &tracking) {
+        let way = if led_to == url { format!("{home} → Submit → {url}") } else { format!("{home} → Submit → {led_to} → {url}") };
+        evidence.push(Evidence::new("http", "the browser's way after Submit", way));
         let app_id = crate::service::application_id_in(url).unwrap_or_default().to_string();
         // The cluster, not the page, says who runs it.
         let cred = ctx.credential("alice").map_err(|e| BrowserError::Driver(e.to_string()))?;
@@ -237,7 +268,8 @@ mod tests {
     fn good() -> BrowserFacts {
         BrowserFacts {
             home_as_user: Some(200),
-            after_submit: Ok("http://hadoop.yarnsec.test:8088/proxy/application_1_0001/".into()),
+            after_submit: Ok("http://service.yarnsec.test:8080/jobs/application_1_0001".into()),
+            tracking: Some("http://hadoop.yarnsec.test:8088/proxy/application_1_0001/".into()),
             after_submit_status: Some(200),
             rm_host: "hadoop.yarnsec.test".into(),
             app_user: Ok("alice".into()),
@@ -259,5 +291,9 @@ mod tests {
         assert_eq!(judge_t3(&BrowserFacts { after_submit: Err("still at /".into()), ..good() }).status, Status::Fail);
         assert_eq!(judge_t3(&BrowserFacts { app_user: Ok("yarnsec".into()), ..good() }).status, Status::Fail);
         assert_eq!(judge_t3(&BrowserFacts { stranger: vec![], ..good() }).status, Status::Fail);
+        assert_eq!(judge_t3(&BrowserFacts { after_submit_status: Some(403), ..good() }).status, Status::Fail);
+        let elsewhere = BrowserFacts { tracking: Some("http://evil.example:8088/proxy/application_1_0001/".into()), ..good() };
+        assert_eq!(judge_t3(&elsewhere).status, Status::Fail);
+        assert_eq!(judge_t3(&BrowserFacts { tracking: None, ..good() }).status, Status::Fail);
     }
 }
