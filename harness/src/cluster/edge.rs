@@ -16,9 +16,9 @@
 
 use std::path::{Path, PathBuf};
 
-use testcontainers::core::{Mount, WaitFor};
+use testcontainers::core::Mount;
 
-use super::start::{start_container, Extras};
+use super::kinds::container::{ContainerSpec, Network};
 use super::SecureCluster;
 use crate::config::{client_files, container_krb5_conf, ConfigFiles};
 use crate::docker;
@@ -245,8 +245,7 @@ impl SecureCluster {
                 role: EDGE_ROLE.into(),
                 detail: format!("the Hadoop node's image cannot be read (container {})", self.hadoop.id()),
             })?;
-        let mut labels = docker::cluster_labels(&self.id, &crate::owner::Owner::current());
-        labels.insert(super::start::REALM_LABEL.into(), self.layout.realm.clone());
+        let labels = self.labels_for_new_containers();
         let kdc = format!("{}:{}", self.kdc.ip(), ports::KDC);
         let mut files = ConfigFiles::default();
         files.insert("/etc/krb5.conf", container_krb5_conf(&self.profile, &self.layout, &kdc));
@@ -262,17 +261,17 @@ impl SecureCluster {
                 keytabs.push((Edge::keytab(&name), std::fs::read(&path).map_err(HarnessError::io(path))?));
             }
         }
-        let mut extras = Extras {
-            env: vec![
-                ("HADOOP_CONF_DIR", CONF_DIR.to_string()),
-                ("YARNSEC_JAVA_OPENS", yarnsec_hadoop::java::java17_add_opens().collect::<Vec<_>>().join(" ")),
-            ],
-            cmd: Some(vec!["sleep".into(), "infinity".into()]),
-            files_with_mode: conf,
-            ..Extras::default()
-        };
+        let mut spec = ContainerSpec::new(EDGE_ROLE, &image, &self.layout.service_host())
+            .with_files(files)
+            .with_keytabs(keytabs.clone())
+            .with_env("HADOOP_CONF_DIR", CONF_DIR)
+            .with_env("YARNSEC_JAVA_OPENS", yarnsec_hadoop::java::java17_add_opens().collect::<Vec<_>>().join(" "))
+            .with_cmd(vec!["sleep".into(), "infinity".into()]);
+        for (path, content, mode) in conf {
+            spec = spec.with_file(path, content, mode);
+        }
         for command in COMMANDS {
-            extras.files_with_mode.push((format!("/usr/local/bin/{command}"), HADOOP_COMMAND.as_bytes().to_vec(), 0o755));
+            spec = spec.with_file(format!("/usr/local/bin/{command}"), HADOOP_COMMAND.as_bytes().to_vec(), 0o755);
         }
         if let Some(dir) = &options.mount {
             let dir = std::path::absolute(dir).map_err(HarnessError::io(dir))?;
@@ -295,25 +294,13 @@ impl SecureCluster {
                     ),
                 });
             }
-            extras
-                .mounts
-                .push(Mount::bind_mount(dir.display().to_string(), MOUNT_DIR).with_access_mode(testcontainers::core::AccessMode::ReadOnly));
+            spec = spec.with_mount(
+                Mount::bind_mount(dir.display().to_string(), MOUNT_DIR).with_access_mode(testcontainers::core::AccessMode::ReadOnly),
+            );
         }
         let mount = options.mount.clone();
-        let node = start_container(
-            &self.docker,
-            EDGE_ROLE,
-            &image,
-            &self.layout.service_host(),
-            &self.id,
-            &labels,
-            &files,
-            &keytabs,
-            extras,
-            WaitFor::Nothing,
-        )
-        .await
-        .map_err(|e| engine_cannot_see(e, mount.as_deref()))?;
+        let network = Network { docker: &self.docker, name: &self.id, labels: &labels };
+        let node = spec.start(&network).await.map_err(|e| engine_cannot_see(e, mount.as_deref()))?;
         // The cluster's names, as a gateway host's resolver would know them; each keytab to
         // its user.
         // Not the service host: that is the edge node itself here (Docker names it).

@@ -416,7 +416,7 @@ impl SecureCluster {
         let hadoop = node("hadoop", layout.hadoop_host())?;
         let service = if description.endpoints.service_http.is_some() { Some(node("service", layout.service_host())?) } else { None };
         let remote = if description.endpoints.remote_namenode_http.is_some() {
-            Some(node(super::start::REMOTE_ROLE, layout.remote_host())?)
+            Some(node(super::kinds::remote_hdfs::REMOTE_ROLE, layout.remote_host())?)
         } else {
             None
         };
@@ -461,30 +461,29 @@ pub struct ExtraService {
 }
 
 impl SecureCluster {
+    /// The labels of a container this process adds to the running cluster (an edge node, another
+    /// service): the cluster's, this process as its owner, the realm.
+    pub(crate) fn labels_for_new_containers(&self) -> std::collections::HashMap<String, String> {
+        let mut labels = docker::cluster_labels(&self.id, &crate::owner::Owner::current());
+        labels.insert(super::start::REALM_LABEL.into(), self.layout.realm.clone());
+        labels
+    }
+
     /// Starts another reference service on this cluster, e.g. with fault switches on, without
     /// restarting anything else. It answers at the same host name through [`ExtraService::http`].
     pub async fn start_extra_service(&self, binary: impl Into<PathBuf>, faults: Vec<String>) -> Result<ExtraService, HarnessError> {
         let images =
             crate::images::ensure_images(&self.docker, &crate::images::ImageOptions::default(), &crate::progress::Progress::hidden())
                 .await?;
-        let mut labels = docker::cluster_labels(&self.id, &crate::owner::Owner::current());
-        labels.insert(super::start::REALM_LABEL.into(), self.layout.realm.clone());
+        let labels = self.labels_for_new_containers();
         let options = super::ServiceOptions { binary: binary.into(), faults };
-        let parts = super::start::ServiceParts {
-            role: "service-extra",
-            docker: &self.docker,
-            base_image: &images.base,
-            network: &self.id,
-            labels: &labels,
-            profile: &self.profile,
-            layout: &self.layout,
-            state_dir: &self.state_dir,
-            kdc_ip: self.kdc.ip(),
-            hadoop_ip: self.hadoop.ip(),
-            remote_ip: self.remote.as_ref().map(Node::ip),
-            progress: &crate::progress::Progress::hidden(),
-        };
-        let (node, http) = super::start::start_service(&parts, &options).await?;
+        let network = super::kinds::container::Network { docker: &self.docker, name: &self.id, labels: &labels };
+        let (node, http) =
+            super::kinds::service::ServiceNode::new(&images.base, &self.profile, &self.layout, self.kdc.ip(), self.hadoop.ip())
+                .with_role("service-extra")
+                .with_remote(self.remote.as_ref().map(Node::ip))
+                .start(&network, &self.state_dir, &options, &crate::progress::Progress::hidden())
+                .await?;
         Ok(ExtraService { node, http, url: format!("http://{}:{}", self.layout.service_host(), ports::SERVICE_HTTP) })
     }
 }

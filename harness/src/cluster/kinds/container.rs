@@ -1,0 +1,135 @@
+//! One container of a cluster, described before it starts: image, host name, files, keytabs,
+//! environment, mounts, and what says it started. Every kind of node is one of these.
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::time::Duration;
+
+use bollard::Docker;
+use testcontainers::core::{Mount, WaitFor};
+use testcontainers::runners::AsyncRunner;
+use testcontainers::{CopyTargetOptions, GenericImage, ImageExt};
+
+use crate::config::ConfigFiles;
+use crate::docker::ROLE_LABEL;
+use crate::error::HarnessError;
+use crate::node::Node;
+
+/// The cluster network a container joins, and the labels every container of the cluster carries.
+pub(crate) struct Network<'a> {
+    pub docker: &'a Docker,
+    /// The network's name (the cluster's id).
+    pub name: &'a str,
+    /// The cluster's labels (project, cluster, owner, realm).
+    pub labels: &'a HashMap<String, String>,
+}
+
+/// A container to start: [`ContainerSpec::new`], `with_*`, then [`ContainerSpec::start`].
+pub(crate) struct ContainerSpec {
+    role: String,
+    image: String,
+    hostname: String,
+    files: ConfigFiles,
+    keytabs: Vec<(String, Vec<u8>)>,
+    files_with_mode: Vec<(String, Vec<u8>, u32)>,
+    env: Vec<(String, String)>,
+    cmd: Option<Vec<String>>,
+    mounts: Vec<Mount>,
+    ready: WaitFor,
+}
+
+impl ContainerSpec {
+    /// A container of `role` running `image`, named `hostname` on the network; started when the
+    /// engine says it runs (see [`ContainerSpec::ready_when`]).
+    pub fn new(role: &str, image: &str, hostname: &str) -> Self {
+        Self {
+            role: role.into(),
+            image: image.into(),
+            hostname: hostname.into(),
+            files: ConfigFiles::default(),
+            keytabs: Vec::new(),
+            files_with_mode: Vec::new(),
+            env: Vec::new(),
+            cmd: None,
+            mounts: Vec::new(),
+            ready: WaitFor::Nothing,
+        }
+    }
+
+    /// Text files copied in before it starts (configuration).
+    pub fn with_files(mut self, files: ConfigFiles) -> Self {
+        self.files = files;
+        self
+    }
+
+    /// Keytabs copied in, readable by their owner only.
+    pub fn with_keytabs(mut self, keytabs: Vec<(String, Vec<u8>)>) -> Self {
+        self.keytabs = keytabs;
+        self
+    }
+
+    /// A file copied in with its mode (programs: 0755).
+    pub fn with_file(mut self, path: impl Into<String>, content: Vec<u8>, mode: u32) -> Self {
+        self.files_with_mode.push((path.into(), content, mode));
+        self
+    }
+
+    /// An environment variable.
+    pub fn with_env(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.env.push((name.into(), value.into()));
+        self
+    }
+
+    /// The command, in place of the image's.
+    pub fn with_cmd(mut self, cmd: Vec<String>) -> Self {
+        self.cmd = Some(cmd);
+        self
+    }
+
+    /// A host directory mounted in the container.
+    pub fn with_mount(mut self, mount: Mount) -> Self {
+        self.mounts.push(mount);
+        self
+    }
+
+    /// What says it started (a line on its output); readiness beyond that is each kind's own.
+    pub fn ready_when(mut self, ready: WaitFor) -> Self {
+        self.ready = ready;
+        self
+    }
+
+    /// Starts it on `net`.
+    pub async fn start(self, net: &Network<'_>) -> Result<Node, HarnessError> {
+        let role = self.role.clone();
+        let fail = |detail: String| HarnessError::ContainerStart { role: role.clone(), detail };
+        let (name, tag) = self.image.rsplit_once(':').unwrap_or((&self.image, "latest"));
+        let mut request = GenericImage::new(name, tag)
+            .with_wait_for(self.ready)
+            .with_network(net.name)
+            .with_hostname(&self.hostname)
+            .with_labels(net.labels.clone())
+            .with_label(ROLE_LABEL, &self.role)
+            .with_startup_timeout(Duration::from_secs(90));
+        for (name, value) in self.env {
+            request = request.with_env_var(name, value);
+        }
+        if let Some(cmd) = self.cmd {
+            request = request.with_cmd(cmd);
+        }
+        for mount in self.mounts {
+            request = request.with_mount(mount);
+        }
+        for (path, content, mode) in self.files_with_mode {
+            request = request.with_copy_to(CopyTargetOptions::new(path).with_mode(mode), content);
+        }
+        for (path, content) in self.files.iter() {
+            request = request.with_copy_to(path.to_string(), content.as_bytes().to_vec());
+        }
+        for (path, content) in self.keytabs {
+            request = request.with_copy_to(CopyTargetOptions::new(path).with_mode(0o600), content);
+        }
+        let container = request.start().await.map_err(|e| fail(e.to_string()))?;
+        let ip: IpAddr = container.get_bridge_ip_address().await.map_err(|e| fail(e.to_string()))?;
+        Ok(Node::owned(&self.role, &self.hostname, ip, net.docker.clone(), container))
+    }
+}

@@ -1,0 +1,107 @@
+//! The Hadoop node: NameNode, DataNode, ResourceManager, NodeManager and timeline server in one
+//! container, with its configuration, `krb5.conf` and keytabs copied in before it starts. Ready
+//! when each daemon meets its own condition; then HDFS is laid out (homes, `/tmp`, history).
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use testcontainers::core::WaitFor;
+use yarnsec_hadoop::http::Auth;
+use yarnsec_hadoop::{Credential, Principal, SpnegoClient};
+
+use super::container::{ContainerSpec, Network};
+use super::{hdfs_superuser, keytab, password};
+use crate::cluster::readiness::wait_for_hadoop;
+use crate::cluster::StartTimings;
+use crate::config::{container_krb5_conf, hadoop_files, PropertyOverride};
+use crate::error::HarnessError;
+use crate::layout::{paths, ports, Layout};
+use crate::node::Node;
+use crate::SecurityProfile;
+
+/// The Hadoop node to start.
+pub(crate) struct HadoopNode<'a> {
+    image: &'a str,
+    profile: &'a SecurityProfile,
+    layout: &'a Layout,
+    kdc: &'a Node,
+    overrides: &'a [PropertyOverride],
+    ready_timeout: Duration,
+}
+
+impl<'a> HadoopNode<'a> {
+    /// The node of the cluster whose KDC is `kdc`, from `image`.
+    pub fn new(image: &'a str, profile: &'a SecurityProfile, layout: &'a Layout, kdc: &'a Node) -> Self {
+        Self { image, profile, layout, kdc, overrides: &[], ready_timeout: Duration::from_secs(180) }
+    }
+
+    /// Configuration values in place of the generated ones.
+    pub fn with_overrides(mut self, overrides: &'a [PropertyOverride]) -> Self {
+        self.overrides = overrides;
+        self
+    }
+
+    /// How long its daemons may take to be ready.
+    pub fn with_ready_timeout(mut self, limit: Duration) -> Self {
+        self.ready_timeout = limit;
+        self
+    }
+
+    /// Starts it and waits for every daemon (as alice, with her keytab from `state_dir`).
+    pub async fn start(self, net: &Network<'_>, state_dir: &Path, timings: &mut StartTimings) -> Result<Node, HarnessError> {
+        let layout = self.layout;
+        let kdc_addr = format!("{}:{}", self.kdc.ip(), ports::KDC);
+        let mut files = hadoop_files(self.profile, layout, self.overrides);
+        files.insert("/etc/krb5.conf", container_krb5_conf(self.profile, layout, &kdc_addr));
+        files.insert(paths::HTTP_SECRET, password());
+        let mut keytabs = Vec::new();
+        for name in ["hdfs", "yarn", "http"] {
+            keytabs.push((format!("{}/{name}.keytab", paths::KEYTABS), keytab(state_dir, name)?));
+        }
+        let hadoop = ContainerSpec::new("hadoop", self.image, &layout.hadoop_host())
+            .with_files(files)
+            .with_keytabs(keytabs)
+            .ready_when(WaitFor::message_on_stdout("yarnsec: started"))
+            .start(net)
+            .await?;
+        let http = SpnegoClient::new(&layout.realm, vec![(layout.kdc_host(), self.kdc.ip()), (layout.hadoop_host(), hadoop.ip())])?;
+        let alice = if self.profile.kerberos() {
+            Some(Credential::from_keytab(Principal::user("alice", &layout.realm), state_dir.join("keytabs/alice.keytab"))?)
+        } else {
+            None
+        };
+        let auth = alice.as_ref().map_or(Auth::Simple("alice"), Auth::Kerberos);
+        wait_for_hadoop(&hadoop, &http, layout, auth, self.ready_timeout, timings).await?;
+        let started = Instant::now();
+        lay_out_hdfs(self.profile, layout, &http, state_dir).await?;
+        timings.hdfs_setup = started.elapsed();
+        Ok(hadoop)
+    }
+}
+
+/// HDFS as the cluster's users find it: `/tmp` and MapReduce's history world-writable and
+/// sticky, and each user's home (the service user's too) owned by that user and closed to others.
+async fn lay_out_hdfs(profile: &SecurityProfile, layout: &Layout, http: &SpnegoClient, state_dir: &Path) -> Result<(), HarnessError> {
+    let superuser = hdfs_superuser(profile, layout.hadoop_principal("nn"), &state_dir.join("keytabs/hdfs.keytab"))?;
+    let admin = superuser.as_ref().map_or(Auth::Simple("hdfs"), Auth::Kerberos);
+    let fs = yarnsec_hadoop::webhdfs::WebHdfs::new(http.clone(), &layout.hadoop_url(ports::NAMENODE_HTTP));
+    fs.mkdirs("/tmp", Some("1777"), admin, None).await?;
+    fs.set_permission("/tmp", "1777", admin, None).await?;
+    // MapReduce's job history, written by each job's ApplicationMaster as its user.
+    for (dir, mode) in [("/mr-history", "755"), (crate::config::MR_HISTORY_INTERMEDIATE, "1777")] {
+        fs.mkdirs(dir, Some(mode), admin, None).await?;
+        fs.set_permission(dir, mode, admin, None).await?;
+    }
+    fs.mkdirs("/user", Some("755"), admin, None).await?;
+    fs.set_permission("/user", "755", admin, None).await?;
+    // The test users' homes, and the submission service's own (where a service that forgets
+    // `doAs` stages its files: the mistake must show as the wrong owner, not as a missing home).
+    let homes = layout.users.iter().map(|u| u.name.as_str()).chain([crate::layout::SERVICE_USER]);
+    for user in homes {
+        let home = format!("/user/{user}");
+        fs.mkdirs(&home, Some("700"), admin, None).await?;
+        fs.set_permission(&home, "700", admin, None).await?;
+        fs.set_owner(&home, user, user, admin).await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,45 @@
+//! The kinds of container a cluster is made of, one type each, described with `with_*` setters
+//! and started with `start(&network)`:
+//!
+//! ```text
+//! container.rs    ContainerSpec: image, host name, files, keytabs, env, mounts (what every kind is)
+//! kdc.rs          KdcNode: the MIT KDC, its keytabs exported to the host
+//! hadoop_node.rs  HadoopNode: the five daemons, ready one by one, and HDFS laid out
+//! remote_hdfs.rs  RemoteHdfsNode: a second HDFS in the same realm (T9)
+//! service.rs      ServiceNode: the reference submission service
+//! ```
+//! (The fifth kind, the edge node, is `cluster::edge`: it is also a client's entry point.)
+
+pub(crate) mod container;
+pub(crate) mod hadoop_node;
+pub(crate) mod kdc;
+pub(crate) mod remote_hdfs;
+pub(crate) mod service;
+
+use std::path::Path;
+
+use rand::distr::{Alphanumeric, SampleString};
+use yarnsec_hadoop::Credential;
+
+use crate::error::HarnessError;
+use crate::SecurityProfile;
+
+/// A keytab the KDC exported to `state_dir`, by file stem.
+pub(crate) fn keytab(state_dir: &Path, name: &str) -> Result<Vec<u8>, HarnessError> {
+    let path = state_dir.join("keytabs").join(format!("{name}.keytab"));
+    std::fs::read(&path).map_err(HarnessError::io(path))
+}
+
+/// The HDFS superuser's credential from its keytab (none without Kerberos: simple auth names it).
+pub(crate) fn hdfs_superuser(profile: &SecurityProfile, principal: String, keytab: &Path) -> Result<Option<Credential>, HarnessError> {
+    if profile.kerberos() {
+        Ok(Some(Credential::from_keytab(principal.parse()?, keytab)?))
+    } else {
+        Ok(None)
+    }
+}
+
+/// A random secret (passwords, the HTTP signature secret).
+pub(crate) fn password() -> String {
+    Alphanumeric.sample_string(&mut rand::rng(), 20)
+}
