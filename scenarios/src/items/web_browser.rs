@@ -2,9 +2,9 @@
 //! service's page (200, after SPNEGO), submits the service's own form with a script file, and
 //! opens the application's tracking page through the ResourceManager's web proxy (where the
 //! service's redirect leads, or, when the service shows a page of its own that names the
-//! application, the proxy's address for it); a second Chromium, without a ticket, gets 401 from the service and from the
-//! ResourceManager. Judged by HTTP statuses and the cluster's word on who runs the application,
-//! not by any page's markup. Screenshots of each page are evidence.
+//! application, the proxy's address for it); a second Chromium, without a ticket, gets 401 from
+//! the service and from the ResourceManager. Judged by HTTP statuses and the cluster's word on who
+//! runs the application, not by any page's markup. Screenshots of each page are evidence.
 
 use std::path::Path;
 use std::time::Duration;
