@@ -21,6 +21,8 @@ pub const CLUSTER_LABEL: &str = "dev.yarnsec.cluster";
 pub const OWNER_LABEL: &str = "dev.yarnsec.owner";
 /// Label naming a container's role (`kdc`, `hadoop`, `service`).
 pub const ROLE_LABEL: &str = "dev.yarnsec.role";
+/// Label carrying the realm, by which another process finds a cluster's containers.
+pub const REALM_LABEL: &str = "dev.yarnsec.realm";
 
 /// Connects to the local engine and checks that it answers, negotiating the API version (the
 /// engine here speaks API 1.41).

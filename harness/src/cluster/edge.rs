@@ -143,7 +143,7 @@ impl Edge {
             }));
         };
         let labels = found.labels.clone().unwrap_or_default();
-        let realm = labels.get(super::start::REALM_LABEL).cloned().unwrap_or_default();
+        let realm = labels.get(docker::REALM_LABEL).cloned().unwrap_or_default();
         let id = found.id.clone().unwrap_or_default();
         let cluster = labels.get(docker::CLUSTER_LABEL).cloned().unwrap_or_default();
         let ip = found

@@ -378,7 +378,7 @@ impl SecureCluster {
     pub async fn attach(description: &ClusterDescription) -> Result<SecureCluster, HarnessError> {
         use std::time::Duration;
         let docker = docker::connect().await?;
-        let containers = docker::running_with_labels(&docker, &[format!("{}={}", super::start::REALM_LABEL, description.realm)]).await?;
+        let containers = docker::running_with_labels(&docker, &[format!("{}={}", docker::REALM_LABEL, description.realm)]).await?;
         let mut found = BTreeMap::new();
         let mut cluster_id = String::new();
         for c in containers {
@@ -465,7 +465,7 @@ impl SecureCluster {
     /// service): the cluster's, this process as its owner, the realm.
     pub(crate) fn labels_for_new_containers(&self) -> std::collections::HashMap<String, String> {
         let mut labels = docker::cluster_labels(&self.id, &crate::owner::Owner::current());
-        labels.insert(super::start::REALM_LABEL.into(), self.layout.realm.clone());
+        labels.insert(docker::REALM_LABEL.into(), self.layout.realm.clone());
         labels
     }
 

@@ -12,20 +12,17 @@ use yarnsec_hadoop::SpnegoClient;
 use super::kinds::container::Network;
 use super::kinds::hadoop_node::HadoopNode;
 use super::kinds::kdc::KdcNode;
-use super::kinds::password;
 use super::kinds::remote_hdfs::{wait_and_seed, RemoteHdfsNode, REMOTE_FILE};
 use super::kinds::service::ServiceNode;
+use super::kinds::{password, write_private};
 use super::secure::state_root;
 use super::{SecureCluster, SecureClusterBuilder, StartTimings};
-use crate::docker::{self, cluster_labels, ClusterNetwork};
+use crate::docker::{self, cluster_labels, ClusterNetwork, REALM_LABEL};
 use crate::error::HarnessError;
 use crate::images::{ensure_images, ImageSet};
 use crate::layout::{ports, Layout};
 use crate::node::Node;
 use crate::owner::Owner;
-
-/// Label carrying the realm, by which another process finds a cluster's containers.
-pub const REALM_LABEL: &str = "dev.yarnsec.realm";
 
 pub(crate) async fn start(b: SecureClusterBuilder) -> Result<SecureCluster, HarnessError> {
     let started = Instant::now();
@@ -235,10 +232,4 @@ fn registry_path() -> Result<PathBuf, HarnessError> {
         }
     }
     Ok(path)
-}
-
-pub(crate) fn write_private(path: &Path, bytes: &[u8], mode: u32) -> Result<(), HarnessError> {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::write(path, bytes).map_err(HarnessError::io(path))?;
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).map_err(HarnessError::io(path))
 }

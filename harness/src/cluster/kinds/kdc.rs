@@ -9,8 +9,8 @@ use yarnsec_hadoop::kerberos::{Krb5Conf, RealmEntry};
 use yarnsec_hadoop::{Credential, KerberosError, Principal};
 
 use super::container::{ContainerSpec, Network};
+use super::write_private;
 use crate::cluster::readiness::poll;
-use crate::cluster::start::write_private;
 use crate::config::kdc_files;
 use crate::error::HarnessError;
 use crate::layout::{ports, Layout};

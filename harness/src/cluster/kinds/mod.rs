@@ -39,6 +39,13 @@ pub(crate) fn hdfs_superuser(profile: &SecurityProfile, principal: String, keyta
     }
 }
 
+/// Writes a file of the cluster's state directory with `mode` (keytabs: 0600).
+pub(crate) fn write_private(path: &Path, bytes: &[u8], mode: u32) -> Result<(), HarnessError> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::write(path, bytes).map_err(HarnessError::io(path))?;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).map_err(HarnessError::io(path))
+}
+
 /// A random secret (passwords, the HTTP signature secret).
 pub(crate) fn password() -> String {
     Alphanumeric.sample_string(&mut rand::rng(), 20)
