@@ -266,8 +266,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
         user = self.user()
         if user is None:
             return
-        length = int(self.headers.get("Content-Length") or 0)
-        if length > MAX_UPLOAD:
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            return self.reply(400, "<p>Content-Length is not a number.</p>")
+        if length < 0 or length > MAX_UPLOAD:
             return self.reply(413, f"<p>Uploads are limited to {MAX_UPLOAD} bytes.</p>")
         body = self.rfile.read(length)
         message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
