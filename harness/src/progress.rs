@@ -89,6 +89,24 @@ impl Step {
         }
     }
 
+    /// Ends the step with what its work came to: done with `note(&value)`, or failed; passes
+    /// the result on.
+    ///
+    /// ```
+    /// let progress = yarnsec_harness::progress::Progress::hidden();
+    /// let r: Result<u8, &str> = progress.step("kdc").end(Ok(1), |n| format!("{n} realm"));
+    /// assert_eq!(r, Ok(1));
+    /// ```
+    pub fn end<T, E>(self, result: Result<T, E>, note: impl FnOnce(&T) -> String) -> Result<T, E> {
+        match &result {
+            Ok(value) => {
+                self.done(&note(value));
+            }
+            Err(_) => self.fail(),
+        }
+        result
+    }
+
     /// Ends the step as failed.
     pub fn fail(self) {
         self.bar.finish_and_clear();

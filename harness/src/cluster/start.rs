@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use bollard::Docker;
+use yarnsec_hadoop::http::Auth;
 use yarnsec_hadoop::kerberos::KerberosError;
 use yarnsec_hadoop::SpnegoClient;
 
@@ -14,7 +15,7 @@ use super::kinds::hadoop_node::HadoopNode;
 use super::kinds::kdc::KdcNode;
 use super::kinds::remote_hdfs::{wait_and_seed, RemoteHdfsNode, REMOTE_FILE};
 use super::kinds::service::ServiceNode;
-use super::kinds::{password, write_private};
+use super::kinds::{keytab_login, password, write_private};
 use super::secure::state_root;
 use super::{SecureCluster, SecureClusterBuilder, StartTimings};
 use crate::docker::{self, cluster_labels, ClusterNetwork, REALM_LABEL};
@@ -119,42 +120,33 @@ async fn start_in(
 
     let step = b.progress.step("kdc");
     let started = Instant::now();
-    let kdc = match KdcNode::new(&images.kdc, &b.profile, layout)
+    let kdc = KdcNode::new(&images.kdc, &b.profile, layout)
         .with_files(&b.kdc_files)
         .with_ready_timeout(b.ready_timeout)
         .start(&network, state_dir, registry)
-        .await
-    {
-        Ok(kdc) => kdc,
-        Err(e) => {
-            step.fail();
-            return Err(e);
-        }
-    };
+        .await;
+    let kdc = step.end(kdc, |kdc| format!("realm {} at {}:{}", layout.realm, kdc.ip(), ports::KDC))?;
     timings.kdc = started.elapsed();
-    step.done(&format!("realm {} at {}:{}", layout.realm, kdc.ip(), ports::KDC));
 
+    // Readiness is asked as alice, one login for every node.
+    let alice = keytab_login(&b.profile, &format!("alice@{}", layout.realm), &state_dir.join("keytabs/alice.keytab"))?;
+    let alice = alice.as_ref().map_or(Auth::Simple("alice"), Auth::Kerberos);
     let step = b.progress.step("hadoop daemons");
     step.message("waiting for NameNode, DataNode, ResourceManager, NodeManager, timeline server");
-    let hadoop = match HadoopNode::new(&images.hadoop, &b.profile, layout, &kdc)
+    let hadoop = HadoopNode::new(&images.hadoop, &b.profile, layout, &kdc)
         .with_overrides(&b.overrides)
         .with_ready_timeout(b.ready_timeout)
-        .start(&network, state_dir, timings)
-        .await
-    {
-        Ok(hadoop) => hadoop,
-        Err(e) => {
-            step.fail();
-            return Err(e);
-        }
-    };
-    step.done(&format!(
-        "ready (NameNode {:.1}s, ResourceManager {:.1}s, NodeManager {:.1}s, timeline {:.1}s)",
-        timings.namenode.as_secs_f64(),
-        timings.resourcemanager.as_secs_f64(),
-        timings.nodemanager.as_secs_f64(),
-        timings.timeline.as_secs_f64()
-    ));
+        .start(&network, state_dir, alice, timings)
+        .await;
+    let hadoop = step.end(hadoop, |_| {
+        format!(
+            "ready (NameNode {:.1}s, ResourceManager {:.1}s, NodeManager {:.1}s, timeline {:.1}s)",
+            timings.namenode.as_secs_f64(),
+            timings.resourcemanager.as_secs_f64(),
+            timings.nodemanager.as_secs_f64(),
+            timings.timeline.as_secs_f64()
+        )
+    })?;
 
     // The remote HDFS starts once the main node is ready (on two cores, starting both at once
     // slows both), and comes up while the service does. The Hadoop node's /etc/hosts learns its
@@ -172,32 +164,16 @@ async fn start_in(
     let remote_up = async {
         let Some(node) = &remote else { return Ok(None) };
         let step = b.progress.step("remote hdfs");
-        match wait_and_seed(node, &http, &b.profile, layout, state_dir, b.ready_timeout).await {
-            Ok(took) => {
-                step.done(&format!("{} ready with {REMOTE_FILE}", layout.remote_host()));
-                Ok(Some(took))
-            }
-            Err(e) => {
-                step.fail();
-                Err(e)
-            }
-        }
+        let took = wait_and_seed(node, &http, alice, &b.profile, layout, state_dir, b.ready_timeout).await;
+        step.end(took, |_| format!("{} ready with {REMOTE_FILE}", layout.remote_host())).map(Some)
     };
     let service_up = async {
         let Some(options) = &b.service else { return Ok(None) };
         let step = b.progress.step("submission service");
         let started = Instant::now();
         let service = ServiceNode::new(&images.base, &b.profile, layout, kdc.ip(), hadoop.ip()).with_remote(remote.as_ref().map(Node::ip));
-        match service.start(&network, state_dir, options, &b.progress).await {
-            Ok(started_service) => {
-                step.done(&format!("{} ready", layout.service_host()));
-                Ok(Some((started_service, started.elapsed())))
-            }
-            Err(e) => {
-                step.fail();
-                Err(e)
-            }
-        }
+        let running = service.start(&network, state_dir, options, &b.progress).await;
+        step.end(running, |_| format!("{} ready", layout.service_host())).map(|running| Some((running, started.elapsed())))
     };
     let (remote_took, service) = tokio::try_join!(remote_up, service_up)?;
     timings.remote_hdfs = remote_took.unwrap_or_default();

@@ -7,10 +7,10 @@ use std::time::{Duration, Instant};
 
 use testcontainers::core::WaitFor;
 use yarnsec_hadoop::http::Auth;
-use yarnsec_hadoop::{Credential, Principal, SpnegoClient};
+use yarnsec_hadoop::SpnegoClient;
 
 use super::container::{ContainerSpec, Network};
-use super::{hdfs_superuser, keytab, password};
+use super::{keytab, keytab_login, password};
 use crate::cluster::readiness::wait_for_hadoop;
 use crate::cluster::StartTimings;
 use crate::config::{container_krb5_conf, hadoop_files, PropertyOverride};
@@ -47,8 +47,15 @@ impl<'a> HadoopNode<'a> {
         self
     }
 
-    /// Starts it and waits for every daemon (as alice, with her keytab from `state_dir`).
-    pub async fn start(self, net: &Network<'_>, state_dir: &Path, timings: &mut StartTimings) -> Result<Node, HarnessError> {
+    /// Starts it and waits for every daemon, asking as `user` (alice: what she sees is what a
+    /// user gets).
+    pub async fn start(
+        self,
+        net: &Network<'_>,
+        state_dir: &Path,
+        user: Auth<'_>,
+        timings: &mut StartTimings,
+    ) -> Result<Node, HarnessError> {
         let layout = self.layout;
         let kdc_addr = format!("{}:{}", self.kdc.ip(), ports::KDC);
         let mut files = hadoop_files(self.profile, layout, self.overrides);
@@ -65,13 +72,7 @@ impl<'a> HadoopNode<'a> {
             .start(net)
             .await?;
         let http = SpnegoClient::new(&layout.realm, vec![(layout.kdc_host(), self.kdc.ip()), (layout.hadoop_host(), hadoop.ip())])?;
-        let alice = if self.profile.kerberos() {
-            Some(Credential::from_keytab(Principal::user("alice", &layout.realm), state_dir.join("keytabs/alice.keytab"))?)
-        } else {
-            None
-        };
-        let auth = alice.as_ref().map_or(Auth::Simple("alice"), Auth::Kerberos);
-        wait_for_hadoop(&hadoop, &http, layout, auth, self.ready_timeout, timings).await?;
+        wait_for_hadoop(&hadoop, &http, layout, user, self.ready_timeout, timings).await?;
         let started = Instant::now();
         lay_out_hdfs(self.profile, layout, &http, state_dir).await?;
         timings.hdfs_setup = started.elapsed();
@@ -82,7 +83,7 @@ impl<'a> HadoopNode<'a> {
 /// HDFS as the cluster's users find it: `/tmp` and MapReduce's history world-writable and
 /// sticky, and each user's home (the service user's too) owned by that user and closed to others.
 async fn lay_out_hdfs(profile: &SecurityProfile, layout: &Layout, http: &SpnegoClient, state_dir: &Path) -> Result<(), HarnessError> {
-    let superuser = hdfs_superuser(profile, layout.hadoop_principal("nn"), &state_dir.join("keytabs/hdfs.keytab"))?;
+    let superuser = keytab_login(profile, &layout.hadoop_principal("nn"), &state_dir.join("keytabs/hdfs.keytab"))?;
     let admin = superuser.as_ref().map_or(Auth::Simple("hdfs"), Auth::Kerberos);
     let fs = yarnsec_hadoop::webhdfs::WebHdfs::new(http.clone(), &layout.hadoop_url(ports::NAMENODE_HTTP));
     fs.mkdirs("/tmp", Some("1777"), admin, None).await?;

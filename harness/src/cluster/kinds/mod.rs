@@ -30,8 +30,9 @@ pub(crate) fn keytab(state_dir: &Path, name: &str) -> Result<Vec<u8>, HarnessErr
     std::fs::read(&path).map_err(HarnessError::io(path))
 }
 
-/// The HDFS superuser's credential from its keytab (none without Kerberos: simple auth names it).
-pub(crate) fn hdfs_superuser(profile: &SecurityProfile, principal: String, keytab: &Path) -> Result<Option<Credential>, HarnessError> {
+/// A login from a keytab the KDC exported (the HDFS superuser's, alice's), or none without
+/// Kerberos (simple auth names the user).
+pub(crate) fn keytab_login(profile: &SecurityProfile, principal: &str, keytab: &Path) -> Result<Option<Credential>, HarnessError> {
     if profile.kerberos() {
         Ok(Some(Credential::from_keytab(principal.parse()?, keytab)?))
     } else {

@@ -6,10 +6,10 @@ use std::time::Duration;
 
 use testcontainers::core::WaitFor;
 use yarnsec_hadoop::http::Auth;
-use yarnsec_hadoop::{Credential, Principal, SpnegoClient};
+use yarnsec_hadoop::SpnegoClient;
 
 use super::container::{ContainerSpec, Network};
-use super::{hdfs_superuser, keytab, password};
+use super::{keytab, keytab_login, password};
 use crate::cluster::readiness::wait_for_remote_hdfs;
 use crate::config::{container_krb5_conf, remote_hdfs_files};
 use crate::error::HarnessError;
@@ -60,24 +60,19 @@ impl<'a> RemoteHdfsNode<'a> {
     }
 }
 
-/// Waits for the remote NameNode and DataNode, then seeds [`REMOTE_FILE`]; returns how long the
-/// daemons took.
+/// Waits for the remote NameNode and DataNode (asking as `user`), then seeds [`REMOTE_FILE`];
+/// returns how long the daemons took.
 pub(crate) async fn wait_and_seed(
     node: &Node,
     http: &SpnegoClient,
+    user: Auth<'_>,
     profile: &SecurityProfile,
     layout: &Layout,
     state_dir: &Path,
     timeout: Duration,
 ) -> Result<Duration, HarnessError> {
-    let alice = if profile.kerberos() {
-        Some(Credential::from_keytab(Principal::user("alice", &layout.realm), state_dir.join("keytabs/alice.keytab"))?)
-    } else {
-        None
-    };
-    let auth = alice.as_ref().map_or(Auth::Simple("alice"), Auth::Kerberos);
-    let took = wait_for_remote_hdfs(node, http, layout, auth, timeout).await?;
-    let superuser = hdfs_superuser(profile, layout.remote_principal("nn"), &state_dir.join("keytabs/remote-hdfs.keytab"))?;
+    let took = wait_for_remote_hdfs(node, http, layout, user, timeout).await?;
+    let superuser = keytab_login(profile, &layout.remote_principal("nn"), &state_dir.join("keytabs/remote-hdfs.keytab"))?;
     let admin = superuser.as_ref().map_or(Auth::Simple("hdfs"), Auth::Kerberos);
     let fs = yarnsec_hadoop::webhdfs::WebHdfs::new(http.clone(), &layout.remote_url(ports::NAMENODE_HTTP));
     seed(&fs, admin).await?;
