@@ -89,6 +89,20 @@ struct Judged {
     _container: Option<yarnsec_harness::cluster::ExtraService>,
 }
 
+impl Judged {
+    /// Judges `ids` again and keeps the new verdicts; each that differs from the first is noted
+    /// in `transient` with the first verdict's evidence.
+    async fn judge_again(&mut self, cluster: &yarnsec_harness::SecureCluster, ids: Vec<&'static str>, transient: &mut Vec<String>) {
+        let who = self.fault.unwrap_or("baseline");
+        for (id, v) in verdicts(cluster, &self.service, self.http.clone(), ids).await {
+            if v.status != self.verdicts[id].status {
+                transient.push(format!("{who} {id}: first {}\n  again {:?}: {}", shown(&self.verdicts[id]), v.status, v.reason));
+            }
+            self.verdicts.insert(id, v);
+        }
+    }
+}
+
 /// The verdicts of `ids` for one service, `ITEMS_AT_ONCE` at a time.
 async fn verdicts(
     cluster: &yarnsec_harness::SecureCluster,
@@ -201,26 +215,11 @@ async fn each_fault_moves_exactly_the_items_it_names() {
     let suspects: BTreeSet<&'static str> =
         results.iter().flat_map(|j| unexpected(&baseline.verdicts, j.fault.unwrap(), &j.verdicts)).collect();
     if !suspects.is_empty() {
-        let ids: Vec<&'static str> = suspects.iter().copied().collect();
-        let again = verdicts(&cluster, &baseline.service, baseline.http.clone(), ids.clone()).await;
-        for (id, v) in again {
-            if v.status != baseline.verdicts[id].status {
-                transient.push(format!("baseline {id}: first {}\n  again {:?}: {}", shown(&baseline.verdicts[id]), v.status, v.reason));
-            }
-            baseline.verdicts.insert(id, v);
-        }
+        baseline.judge_again(&cluster, suspects.into_iter().collect(), &mut transient).await;
         for judged in results.iter_mut() {
-            let fault = judged.fault.unwrap();
-            let ids = unexpected(&baseline.verdicts, fault, &judged.verdicts);
-            if ids.is_empty() {
-                continue;
-            }
-            let again = verdicts(&cluster, &judged.service, judged.http.clone(), ids).await;
-            for (id, v) in again {
-                if v.status != judged.verdicts[id].status {
-                    transient.push(format!("{fault} {id}: first {}\n  again {:?}: {}", shown(&judged.verdicts[id]), v.status, v.reason));
-                }
-                judged.verdicts.insert(id, v);
+            let ids = unexpected(&baseline.verdicts, judged.fault.unwrap(), &judged.verdicts);
+            if !ids.is_empty() {
+                judged.judge_again(&cluster, ids, &mut transient).await;
             }
         }
     }
