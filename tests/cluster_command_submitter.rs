@@ -107,6 +107,30 @@ async fn distributedshell_cli_is_judged_as_a_command_submitter() {
     assert_eq!(judge("T3", &ctx).await.status, Status::NotApplicable);
 }
 
+/// A JVM workload: yarnsec compiles its probe in the cluster, DistributedShell ships the jar to
+/// the container, and the probe writes alice's home through Hadoop's Java API with her token.
+#[tokio::test]
+async fn a_jvm_workload_runs_in_distributedshell_and_is_judged() {
+    let Some(cluster) = kerberos_cluster().await else { return };
+    let file = reference("distributedshell-cli-jvm", cluster.hadoop_version());
+    assert_eq!(file.workload, yarnsec_scenarios::workload::Workload::Jvm);
+    let edge = cluster.start_edge(EdgeOptions::default()).await.expect("the edge node starts");
+    let submitter = CommandSubmitter { argv: file.submit_command.clone(), edge: Arc::new(edge) };
+    let service = ServiceUnderTest::command(&file.name, file.features, submitter).with_workload(file.workload);
+    let ctx = Context::new(&cluster, &service);
+
+    for (id, want) in [("T2", Status::Pass), ("C1", Status::Pass), ("C2", Status::Pass), ("C5", Status::Pass)] {
+        let v = judge(id, &ctx).await;
+        assert_eq!(v.status, want, "{id}: {}\n{:#?}", v.reason, v.evidence);
+    }
+    // The probe's own lines, from the jar's class, in the worker's output.
+    let run = ctx.alice_run().await.expect("alice's run was observed");
+    let out: String = run.containers.iter().flat_map(|c| c.logs.values().map(String::as_str)).collect();
+    assert!(out.contains("USER=alice") && out.contains("put=ok") && out.contains("HADOOP_TOKEN_FILE_LOCATION=/"), "{out}");
+    // The jar went to the container as a localized file, staged by alice.
+    assert!(run.staged_paths().iter().any(|p| p.ends_with("/workload.jar")), "{:?}", run.staged_paths());
+}
+
 #[tokio::test]
 async fn mapreduce_streaming_is_judged_as_a_command_submitter() {
     let Some(cluster) = kerberos_cluster().await else { return };

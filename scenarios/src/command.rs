@@ -88,7 +88,7 @@ impl CommandRun {
     /// when yarnsec's own preparation failed).
     pub fn submitted(&self, user: &str) -> Result<String, ObserveError> {
         if let Some(line) = self.setup_failure() {
-            return Err(cluster_failure("edge", format!("{user}'s ticket on the edge node"), "kinit", line.to_string()));
+            return Err(ObserveError::command_failed("edge", format!("{user}'s ticket on the edge node"), "kinit", line.to_string()));
         }
         self.application_id.clone().ok_or_else(|| ObserveError::CommandSubmission {
             user: user.to_string(),
@@ -180,14 +180,19 @@ impl CommandSubmitter {
         let node = self.edge.node();
         let failed = |what: &str| ObserveError::cluster(format!("the edge node ({what})"));
         // The workload, in a directory of this submission's own, owned by the user.
-        let b64 = base64::engine::general_purpose::STANDARD.encode(script.text);
+        let b64 = base64::engine::general_purpose::STANDARD.encode(script.content);
         let file = shell_quote(script.file_name);
         let prepare = format!(
             "set -e; d=$(mktemp -d /tmp/yarnsec-submit-XXXXXX); chmod 755 \"$d\"; echo {b64} | base64 -d > \"$d\"/{file}; chmod 755 \"$d\"/{file}; echo \"$d\""
         );
         let out = node.exec_as(Some(user), &["sh", "-c", &prepare]).await.map_err(failed("writing the workload"))?;
         if out.code != 0 {
-            return Err(cluster_failure("edge", format!("the edge node (writing the workload as {user})"), "mktemp …", out.stderr_text()));
+            return Err(ObserveError::command_failed(
+                "edge",
+                format!("the edge node (writing the workload as {user})"),
+                "mktemp …",
+                out.stderr_text(),
+            ));
         }
         let dir = out.stdout_text().trim().to_string();
         let principal = format!("{user}@{}", cluster.realm());
@@ -240,12 +245,12 @@ impl CommandSubmitter {
     }
 }
 
-/// A workload to submit: its text, and the file name it is written as (its extension says its
-/// language: `workload.sh`, `workload.py`).
+/// A workload to submit: its bytes, and the file name it is written as (its extension says its
+/// language: `workload.sh`, `workload.py`, `workload.jar`).
 #[derive(Clone, Copy, Debug)]
 pub struct Script<'a> {
-    /// The source.
-    pub text: &'a str,
+    /// The script's text, or the jar.
+    pub content: &'a [u8],
     /// The file name, without a directory.
     pub file_name: &'a str,
 }
@@ -253,7 +258,7 @@ pub struct Script<'a> {
 impl<'a> Script<'a> {
     /// A shell script (`workload.sh`).
     pub fn sh(text: &'a str) -> Self {
-        Script { text, file_name: "workload.sh" }
+        Script { content: text.as_bytes(), file_name: "workload.sh" }
     }
 }
 
@@ -268,13 +273,6 @@ impl CommandSubmitter {
 /// The ResourceManager's administrator (who sees every application).
 /// Something yarnsec asked of a `container` of the cluster that failed: `what` it was for, the
 /// `command` (or request), and what it said.
-fn cluster_failure(container: &str, what: String, command: &str, detail: String) -> ObserveError {
-    ObserveError::Cluster {
-        what,
-        source: Box::new(yarnsec_harness::HarnessError::Exec { container: container.into(), command: command.into(), detail }),
-    }
-}
-
 fn rm_admin(cluster: &SecureCluster) -> Result<Option<yarnsec_hadoop::Credential>, ObserveError> {
     if !cluster.profile().kerberos() {
         return Ok(None);
@@ -286,10 +284,9 @@ fn rm_admin(cluster: &SecureCluster) -> Result<Option<yarnsec_hadoop::Credential
 async fn application_named(cluster: &SecureCluster, user: &str, name: &str) -> Result<Option<String>, ObserveError> {
     let admin = rm_admin(cluster)?;
     let auth = admin.as_ref().map_or(yarnsec_hadoop::http::Auth::Simple("yarn"), yarnsec_hadoop::http::Auth::Kerberos);
-    let apps =
-        cluster.resource_manager().apps(auth).await.map_err(|e| {
-            cluster_failure("hadoop", "the ResourceManager's applications".into(), "GET /ws/v1/cluster/apps", e.to_string())
-        })?;
+    let apps = cluster.resource_manager().apps(auth).await.map_err(|e| {
+        ObserveError::command_failed("hadoop", "the ResourceManager's applications", "GET /ws/v1/cluster/apps", e.to_string())
+    })?;
     let mut named = apps.into_iter().filter(|a| a.name == name && a.user == user);
     Ok(match (named.next(), named.next()) {
         (Some(app), None) => Some(app.id),
@@ -310,7 +307,7 @@ async fn confirmed(cluster: &SecureCluster, user: &str, id: &str) -> Result<Stri
         Err(e @ yarnsec_hadoop::HttpError::Status { status: 404, .. }) => {
             Err(ObserveError::Service { what: format!("the submit command named {id}, which the ResourceManager does not know: {e}") })
         }
-        Err(e) => Err(cluster_failure(
+        Err(e) => Err(ObserveError::command_failed(
             "hadoop",
             format!("the ResourceManager's report of {id}"),
             &format!("GET /ws/v1/cluster/apps/{id}"),

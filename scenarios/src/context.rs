@@ -13,14 +13,20 @@ use crate::command::{Script, Ticket};
 use crate::error::ObserveError;
 pub use crate::facts::app_run::AppRun;
 use crate::facts::token_file::{FileToken, TokenFile};
+use crate::jvm_probe::JvmProbe;
 use crate::service::{ServiceUnderTest, Submitted};
 use crate::verdict::Verdict;
-use crate::workload::{Before, Workload};
+use crate::workload::{Before, Run, Workload};
 
 /// The shell probe (see [`crate::workload`]): it reports who it runs as and writes to the user's
 /// HDFS home with the delegation token YARN gave its container.
 pub fn probe_script(marker: &str) -> String {
-    Workload::Sh.probe(marker, &Before::Nothing)
+    sh_text(&Run::Probe { marker, before: &Before::Nothing })
+}
+
+/// A shell script's text (the shell always has one).
+fn sh_text(run: &Run<'_>) -> String {
+    Workload::Sh.text(run).unwrap_or_default()
 }
 
 /// How long a submit command may take to name its application (a JVM client starts, logs in,
@@ -73,6 +79,7 @@ pub struct Context<'a> {
     pub service: &'a ServiceUnderTest,
     http: SpnegoClient,
     alice: OnceCell<Result<AppRun, ObserveError>>,
+    jvm_probe: OnceCell<JvmProbe>,
     artifacts: std::path::PathBuf,
     waits: std::sync::Mutex<std::collections::HashMap<&'static str, Wait>>,
 }
@@ -96,7 +103,7 @@ impl<'a> Context<'a> {
     /// service started on the same cluster, e.g. with a fault switch on).
     pub fn with_http(cluster: &'a SecureCluster, service: &'a ServiceUnderTest, http: SpnegoClient) -> Self {
         let artifacts = std::env::temp_dir().join("yarnsec-artifacts").join(cluster.id());
-        Self { cluster, service, http, alice: OnceCell::new(), artifacts, waits: Default::default() }
+        Self { cluster, service, http, alice: OnceCell::new(), jvm_probe: OnceCell::new(), artifacts, waits: Default::default() }
     }
 
     /// Says that item `id` now waits for `what` until `until` (shown as a countdown).
@@ -141,6 +148,18 @@ impl<'a> Context<'a> {
             .and_then(|u| u.credential())
             .map(Some)
             .map_err(|source| ObserveError::Credential { user: user.to_string(), source: Box::new(source) })
+    }
+
+    /// The file the service's workload submits for `run`: its script, or for the JVM a jar
+    /// (the probe's class is compiled in the cluster at the first call, once per context).
+    pub async fn workload_file(&self, run: &Run<'_>) -> Result<Vec<u8>, ObserveError> {
+        let workload = self.service.workload;
+        let jvm = match workload {
+            Workload::Jvm => Some(self.jvm_probe.get_or_try_init(|| JvmProbe::compile(self.cluster)).await?),
+            _ => None,
+        };
+        // Only the JVM without its class has no file, and it was compiled above.
+        Ok(workload.file(run, jvm).unwrap_or_default())
     }
 
     /// alice's application, submitted once through the service and run to its end; shared by
@@ -199,7 +218,7 @@ impl<'a> Context<'a> {
         let submitted_at_ms = epoch_ms();
         let marker = format!("yarnsec-probe-{user}-{}", unique_nanos());
         let workload = self.service.workload;
-        let script = workload.probe(&marker, before);
+        let script = self.workload_file(&Run::Probe { marker: &marker, before }).await?;
         let submitted = match &self.service.command {
             Some(command) => {
                 let ticket = if matches!(submit_auth, Auth::Anonymous) { Ticket::None } else { Ticket::Valid };
@@ -209,7 +228,7 @@ impl<'a> Context<'a> {
                         self.cluster,
                         user,
                         ticket,
-                        Script { text: &script, file_name: workload.file_name() },
+                        Script { content: &script, file_name: workload.file_name() },
                         &name,
                         COMMAND_SUBMIT_WAIT,
                     )

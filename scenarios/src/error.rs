@@ -104,6 +104,14 @@ impl ObserveError {
         move |source| Self::Cluster { what, source: Box::new(source) }
     }
 
+    /// A command in a cluster container that ran and failed: `detail` is its output.
+    pub fn command_failed(container: &str, what: impl Into<String>, command: &str, detail: impl Into<String>) -> Self {
+        Self::Cluster {
+            what: what.into(),
+            source: Box::new(HarnessError::Exec { container: container.into(), command: command.into(), detail: detail.into() }),
+        }
+    }
+
     /// The verdict of an item whose observation ended with this error.
     pub fn verdict(&self) -> Verdict {
         match self {

@@ -28,6 +28,7 @@ pub mod edge_service;
 pub mod error;
 pub mod facts;
 pub mod items;
+pub mod jvm_probe;
 pub mod kinit;
 pub mod service;
 pub mod service_file;

@@ -217,9 +217,9 @@ impl ServiceUnderTest {
         self
     }
 
-    /// Submits `script` (its whole text) under the application name `name`, as whoever `auth`
-    /// names; any status is returned.
-    pub async fn submit_raw(&self, http: &SpnegoClient, auth: Auth<'_>, script: &str, name: &str) -> Result<HttpResponse, HttpError> {
+    /// Submits `script` (the whole script or jar) under the application name `name`, as whoever
+    /// `auth` names; any status is returned.
+    pub async fn submit_raw(&self, http: &SpnegoClient, auth: Auth<'_>, script: &[u8], name: &str) -> Result<HttpResponse, HttpError> {
         self.submit_with_headers(http, auth, script, name, None).await
     }
 
@@ -229,14 +229,16 @@ impl ServiceUnderTest {
         &self,
         http: &SpnegoClient,
         auth: Auth<'_>,
-        script: &str,
+        script: &[u8],
         name: &str,
         headers: Option<reqwest::header::HeaderMap>,
     ) -> Result<HttpResponse, HttpError> {
         match self.submit {
             SubmitMode::Json => {
-                let body = serde_json::to_vec(&serde_json::json!({"script": script, "memory_gib": 0.5, "vcores": 1, "name": name}))
-                    .expect("JSON serializes");
+                let body = serde_json::to_vec(
+                    &serde_json::json!({"script": String::from_utf8_lossy(script), "memory_gib": 0.5, "vcores": 1, "name": name}),
+                )
+                .expect("JSON serializes");
                 http.send(Method::POST, &format!("{}/api/submit", self.base_url), auth, Some((body, "application/json")), headers).await
             }
             SubmitMode::Form => {
@@ -270,7 +272,7 @@ impl ServiceUnderTest {
     }
 
     /// Submits for `user` and expects success.
-    pub async fn submit(&self, http: &SpnegoClient, auth: Auth<'_>, user: &str, script: &str) -> Result<Submitted, HttpError> {
+    pub async fn submit(&self, http: &SpnegoClient, auth: Auth<'_>, user: &str, script: &[u8]) -> Result<Submitted, HttpError> {
         let r = self.submit_raw(http, auth, script, "yarnsec-probe").await?;
         match self.submit {
             SubmitMode::Json | SubmitMode::Command => r.success("POST")?.json(),
@@ -321,7 +323,7 @@ pub fn application_id_in(url: &str) -> Option<&str> {
 
 /// A `multipart/form-data` body with text fields and one file (field, file name, media type,
 /// content); returns it and its content type.
-fn multipart_form(fields: &[(&str, &str)], file: (&str, &str, &str, &str)) -> (Vec<u8>, String) {
+fn multipart_form(fields: &[(&str, &str)], file: (&str, &str, &str, &[u8])) -> (Vec<u8>, String) {
     let nanos = crate::context::unique_nanos();
     let boundary = format!("yarnsec-{nanos:x}");
     let mut body = String::new();
@@ -330,9 +332,13 @@ fn multipart_form(fields: &[(&str, &str)], file: (&str, &str, &str, &str)) -> (V
     }
     let (name, file_name, media_type, content) = file;
     body.push_str(&format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\nContent-Type: {media_type}\r\n\r\n{content}\r\n--{boundary}--\r\n"
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\nContent-Type: {media_type}\r\n\r\n"
     ));
-    (body.into_bytes(), format!("multipart/form-data; boundary={boundary}"))
+    // The file's bytes as they are (a jar is no text).
+    let mut body = body.into_bytes();
+    body.extend_from_slice(content);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (body, format!("multipart/form-data; boundary={boundary}"))
 }
 
 #[cfg(test)]
@@ -354,7 +360,7 @@ mod tests {
     #[test]
     fn the_form_body_carries_the_services_own_fields() {
         let (body, content_type) =
-            multipart_form(&[("queue", "default"), ("jobname", "probe")], ("upload", "probe.py", "text/x-python", "print(1)"));
+            multipart_form(&[("queue", "default"), ("jobname", "probe")], ("upload", "probe.py", "text/x-python", b"print(1)"));
         let body = String::from_utf8(body).unwrap();
         let boundary = content_type.strip_prefix("multipart/form-data; boundary=").unwrap();
         assert!(body.contains("name=\"queue\"\r\n\r\ndefault\r\n") && body.contains("name=\"jobname\"\r\n\r\nprobe\r\n"), "{body}");

@@ -11,7 +11,7 @@
 //! run_on = "host"                             # or "edge": the command runs on the cluster's edge node
 //! ready_path = "/healthz"                     # optional: polled until it answers below 500
 //! packages = ["python3"]                      # optional: Debian packages its applications need
-//! workload = "sh"                             # or "python": the language its applications run scripts in
+//! workload = "sh"                             # or "python", or "jvm" (a jar): the language its applications run users' code in
 //!
 //! [form]                                    # optional, for submit = "form": the form's own fields
 //! path = "/"                                  # where it posts
@@ -45,8 +45,12 @@
 //! ```
 //!
 //! The placeholders are `{user}`, `{principal}`, `{keytab}` (the user's keytab on the edge node),
-//! `{workload}` (the probe script's path: `workload.sh`, or `workload.py` with `workload =
-//! "python"`) and `{name}` (the application name to use).
+//! `{workload}` (the probe's path: `workload.sh`, `workload.py` with `workload = "python"`, or
+//! `workload.jar` with `workload = "jvm"`) and `{name}` (the application name to use).
+//!
+//! The JVM probe is a jar whose main class is `YarnsecProbe`; it needs Hadoop's jars and
+//! configuration on its class path, as any Hadoop client in a container does (see
+//! `references/distributedshell-cli-jvm/service.toml`).
 
 use std::net::IpAddr;
 use std::path::Path;
@@ -168,6 +172,11 @@ impl ServiceFile {
         if file.submit == SubmitMode::Command {
             return file.check_command().map_err(invalid).map(|()| file);
         }
+        if file.submit == SubmitMode::Json && file.workload == Workload::Jvm {
+            return Err(invalid(
+                "`workload = \"jvm\"` submits a jar, and `submit = \"json\"` carries a script's text: use `submit = \"form\"` (the jar is uploaded) or `submit = \"command\"`".into(),
+            ));
+        }
         if let Some(form) = &file.form {
             if file.submit != SubmitMode::Form {
                 return Err(invalid("a `[form]` table belongs to `submit = \"form\"`".into()));
@@ -184,12 +193,10 @@ impl ServiceFile {
             // A Python script uploaded as `.sh` (or the reverse) would be run by the wrong
             // interpreter: a failure of the service file, not of the service.
             if let Some(n) = &form.script_file_name {
-                let other = [Workload::Sh, Workload::Python]
-                    .into_iter()
-                    .find(|w| *w != file.workload && n.ends_with(&format!(".{}", w.extension())));
+                let other = Workload::ALL.into_iter().find(|w| *w != file.workload && n.ends_with(&format!(".{}", w.extension())));
                 if let Some(other) = other {
                     return Err(invalid(format!(
-                        "`[form] script_file_name = \"{n}\"` names a {} script, but `workload = \"{}\"`: use a .{} name, or set `workload = \"{}\"`",
+                        "`[form] script_file_name = \"{n}\"` names a {} file, but `workload = \"{}\"`: use a .{} name, or set `workload = \"{}\"`",
                         other.name(),
                         file.workload.name(),
                         file.workload.extension(),
@@ -381,9 +388,23 @@ timeline = true
         let f = ServiceFile::parse(&named, "t.toml").unwrap();
         assert_eq!(f.service().form.file_name(Workload::Python, "app-1"), "app-1.py");
         let wrong = ServiceFile::parse(&named.replace("{name}.py", "run.sh"), "t.toml").unwrap_err().to_string();
-        assert!(wrong.contains("names a sh script") && wrong.contains("workload = \"python\""), "{wrong}");
+        assert!(wrong.contains("names a sh file") && wrong.contains("workload = \"python\""), "{wrong}");
         let bad = ServiceFile::parse(&text.replace("\"python\"", "\"cobol\""), "t.toml").unwrap_err().to_string();
         assert!(bad.contains("workload") && bad.contains("cobol"), "{bad}");
+    }
+
+    #[test]
+    fn a_jvm_workload_is_a_jar_uploaded_by_a_form_or_passed_to_a_command() {
+        let form = "name = \"j\"\nurl = \"http://127.0.0.1:9\"\nsubmit = \"form\"\nworkload = \"jvm\"";
+        let f = ServiceFile::parse(form, "t.toml").unwrap();
+        assert_eq!(f.all_packages(), Vec::<String>::new());
+        assert_eq!(f.service().form.file_name(Workload::Jvm, "app-1"), "script.jar");
+        let json = ServiceFile::parse(&form.replace("\"form\"", "\"json\""), "t.toml").unwrap_err().to_string();
+        assert!(json.contains("submit = \"json\"") && json.contains("jar"), "{json}");
+        let py_name = ServiceFile::parse(&format!("{form}\n[form]\nscript_file_name = \"x.py\""), "t.toml").unwrap_err().to_string();
+        assert!(py_name.contains("names a python file") && py_name.contains("use a .jar name"), "{py_name}");
+        let command = "name = \"c\"\nsubmit = \"command\"\nworkload = \"jvm\"\nsubmit_command = [\"run\", \"{workload}\", \"{name}\"]";
+        assert_eq!(ServiceFile::parse(command, "t.toml").unwrap().workload, Workload::Jvm);
     }
 
     #[test]

@@ -1,23 +1,28 @@
-//! The probe every scenario runs inside the application, in the language the service runs
-//! scripts in (`workload = "sh"` or `"python"` in a service file).
+//! The probe every scenario runs inside the application, in the language the service runs its
+//! users' code in (`workload = "sh"`, `"python"` or `"jvm"` in a service file).
 //!
 //! Whatever the language, the probe does the same things and prints the same lines, which the
 //! observations read from the container's logs: first what the scenario asks for ([`Before`]),
 //! then `id=` (the OS user), `USER=`, `HADOOP_USER_NAME=`, `HADOOP_TOKEN_FILE_LOCATION=`, and a
 //! write to the user's HDFS home with the container's delegation token (`put=ok` when it
-//! succeeded).
+//! succeeded). The shell and Python probes are scripts; the JVM probe is a jar
+//! ([`crate::jvm_probe`]), whose class only a cluster compiles.
 //!
 //! ```
 //! use std::time::Duration;
-//! use yarnsec_scenarios::workload::{Before, Workload};
-//! let py = Workload::Python.probe("yarnsec-probe-1", &Before::Sleep(Duration::from_secs(5)));
+//! use yarnsec_scenarios::workload::{Before, Run, Workload};
+//! let sleep = Before::Sleep(Duration::from_secs(5));
+//! let py = Workload::Python.text(&Run::Probe { marker: "yarnsec-probe-1", before: &sleep }).unwrap();
 //! assert!(py.starts_with("#!/usr/bin/env python3") && py.contains("time.sleep(5)"));
 //! assert_eq!(Workload::Python.file_name(), "workload.py");
+//! assert_eq!(Workload::Jvm.text(&Run::Harmless), None);
 //! ```
 
 use std::time::Duration;
 
 use serde::Deserialize;
+
+use crate::jvm_probe::JvmProbe;
 
 /// The command line of Hadoop's `FsShell` (`hadoop fs`) in a container of the cluster.
 pub const FS_SHELL: &str = "\"$JAVA_HOME/bin/java\" -Xmx128m --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/sun.security.util=ALL-UNNAMED -cp '/opt/hadoop/conf:/opt/hadoop/jars/*' org.apache.hadoop.fs.FsShell";
@@ -31,6 +36,22 @@ pub enum Workload {
     Sh,
     /// A Python 3 script (the cluster's nodes get `python3`).
     Python,
+    /// A jar whose `YarnsecProbe` class uses Hadoop's Java API (the nodes' Java runs it).
+    Jvm,
+}
+
+/// What one probe file does.
+#[derive(Clone, Copy, Debug)]
+pub enum Run<'a> {
+    /// The probe: `before`, then report and write `/user/$USER/<marker>.txt`.
+    Probe {
+        /// The output file's name, without `.txt`.
+        marker: &'a str,
+        /// What it does first.
+        before: &'a Before,
+    },
+    /// Only prints `should-not-run` (for submissions that must be refused).
+    Harmless,
 }
 
 /// What the probe does before it reports and writes.
@@ -46,35 +67,44 @@ pub enum Before {
 }
 
 impl Workload {
-    /// The probe's source, writing `/user/$USER/<marker>.txt`.
-    pub fn probe(self, marker: &str, before: &Before) -> String {
-        match self {
-            Workload::Sh => sh_probe(marker, before),
-            Workload::Python => python_probe(marker, before),
+    /// Every language, as service files name them.
+    pub const ALL: [Workload; 3] = [Workload::Sh, Workload::Python, Workload::Jvm];
+
+    /// A script's text (`None` for the JVM, whose probe is a jar: [`Workload::file`]).
+    pub fn text(self, run: &Run<'_>) -> Option<String> {
+        match (self, run) {
+            (Workload::Sh, Run::Probe { marker, before }) => Some(sh_probe(marker, before)),
+            (Workload::Python, Run::Probe { marker, before }) => Some(python_probe(marker, before)),
+            (Workload::Sh, Run::Harmless) => Some("echo should-not-run\n".into()),
+            (Workload::Python, Run::Harmless) => Some("print('should-not-run')\n".into()),
+            (Workload::Jvm, _) => None,
         }
     }
 
-    /// A script that only prints `should-not-run` (for submissions that must be refused).
-    pub fn harmless(self) -> &'static str {
+    /// The file to submit: the script, or the jar built around `jvm`'s compiled class (`None`
+    /// only for the JVM without it).
+    pub fn file(self, run: &Run<'_>, jvm: Option<&JvmProbe>) -> Option<Vec<u8>> {
         match self {
-            Workload::Sh => "echo should-not-run\n",
-            Workload::Python => "print('should-not-run')\n",
+            Workload::Jvm => jvm.map(|j| j.jar(run)),
+            _ => self.text(run).map(String::into_bytes),
         }
     }
 
-    /// The file name the probe goes by (`workload.sh`, `workload.py`).
+    /// The file name the probe goes by (`workload.sh`, `workload.py`, `workload.jar`).
     pub fn file_name(self) -> &'static str {
         match self {
             Workload::Sh => "workload.sh",
             Workload::Python => "workload.py",
+            Workload::Jvm => "workload.jar",
         }
     }
 
-    /// Its files' extension (`sh`, `py`).
+    /// Its files' extension (`sh`, `py`, `jar`).
     pub fn extension(self) -> &'static str {
         match self {
             Workload::Sh => "sh",
             Workload::Python => "py",
+            Workload::Jvm => "jar",
         }
     }
 
@@ -83,13 +113,14 @@ impl Workload {
         match self {
             Workload::Sh => "text/x-shellscript",
             Workload::Python => "text/x-python",
+            Workload::Jvm => "application/java-archive",
         }
     }
 
-    /// The Debian package the nodes need to run it, beyond the Hadoop image's.
+    /// The Debian package the nodes need to run it, beyond the Hadoop image's (which has Java).
     pub fn package(self) -> Option<&'static str> {
         match self {
-            Workload::Sh => None,
+            Workload::Sh | Workload::Jvm => None,
             Workload::Python => Some("python3"),
         }
     }
@@ -99,6 +130,7 @@ impl Workload {
         match self {
             Workload::Sh => "sh",
             Workload::Python => "python",
+            Workload::Jvm => "jvm",
         }
     }
 }
@@ -168,7 +200,7 @@ mod tests {
     #[test]
     fn both_probes_print_the_lines_observations_read() {
         for w in [Workload::Sh, Workload::Python] {
-            let p = w.probe("m", &Before::Nothing);
+            let p = w.text(&Run::Probe { marker: "m", before: &Before::Nothing }).unwrap();
             for line in ["id=", "USER=", "HADOOP_USER_NAME=", "HADOOP_TOKEN_FILE_LOCATION=", "put=ok", "/user/", "m.txt"] {
                 assert!(p.contains(line), "{w:?} lacks {line}:\n{p}");
             }
@@ -177,18 +209,18 @@ mod tests {
 
     #[test]
     fn what_comes_before_comes_first() {
-        let sh = Workload::Sh.probe("m", &Before::Sleep(Duration::from_secs(7)));
+        let sh = sh_probe("m", &Before::Sleep(Duration::from_secs(7)));
         assert!(sh.starts_with("sleep 7\n"), "{sh}");
-        let py = Workload::Python.probe("m", &Before::ReadRemote("hdfs://r:8020/f".into()));
+        let py = python_probe("m", &Before::ReadRemote("hdfs://r:8020/f".into()));
         assert!(py.find("remote=ok").unwrap() < py.find("say('id='").unwrap(), "{py}");
     }
 
     /// Both fail when the write fails, as a script that could not do its job should.
     #[test]
     fn a_failed_write_fails_either_probe() {
-        let sh = Workload::Sh.probe("m", &Before::Nothing);
+        let sh = sh_probe("m", &Before::Nothing);
         assert!(sh.trim_end().ends_with("&& echo put=ok"), "{sh}");
-        let py = Workload::Python.probe("m", &Before::Nothing);
+        let py = python_probe("m", &Before::Nothing);
         assert!(py.contains("):\n    sys.exit(1)\nsay('put=ok')\n"), "{py}");
     }
 
@@ -204,7 +236,7 @@ mod tests {
     fn the_python_probe_behaves_like_the_shell_probe() {
         let dir = tempfile::tempdir().unwrap();
         for (fs_shell, code, wrote) in [("true", 0, true), ("false", 1, false)] {
-            let probe = Workload::Python.probe("m", &Before::Nothing).replace(&py_str(FS_SHELL), &py_str(fs_shell));
+            let probe = python_probe("m", &Before::Nothing).replace(&py_str(FS_SHELL), &py_str(fs_shell));
             let path = dir.path().join("p.py");
             std::fs::write(&path, probe).unwrap();
             let out = match std::process::Command::new("python3").arg(&path).current_dir(dir.path()).env("USER", "alice").output() {
@@ -224,7 +256,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         for before in [Before::Nothing, Before::Sleep(Duration::from_secs(1)), Before::ReadRemote("hdfs://h:8020/it's".into())] {
             let path = dir.path().join("p.py");
-            std::fs::write(&path, Workload::Python.probe("m", &before)).unwrap();
+            std::fs::write(&path, python_probe("m", &before)).unwrap();
             match std::process::Command::new("python3").args(["-m", "py_compile"]).arg(&path).output() {
                 Ok(out) => assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr)),
                 Err(_) => eprintln!("SKIPPED: no python3 on this host"),

@@ -144,7 +144,7 @@ async fn service_bench(profile: &SecurityProfile, n: u32, quiet: &Progress, tabl
     let (mut to_running, mut to_finished) = (Vec::new(), Vec::new());
     for i in 0..n {
         let t = Instant::now();
-        let submitted = service.submit(cluster.http(), auth, "alice", &format!("echo submission {i}")).await?;
+        let submitted = service.submit(cluster.http(), auth, "alice", format!("echo submission {i}").as_bytes()).await?;
         let mut running = None;
         loop {
             let app = rm.app(&submitted.application_id, Auth::Kerberos(&alice)).await?;

@@ -103,7 +103,11 @@ pub async fn t6(ctx: &Context<'_>) -> Verdict {
     let nanos = crate::context::unique_nanos();
     let name = format!("yarnsec-t6-{nanos}");
     let workload = ctx.service.workload;
-    let script = workload.harmless();
+    let script = match ctx.workload_file(&crate::workload::Run::Harmless).await {
+        Ok(file) => file,
+        Err(e) => return e.verdict(),
+    };
+    let script = script.as_slice();
     let target = ctx.service.submit_target();
     let (name, target) = (name.as_str(), target.as_str());
     // A command-line submitter's attempts run beside the rest: a client that retries without
@@ -112,7 +116,14 @@ pub async fn t6(ctx: &Context<'_>) -> Verdict {
         let Some(command) = &ctx.service.command else { return Vec::new() };
         let attempt = |ticket: Ticket, how: &'static str| async move {
             let outcome = match command
-                .submit(ctx.cluster, "alice", ticket, Script { text: script, file_name: workload.file_name() }, name, COMMAND_REFUSAL_WAIT)
+                .submit(
+                    ctx.cluster,
+                    "alice",
+                    ticket,
+                    Script { content: script, file_name: workload.file_name() },
+                    name,
+                    COMMAND_REFUSAL_WAIT,
+                )
                 .await
             {
                 Ok(run) => {
@@ -182,7 +193,7 @@ pub async fn t6(ctx: &Context<'_>) -> Verdict {
 /// alice's ticket, obtained with a 3-second lifetime and used after it ran out. GSSAPI refuses an
 /// expired ticket on the client side, as curl or a browser would; the request then goes out
 /// without credentials, as theirs would, and the service must refuse it.
-async fn expired_ticket(ctx: &Context<'_>, name: &str, script: &str, target: &str) -> Attempt {
+async fn expired_ticket(ctx: &Context<'_>, name: &str, script: &[u8], target: &str) -> Attempt {
     let what = format!("{target} by alice whose ticket expired (kinit -l 3s, used 5 s later)");
     let dir = ctx.cluster.state_dir().join("t6");
     let _ = std::fs::create_dir_all(&dir);

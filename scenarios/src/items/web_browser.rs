@@ -162,7 +162,10 @@ async fn browse(ctx: &Context<'_>, tools: &Tools, evidence: &mut Vec<Evidence>) 
     let form = &ctx.service.form;
     let name = format!("yarnsec-browser-{nanos}");
     let script = alice_dir.join(form.file_name(workload, &name));
-    let probe = workload.probe(&name, &crate::workload::Before::Nothing);
+    let probe = ctx
+        .workload_file(&crate::workload::Run::Probe { marker: &name, before: &crate::workload::Before::Nothing })
+        .await
+        .map_err(|e| BrowserError::Driver(e.to_string()))?;
     std::fs::write(&script, probe).map_err(|e| BrowserError::Driver(e.to_string()))?;
     if !form.name_field.is_empty() {
         browser.fill(&format!("form [name=\"{}\"]", form.name_field), &name).await?;
