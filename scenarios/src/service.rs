@@ -357,6 +357,18 @@ mod tests {
         assert_eq!(form_answer(200, "", "<p>queued</p>"), None);
     }
 
+    /// A jar is uploaded byte for byte (no text conversion on the way).
+    #[test]
+    fn a_binary_file_is_sent_as_its_bytes() {
+        let jar = [b'P', b'K', 3, 4, 0xff, 0xfe, 0, b'\r', b'\n'];
+        let (body, content_type) = multipart_form(&[], ("file", "script.jar", "application/java-archive", &jar));
+        let boundary = content_type.strip_prefix("multipart/form-data; boundary=").unwrap();
+        let head = b"Content-Type: application/java-archive\r\n\r\n";
+        let start = body.windows(head.len()).position(|w| w == head).unwrap() + head.len();
+        let end = format!("\r\n--{boundary}--\r\n");
+        assert_eq!(&body[start..], [&jar[..], end.as_bytes()].concat().as_slice());
+    }
+
     #[test]
     fn the_form_body_carries_the_services_own_fields() {
         let (body, content_type) =
