@@ -36,6 +36,8 @@ pub mod ports {
     pub const TIMELINE_RPC: u16 = 10200;
     /// The submission service.
     pub const SERVICE_HTTP: u16 = 8080;
+    /// ZooKeeper's client port (the service registry's store).
+    pub const ZOOKEEPER: u16 = 2181;
 }
 
 /// Where things live inside the Hadoop container.

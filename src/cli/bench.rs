@@ -90,7 +90,9 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<u8> {
     table.row("  ResourceManager answers", secs(t.resourcemanager));
     table.row("  NodeManager RUNNING", secs(t.nodemanager));
     table.row("  timeline server answers", secs(t.timeline));
+    table.row("  ZooKeeper answers (the service registry's store)", secs(t.zookeeper));
     table.row("  HDFS homes created", secs(t.hdfs_setup));
+    table.row("  service registry laid out (beside the HDFS homes)", secs(t.registry_setup));
     table.row("  remote HDFS ready (after the main node, beside the service)", secs(t.remote_hdfs));
     let mut rss = rss_mib(cluster.kdc()).await + rss_mib(cluster.hadoop()).await;
     if let Some(remote) = cluster.remote() {

@@ -24,6 +24,12 @@ pub struct Endpoints {
     pub resourcemanager_rpc: String,
     /// `http://host:8188`.
     pub timeline_http: String,
+    /// The ResourceManager's YARN services API, `http://host:8088/app/v1/services`.
+    #[serde(default)]
+    pub services_api: String,
+    /// ZooKeeper, the service registry's store: `host:2181` (`hadoop.registry.zk.quorum`).
+    #[serde(default)]
+    pub zookeeper: String,
     /// The remote HDFS NameNode's web URL, when the cluster runs one.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub remote_namenode_http: Option<String>,

@@ -33,6 +33,10 @@ pub struct StartTimings {
     pub nodemanager: Duration,
     /// Hadoop container start until the timeline server answered.
     pub timeline: Duration,
+    /// Hadoop container start until ZooKeeper (the service registry's store) answered `imok`.
+    pub zookeeper: Duration,
+    /// Laying out the service registry's paths and ACLs in ZooKeeper.
+    pub registry_setup: Duration,
     /// Remote HDFS container start until its NameNode saw a live DataNode (alongside the rest).
     pub remote_hdfs: Duration,
     /// Creating the users' HDFS homes.
@@ -87,6 +91,18 @@ pub(crate) async fn not_ready(hadoop: &Node, daemon: &str, condition: &str, wait
     }
     let log = format!("{}/{daemon}.log", paths::HADOOP_LOGS);
     HarnessError::NotReady { daemon: daemon.into(), condition: condition.into(), waited, last_error, log_tail: hadoop.tail(&log, 30).await }
+}
+
+/// ZooKeeper's answer to its `ruok` four-letter command, asked inside the node (bash's
+/// `/dev/tcp`: the image has no client for it).
+async fn zookeeper_ok(hadoop: &Node) -> Result<(), String> {
+    let ask = format!("exec 3<>/dev/tcp/127.0.0.1/{}; printf ruok >&3; timeout 5 cat <&3", ports::ZOOKEEPER);
+    let out = hadoop.exec(&["bash", "-c", &ask]).await.map_err(|e| e.to_string())?;
+    match out.stdout_text().trim() {
+        "imok" => Ok(()),
+        "" => Err(format!("no answer: {}", out.stderr_text().trim())),
+        other => Err(format!("answered {other:?}")),
+    }
 }
 
 /// A daemon that did not become ready: its name, the condition, the last failure.
@@ -210,15 +226,23 @@ pub(crate) async fn wait_for_hadoop(
         Ok::<_, Unready>(started.elapsed())
     };
 
-    let all = async { tokio::join!(hdfs, yarn, timeline) };
-    let (hdfs, yarn, timeline) = tokio::select! {
+    let zookeeper = async {
+        let cond = "ZooKeeper to answer `ruok` with `imok` on its client port";
+        poll(deadline, || zookeeper_ok(hadoop)).await.map_err(|e| ("zookeeper", cond, e))?;
+        Ok::<_, Unready>(started.elapsed())
+    };
+
+    let all = async { tokio::join!(hdfs, yarn, timeline, zookeeper) };
+    let (hdfs, yarn, timeline, zookeeper) = tokio::select! {
         r = all => r,
         e = watch_exits(hadoop) => return Err(e),
     };
-    if let Some((daemon, cond, last)) = [hdfs.as_ref().err(), yarn.as_ref().err(), timeline.as_ref().err()].into_iter().flatten().next() {
+    let failed = [hdfs.as_ref().err(), yarn.as_ref().err(), timeline.as_ref().err(), zookeeper.as_ref().err()];
+    if let Some((daemon, cond, last)) = failed.into_iter().flatten().next() {
         return Err(not_ready(hadoop, daemon, cond, started.elapsed(), last.clone()).await);
     }
     let ((nn, dn), (rmr, nm), tl) = (hdfs.expect("checked"), yarn.expect("checked"), timeline.expect("checked"));
+    timings.zookeeper = zookeeper.expect("checked");
     timings.namenode = nn;
     timings.datanode = dn;
     timings.resourcemanager = rmr;

@@ -248,6 +248,8 @@ impl SecureCluster {
                 resourcemanager_http: self.layout.hadoop_url(ports::RM_HTTP),
                 resourcemanager_rpc: format!("rpc://{host}:{}", ports::RM_RPC),
                 timeline_http: self.layout.hadoop_url(ports::TIMELINE_HTTP),
+                services_api: format!("{}/app/v1/services", self.layout.hadoop_url(ports::RM_HTTP)),
+                zookeeper: format!("{host}:{}", ports::ZOOKEEPER),
                 remote_namenode_http: self.remote.as_ref().map(|_| self.layout.remote_url(ports::NAMENODE_HTTP)),
                 service_http,
             },

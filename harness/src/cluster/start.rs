@@ -140,11 +140,13 @@ async fn start_in(
         .await;
     let hadoop = step.end(hadoop, |_| {
         format!(
-            "ready (NameNode {:.1}s, ResourceManager {:.1}s, NodeManager {:.1}s, timeline {:.1}s)",
+            "ready (NameNode {:.1}s, ResourceManager {:.1}s, NodeManager {:.1}s, timeline {:.1}s, ZooKeeper {:.1}s, registry {:.1}s)",
             timings.namenode.as_secs_f64(),
             timings.resourcemanager.as_secs_f64(),
             timings.nodemanager.as_secs_f64(),
-            timings.timeline.as_secs_f64()
+            timings.timeline.as_secs_f64(),
+            timings.zookeeper.as_secs_f64(),
+            timings.registry_setup.as_secs_f64()
         )
     })?;
 

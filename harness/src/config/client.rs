@@ -11,7 +11,20 @@ use crate::{Layout, SecurityProfile};
 
 /// The keys a client reads, per file.
 const CLIENT_KEYS: [(&str, &[&str]); 4] = [
-    ("core-site.xml", &["fs.defaultFS", "hadoop.security.authentication", "hadoop.rpc.protection", "hadoop.security.auth_to_local"]),
+    (
+        "core-site.xml",
+        &[
+            "fs.defaultFS",
+            "hadoop.security.authentication",
+            "hadoop.rpc.protection",
+            "hadoop.security.auth_to_local",
+            "hadoop.registry.zk.quorum",
+            "hadoop.registry.zk.root",
+            "hadoop.registry.secure",
+            "hadoop.registry.client.auth",
+            "hadoop.registry.system.accounts",
+        ],
+    ),
     (
         "hdfs-site.xml",
         &[
@@ -31,6 +44,7 @@ const CLIENT_KEYS: [(&str, &[&str]); 4] = [
             "yarn.resourcemanager.webapp.address",
             "yarn.resourcemanager.principal",
             "yarn.application.classpath",
+            "yarn.service.classpath",
             "yarn.timeline-service.enabled",
             "yarn.timeline-service.version",
             "yarn.timeline-service.hostname",

@@ -34,6 +34,9 @@ pub fn hadoop_files(profile: &SecurityProfile, layout: &Layout, overrides: &[Pro
     }
     files.insert(conf("capacity-scheduler.xml"), capacity_scheduler().to_xml());
     files.insert(conf("log4j.properties"), LOG4J.to_string());
+    for (path, content) in super::zookeeper_files(profile, layout).iter() {
+        files.insert(path, content);
+    }
     files
 }
 
@@ -63,6 +66,21 @@ pub fn core_site(profile: &SecurityProfile, layout: &Layout) -> SiteXml {
     // address is not known when this file is written).
     x.set(format!("hadoop.proxyuser.{SERVICE_USER}.hosts"), "*");
     x.set(format!("hadoop.proxyuser.{SERVICE_USER}.users"), layout.users.iter().map(|u| u.name.as_str()).collect::<Vec<_>>().join(","));
+    // The ResourceManager's services API launches a YARN service as the user who asked (a proxy
+    // user of the RM's own login, whose short name is yarn), from the RM's host only.
+    x.set("hadoop.proxyuser.yarn.hosts", layout.hadoop_host());
+    x.set("hadoop.proxyuser.yarn.users", layout.users.iter().map(|u| u.name.as_str()).collect::<Vec<_>>().join(","));
+    // Hadoop's service registry, in the node's ZooKeeper; secured with Kerberos when the
+    // cluster is (see config/zookeeper.rs for the ids and ACLs).
+    x.set("hadoop.registry.zk.quorum", format!("{}:{}", layout.hadoop_host(), ports::ZOOKEEPER));
+    x.set("hadoop.registry.zk.root", super::REGISTRY_ROOT);
+    x.set("hadoop.registry.secure", profile.kerberos().to_string());
+    if profile.kerberos() {
+        // Without it a registry client (the ResourceManager's services API cleaning a destroyed
+        // service up) connects anonymously, and ZooKeeper closes its session.
+        x.set("hadoop.registry.client.auth", "kerberos");
+    }
+    x.set("hadoop.registry.system.accounts", super::SYSTEM_ACCOUNTS.map(|a| format!("sasl:{a}")).join(","));
     x.set("hadoop.http.authentication.simple.anonymous.allowed", "false");
     x.set("hadoop.http.authentication.signature.secret.file", paths::HTTP_SECRET);
     // The web cookie lives no longer than a ticket, so browsers must re-authenticate as often.
@@ -175,6 +193,11 @@ pub fn yarn_site(profile: &SecurityProfile, layout: &Layout) -> SiteXml {
     x.set("yarn.resourcemanager.am.max-attempts", 1);
     x.set("yarn.application.classpath", format!("{},/opt/hadoop/jars/*", paths::HADOOP_CONF));
     x.set("yarn.nodemanager.env-whitelist", "JAVA_HOME,HADOOP_CONF_DIR,PATH,LANG,TZ");
+    // YARN services: the ResourceManager's services API (/app/v1/services), and the
+    // ServiceMaster run from the nodes' own jars (as the MapReduce AM is), so that a launch
+    // uploads no dependency tarball.
+    x.set("yarn.webapp.api-service.enable", "true");
+    x.set("yarn.service.classpath", "/opt/hadoop/jars/*");
     // No log aggregation: on a Kerberos cluster the NodeManager reads each log through
     // SecureIOUtils, which needs libhadoop.so (not on Maven Central); without it the first
     // aggregation throws "Secure IO is not possible without native code extensions" and the

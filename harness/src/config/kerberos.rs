@@ -31,7 +31,7 @@ pub fn kdc_files(profile: &SecurityProfile, layout: &Layout) -> ConfigFiles {
     let mut p = String::new();
     let _ = writeln!(p, "modprinc {limits} krbtgt/{realm}@{realm}");
     let hadoop = |primary: &str| layout.hadoop_principal(primary);
-    for primary in ["nn", "dn", "rm", "nm", "tl", "HTTP"] {
+    for primary in ["nn", "dn", "rm", "nm", "tl", "HTTP", "zookeeper"] {
         let _ = writeln!(p, "addprinc -randkey {limits} {}", hadoop(primary));
     }
     let remote = |primary: &str| layout.remote_principal(primary);
@@ -45,16 +45,20 @@ pub fn kdc_files(profile: &SecurityProfile, layout: &Layout) -> ConfigFiles {
     for user in layout.kerberos_users() {
         let password = user.password.as_deref().unwrap_or_default();
         let _ = writeln!(p, "addprinc -pw {password} {limits} {}@{realm}", user.name);
+        // The user's principal for the Hadoop host: a YARN service's ApplicationMaster logs in
+        // from the user's keytab as `user/_HOST`, which it resolves to its own host.
+        let _ = writeln!(p, "addprinc -randkey {limits} {}", hadoop(&user.name));
     }
     // -norandkey keeps keys (and passwords) as they are, so one key can go into several keytabs.
     let _ = writeln!(p, "ktadd -norandkey -k /keytabs/hdfs.keytab {} {}", hadoop("nn"), hadoop("dn"));
     let _ = writeln!(p, "ktadd -norandkey -k /keytabs/yarn.keytab {} {} {}", hadoop("rm"), hadoop("nm"), hadoop("tl"));
     let _ = writeln!(p, "ktadd -norandkey -k /keytabs/http.keytab {}", hadoop("HTTP"));
+    let _ = writeln!(p, "ktadd -norandkey -k /keytabs/zookeeper.keytab {}", hadoop("zookeeper"));
     let _ = writeln!(p, "ktadd -norandkey -k /keytabs/remote-hdfs.keytab {} {}", remote("nn"), remote("dn"));
     let _ = writeln!(p, "ktadd -norandkey -k /keytabs/remote-http.keytab {}", remote("HTTP"));
     let _ = writeln!(p, "ktadd -norandkey -k /keytabs/service.keytab {service} {service_http}");
     for user in layout.kerberos_users() {
-        let _ = writeln!(p, "ktadd -norandkey -k /keytabs/{0}.keytab {0}@{realm}", user.name);
+        let _ = writeln!(p, "ktadd -norandkey -k /keytabs/{0}.keytab {0}@{realm} {1}", user.name, hadoop(&user.name));
     }
     files.insert("/yarnsec/principals", p);
     files

@@ -8,6 +8,7 @@ mod client;
 mod hadoop;
 mod kerberos;
 mod service;
+mod zookeeper;
 
 use std::collections::BTreeMap;
 
@@ -15,6 +16,7 @@ pub use client::client_files;
 pub use hadoop::{hadoop_files, remote_hdfs_files, PropertyOverride, MR_HISTORY_INTERMEDIATE};
 pub use kerberos::{container_krb5_conf, kdc_files};
 pub use service::service_toml;
+pub use zookeeper::{registry_commands, zookeeper_files, ADMIN_JAAS, REGISTRY_ROOT, RM_JAAS, SERVER_JAAS, SYSTEM_ACCOUNTS};
 
 /// Files by their absolute path inside a container.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

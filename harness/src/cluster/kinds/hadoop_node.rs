@@ -1,6 +1,8 @@
-//! The Hadoop node: NameNode, DataNode, ResourceManager, NodeManager and timeline server in one
-//! container, with its configuration, `krb5.conf` and keytabs copied in before it starts. Ready
-//! when each daemon meets its own condition; then HDFS is laid out (homes, `/tmp`, history).
+//! The Hadoop node: NameNode, DataNode, ResourceManager (with the YARN services API),
+//! NodeManager, timeline server and ZooKeeper (the service registry's store) in one container,
+//! with its configuration, `krb5.conf` and keytabs copied in before it starts. Ready when each
+//! daemon meets its own condition; then HDFS (homes, `/tmp`, history) and the registry (its
+//! paths and ACLs) are laid out, side by side.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -62,7 +64,7 @@ impl<'a> HadoopNode<'a> {
         files.insert("/etc/krb5.conf", container_krb5_conf(self.profile, layout, &kdc_addr));
         files.insert(paths::HTTP_SECRET, password());
         let mut keytabs = Vec::new();
-        for name in ["hdfs", "yarn", "http"] {
+        for name in ["hdfs", "yarn", "http", "zookeeper"] {
             keytabs.push((format!("{}/{name}.keytab", paths::KEYTABS), keytab(state_dir, name)?));
         }
         let hadoop = ContainerSpec::new("hadoop", self.image, &layout.hadoop_host())
@@ -74,10 +76,48 @@ impl<'a> HadoopNode<'a> {
         let http = SpnegoClient::new(&layout.realm, vec![(layout.kdc_host(), self.kdc.ip()), (layout.hadoop_host(), hadoop.ip())])?;
         wait_for_hadoop(&hadoop, &http, layout, user, self.ready_timeout, timings).await?;
         let started = Instant::now();
-        lay_out_hdfs(self.profile, layout, &http, state_dir).await?;
+        let (hdfs, registry) =
+            tokio::join!(lay_out_hdfs(self.profile, layout, &http, state_dir), lay_out_registry(&hadoop, self.profile, layout));
+        hdfs?;
         timings.hdfs_setup = started.elapsed();
+        timings.registry_setup = registry?;
         Ok(hadoop)
     }
+}
+
+/// The service registry's paths in ZooKeeper, made by ZooKeeper's own principal (its
+/// superuser) through its command-line client: see [`crate::config::registry_commands`].
+/// Returns how long it took.
+async fn lay_out_registry(hadoop: &Node, profile: &SecurityProfile, layout: &Layout) -> Result<Duration, HarnessError> {
+    use base64::Engine as _;
+    let started = Instant::now();
+    let commands = crate::config::registry_commands(profile, layout);
+    let jaas = if profile.kerberos() {
+        format!("-Djava.security.auth.login.config={}/{} ", paths::HADOOP_CONF, crate::config::ADMIN_JAAS)
+    } else {
+        String::new()
+    };
+    let script = format!(
+        "echo {} | base64 -d | \"$JAVA_HOME/bin/java\" -Xmx64m {jaas}-cp '{}:/opt/hadoop/jars/*' org.apache.zookeeper.ZooKeeperMain -server {}:{} 2>&1",
+        base64::engine::general_purpose::STANDARD.encode(&commands),
+        paths::HADOOP_CONF,
+        layout.hadoop_host(),
+        ports::ZOOKEEPER
+    );
+    let out = hadoop.exec_as(Some("zookeeper"), &["sh", "-c", &script]).await?;
+    let text = out.stdout_text();
+    // The client says `Created <path>` for each; anything else is the reason it could not.
+    let missing: Vec<&str> =
+        commands.lines().filter_map(|c| c.split_whitespace().nth(1)).filter(|p| !text.contains(&format!("Created {p}\n"))).collect();
+    if !missing.is_empty() {
+        let tail: Vec<&str> = text.lines().filter(|l| !l.contains(" INFO ")).collect();
+        return Err(HarnessError::Exec {
+            container: "hadoop".into(),
+            command: "ZooKeeperMain (laying out the service registry as zookeeper)".into(),
+            detail: format!("{} not created; its output: {}", missing.join(", "), tail[tail.len().saturating_sub(15)..].join("\n")),
+        });
+    }
+    Ok(started.elapsed())
 }
 
 /// HDFS as the cluster's users find it: `/tmp` and MapReduce's history world-writable and

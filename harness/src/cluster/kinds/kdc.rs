@@ -18,7 +18,7 @@ use crate::node::Node;
 use crate::SecurityProfile;
 
 /// The keytabs the KDC exports, by file stem.
-pub(crate) const KEYTABS: [&str; 8] = ["hdfs", "yarn", "http", "remote-hdfs", "remote-http", "service", "alice", "bob"];
+pub(crate) const KEYTABS: [&str; 9] = ["hdfs", "yarn", "http", "zookeeper", "remote-hdfs", "remote-http", "service", "alice", "bob"];
 
 /// How long the KDC may take to answer a first ticket request (it usually takes a second or two).
 const READY_LIMIT: Duration = Duration::from_secs(30);
