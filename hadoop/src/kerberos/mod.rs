@@ -4,11 +4,13 @@ mod acceptor;
 mod credential;
 mod error;
 mod ffi;
+mod keytab;
 mod krb5_conf;
 mod principal;
 
 pub use acceptor::{Accepted, Acceptor};
 pub use credential::{Credential, CredentialSource};
 pub use error::KerberosError;
+pub use keytab::{keytab_principals, looks_like_keytab, KeytabError};
 pub use krb5_conf::{Krb5Conf, RealmEntry};
 pub use principal::Principal;
