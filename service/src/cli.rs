@@ -135,7 +135,14 @@ async fn submit_once(config: ServiceConfig, user: &str, script: &std::path::Path
             Submitter::new(config.clone(), http, login)
         }
     };
-    let submission = crate::form::Submission { queue: "default".into(), memory_mb: 512, vcores: 1, script, name: name.to_string() };
+    let submission = crate::form::Submission {
+        queue: "default".into(),
+        memory_mb: 512,
+        vcores: 1,
+        script,
+        name: name.to_string(),
+        long_lived_keytab: None,
+    };
     let submitted = submitter.submit(&crate::auth::Caller::User(user.to_string()), submission).await?;
     println!("{}", serde_json::to_string(&submitted).expect("a submission serializes"));
     Ok(())

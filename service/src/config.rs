@@ -89,9 +89,20 @@ pub struct ServiceConfig {
     /// Largest script accepted, in bytes.
     #[serde(default = "default_max_script")]
     pub max_script_bytes: usize,
+    /// Whether users may launch long-lived applications (YARN services that log in from the
+    /// user's keytab); on by default.
+    #[serde(default = "default_true")]
+    pub long_lived: bool,
+    /// The ResourceManager's YARN services API; by default `<resourcemanager_http>/app/v1/services`.
+    #[serde(default)]
+    pub services_api: Option<String>,
     /// Deliberate mistakes (for testing the checklist); none by default.
     #[serde(default)]
     pub faults: Vec<Fault>,
+}
+
+fn default_true() -> bool {
+    true
 }
 
 fn default_queues() -> Vec<String> {
@@ -115,6 +126,11 @@ impl ServiceConfig {
             ServiceError::Config { detail } => ServiceError::Config { detail: format!("{}: {detail}", path.display()) },
             other => other,
         })
+    }
+
+    /// Where long-lived applications are launched: the services API.
+    pub fn services_api(&self) -> String {
+        self.services_api.clone().unwrap_or_else(|| format!("{}/app/v1/services", self.resourcemanager_http.trim_end_matches('/')))
     }
 
     /// Whether a fault switch is on.

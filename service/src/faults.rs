@@ -41,10 +41,16 @@ pub enum Fault {
     /// Launched with `HADOOP_TOKEN_FILE_LOCATION` (Oozie-style), ignores the file: logs in from
     /// its keytab and gets fresh tokens instead of using the user's.
     IgnoreTokenFile,
+    /// Long-lived mode: stores the user's keytab in HDFS readable by everyone (mode 644 in a
+    /// directory others may enter) and launches anyway.
+    WorldReadableKeytabInHdfs,
+    /// Long-lived mode: launches without the user's keytab, so the application lives on its
+    /// delegation tokens alone and dies when they reach their max lifetime.
+    NoKeytab,
 }
 
 /// Every fault, for `--help` and validation.
-pub const ALL_FAULTS: [Fault; 14] = [
+pub const ALL_FAULTS: [Fault; 16] = [
     Fault::NoDoas,
     Fault::AllowAnonymous,
     Fault::WrongRenewer,
@@ -59,6 +65,8 @@ pub const ALL_FAULTS: [Fault; 14] = [
     Fault::TimelineTokenNotSet,
     Fault::AssumeInsecure,
     Fault::IgnoreTokenFile,
+    Fault::WorldReadableKeytabInHdfs,
+    Fault::NoKeytab,
 ];
 
 impl fmt::Display for Fault {

@@ -10,6 +10,7 @@
 //! keytab.rs  the keytab permission rule          form.rs    field validation
 //! submit.rs  stage, tokens, doAs submission      launch.rs  the DistributedShell context
 //! web.rs     routes: /, /api/submit, /healthz    faults.rs  deliberate mistakes for testing
+//! long_lived.rs  a YARN service that logs in from the user's keytab (services API, doAs)
 //! ```
 
 pub mod auth;
@@ -20,6 +21,7 @@ pub mod faults;
 pub mod form;
 pub mod keytab;
 pub mod launch;
+pub mod long_lived;
 pub mod submit;
 pub mod web;
 

@@ -100,12 +100,38 @@ impl Submitter {
         Self { config, http, login: None, file: Some(file) }
     }
 
+    /// The configuration it submits with.
+    pub(crate) fn config(&self) -> &ServiceConfig {
+        &self.config
+    }
+
+    /// Its HTTP client.
+    pub(crate) fn http(&self) -> &SpnegoClient {
+        &self.http
+    }
+
+    /// Whether it acts with a user's token file instead of a login of its own.
+    pub(crate) fn has_token_file(&self) -> bool {
+        self.file.is_some()
+    }
+
+    /// Who an application of `caller` runs as: the user, unless a fault says otherwise. With
+    /// Kerberos the service authenticates as itself and acts for the user (doAs, proxy user);
+    /// with simple auth Hadoop takes the caller's word, so the service names the user directly,
+    /// as Hadoop's own simple-auth clients do.
+    pub(crate) fn user_for(&self, caller: &Caller) -> String {
+        match caller {
+            Caller::User(u) if !self.config.fault(Fault::NoDoas) => u.clone(),
+            _ => self.service_user().to_string(),
+        }
+    }
+
     /// The service's own short name (its principal's primary).
-    fn service_user(&self) -> &str {
+    pub(crate) fn service_user(&self) -> &str {
         self.config.principal.split(['/', '@']).next().unwrap_or("yarnsec")
     }
 
-    fn auth(&self) -> Auth<'_> {
+    pub(crate) fn auth(&self) -> Auth<'_> {
         match (&self.login, self.config.auth) {
             (Some(c), AuthMode::Kerberos) => Auth::Kerberos(c),
             _ => Auth::Simple(self.service_user()),
@@ -115,14 +141,7 @@ impl Submitter {
     /// Submits `submission` for `caller`.
     pub async fn submit(&self, caller: &Caller, submission: Submission) -> Result<Submitted, ServiceError> {
         let cfg = &self.config;
-        // Who the application runs as: the user, unless a fault says otherwise. With Kerberos the
-        // service authenticates as itself and acts for the user (doAs, proxy user); with simple
-        // auth Hadoop takes the caller's word, so the service names the user directly, as
-        // Hadoop's own simple-auth clients do.
-        let user = match caller {
-            Caller::User(u) if !cfg.fault(Fault::NoDoas) => u.clone(),
-            _ => self.service_user().to_string(),
-        };
+        let user = self.user_for(caller);
         // Who the service is to Hadoop: itself acting for the user (doAs), the user in simple
         // mode, or the user through the user's own tokens (token file).
         let (rm_auth, fs_auth, do_as) = match (&self.file, cfg.auth) {

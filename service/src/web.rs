@@ -96,6 +96,11 @@ async fn page(State(state): State<Arc<AppState>>, headers: HeaderMap, Query(quer
          <label>Memory (GiB, 0.5–8) <input name=\"memory_gib\" value=\"1\"></label><br>\
          <label>Vcores (1–4) <input name=\"vcores\" value=\"1\"></label><br>\
          <label>Script <input type=\"file\" name=\"script\"></label><br>\
+         <fieldset><legend>Long-lived (runs past the delegation tokens' max lifetime)</legend>\
+         <label><input type=\"checkbox\" name=\"long_lived\" value=\"on\"> Keep it running as a YARN service</label><br>\
+         <label>Your keytab <input type=\"file\" name=\"keytab\"></label>\
+         <p>A long-lived application logs in from your keytab once its tokens expire. It is stored in your HDFS home, \
+         readable by you only; it must hold <code>you/host@REALM</code>.</p></fieldset>\
          <button type=\"submit\">Submit</button></form></body></html>"
     ))
     .into_response()
@@ -114,7 +119,11 @@ async fn read_multipart(mut multipart: Multipart) -> Result<RawSubmission, Servi
             "vcores" => raw.vcores = Some(text()?),
             "name" => raw.name = Some(text()?),
             "script" => raw.script = Some(bytes.to_vec()),
-            other => return Err(bad(other, "unknown field; the form has queue, memory_gib, vcores, name, script".into())),
+            "long_lived" => raw.long_lived = Some(text()?),
+            "keytab" => raw.keytab = Some(bytes.to_vec()),
+            other => {
+                return Err(bad(other, "unknown field; the form has queue, memory_gib, vcores, name, script, long_lived, keytab".into()))
+            }
         }
     }
     Ok(raw)
@@ -146,7 +155,7 @@ async fn form_submit(
     };
     let result = async {
         let submission = read_multipart(multipart).await?.validate(&state.config.queues, state.config.max_script_bytes)?;
-        state.submitter.submit(&caller, submission).await
+        submit(&state, &caller, submission).await
     }
     .await;
     match result {
@@ -164,6 +173,21 @@ struct ApiSubmission {
     vcores: Option<u32>,
     script: String,
     name: Option<String>,
+    long_lived: Option<bool>,
+    /// The user's keytab, base64.
+    keytab: Option<String>,
+}
+
+/// A short-lived submission, or a long-lived one with the user's keytab.
+async fn submit(
+    state: &AppState,
+    caller: &Caller,
+    mut submission: crate::form::Submission,
+) -> Result<crate::submit::Submitted, ServiceError> {
+    match submission.long_lived_keytab.take() {
+        Some(keytab) => state.submitter.submit_long_lived(caller, submission, keytab).await,
+        None => state.submitter.submit(caller, submission).await,
+    }
 }
 
 async fn api_submit(
@@ -186,10 +210,18 @@ async fn api_submit(
         vcores: body.vcores.map(|v| v.to_string()),
         script: Some(body.script.into_bytes()),
         name: body.name,
+        long_lived: body.long_lived.map(|l| l.to_string()),
+        keytab: None,
     };
     let result = async {
-        let submission = raw.validate(&state.config.queues, state.config.max_script_bytes)?;
-        state.submitter.submit(&caller, submission).await
+        use base64::Engine;
+        let keytab = body
+            .keytab
+            .map(|k| base64::engine::general_purpose::STANDARD.decode(k.trim()))
+            .transpose()
+            .map_err(|e| ServiceError::BadField { field: "keytab".into(), message: format!("not base64: {e}") })?;
+        let submission = RawSubmission { keytab, ..raw }.validate(&state.config.queues, state.config.max_script_bytes)?;
+        submit(&state, &caller, submission).await
     }
     .await;
     match result {
