@@ -64,7 +64,7 @@ item!(a6_user_name_to_workers_in_insecure_clusters, "A6", NA, Pass);
 // DistributedShell's AM does not pass HADOOP_JAAS_DEBUG on to its containers: a finding.
 item!(a7_distributedshell_keeps_jaas_debug_to_itself, "A7", Fail, Fail);
 item!(k1_container_code, "K1", NA, NA);
-item!(l1_no_long_lived_mode, "L1", NA, NA);
+// L1–L7: tests/cluster_long_lived.rs (each waits out a token max lifetime).
 item!(t1_launched_in_a_secure_cluster, "T1", Pass, NA);
 item!(t2_runs_as_the_submitter, "T2", Pass, Pass);
 item!(t3_chromium_with_a_ticket_submits_and_without_is_refused, "T3", Pass, NA);

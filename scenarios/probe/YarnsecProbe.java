@@ -50,12 +50,30 @@ public final class YarnsecProbe {
         say("USER=" + user);
         say("HADOOP_USER_NAME=" + env("HADOOP_USER_NAME"));
         say("HADOOP_TOKEN_FILE_LOCATION=" + env("HADOOP_TOKEN_FILE_LOCATION"));
-        // As the shell probe's `&&`: a failed write throws, and the JVM exits non-zero.
         Path out = new Path("/user/" + user + "/" + run.getProperty("marker") + ".txt");
+        if ("loop".equals(run.getProperty("mode"))) {
+            // A long-lived application's work: a write every every_s seconds, forever.
+            long every = Long.parseLong(run.getProperty("every_s", "20"));
+            while (true) {
+                try {
+                    write(conf, out, user);
+                    say("put=ok " + System.currentTimeMillis() / 1000L);
+                } catch (IOException e) {
+                    System.err.println("writing " + out + ": " + e);
+                    say("put=failed " + System.currentTimeMillis() / 1000L);
+                }
+                Thread.sleep(every * 1000L);
+            }
+        }
+        // As the shell probe's `&&`: a failed write throws, and the JVM exits non-zero.
+        write(conf, out, user);
+        say("put=ok");
+    }
+
+    private static void write(Configuration conf, Path out, String user) throws IOException {
         try (OutputStream o = out.getFileSystem(conf).create(out, true)) {
             o.write(("written by " + user + " in a YARN container\n").getBytes(StandardCharsets.UTF_8));
         }
-        say("put=ok");
     }
 
     private static String env(String name) {

@@ -12,6 +12,7 @@ use yarnsec_harness::SecureCluster;
 use crate::command::{Script, Ticket};
 use crate::error::ObserveError;
 pub use crate::facts::app_run::AppRun;
+use crate::facts::long_lived::LongLivedRun;
 use crate::facts::token_file::{FileToken, TokenFile};
 use crate::jvm_probe::JvmProbe;
 use crate::service::{ServiceUnderTest, Submitted};
@@ -79,6 +80,7 @@ pub struct Context<'a> {
     pub service: &'a ServiceUnderTest,
     http: SpnegoClient,
     alice: OnceCell<Result<AppRun, ObserveError>>,
+    long_lived: OnceCell<Result<LongLivedRun, ObserveError>>,
     jvm_probe: OnceCell<JvmProbe>,
     artifacts: std::path::PathBuf,
     waits: std::sync::Mutex<std::collections::HashMap<&'static str, Wait>>,
@@ -103,7 +105,16 @@ impl<'a> Context<'a> {
     /// service started on the same cluster, e.g. with a fault switch on).
     pub fn with_http(cluster: &'a SecureCluster, service: &'a ServiceUnderTest, http: SpnegoClient) -> Self {
         let artifacts = std::env::temp_dir().join("yarnsec-artifacts").join(cluster.id());
-        Self { cluster, service, http, alice: OnceCell::new(), jvm_probe: OnceCell::new(), artifacts, waits: Default::default() }
+        Self {
+            cluster,
+            service,
+            http,
+            alice: OnceCell::new(),
+            long_lived: OnceCell::new(),
+            jvm_probe: OnceCell::new(),
+            artifacts,
+            waits: Default::default(),
+        }
     }
 
     /// Says that item `id` now waits for `what` until `until` (shown as a countdown).
@@ -173,6 +184,18 @@ impl<'a> Context<'a> {
         self.alice_run().await.map_err(|e| {
             let mut v = e.verdict();
             v.reason = format!("alice's application through the service: {}", v.reason);
+            v
+        })
+    }
+
+    /// alice's long-lived application, launched once through the service with her keytab and
+    /// watched past its first tokens' max lifetime; shared by L1–L7. The verdict when it could
+    /// not be observed.
+    pub async fn long_lived(&self) -> Result<&LongLivedRun, Verdict> {
+        let run = self.long_lived.get_or_init(|| crate::facts::long_lived::observe(self)).await;
+        run.as_ref().map_err(|e| {
+            let mut v = e.verdict();
+            v.reason = format!("alice's long-lived application through the service: {}", v.reason);
             v
         })
     }

@@ -5,9 +5,11 @@
 //! container.rs   one container: token file, launch script, logs
 //! app_run.rs     one application to its end, with all its containers
 //! issued.rs      what token issuers and the ResourceManager logged about tokens
+//! long_lived.rs  one long-lived application watched past its first tokens' max lifetime
 //! ```
 
 pub mod app_run;
 pub mod container;
 pub mod issued;
+pub mod long_lived;
 pub mod token_file;

@@ -92,6 +92,7 @@ impl JvmProbe {
 pub fn settings(run: &Run<'_>) -> String {
     match run {
         Run::Harmless => "mode=harmless\n".into(),
+        Run::Loop { marker, every } => format!("mode=loop\nmarker={}\nevery_s={}\n", property_value(marker), every.as_secs().max(1)),
         Run::Probe { marker, before } => {
             let mut text = format!("mode=probe\nmarker={}\n", property_value(marker));
             match before {

@@ -76,6 +76,10 @@ pub struct FormContract {
     pub name_field: String,
     /// Fixed fields sent with every submission (`memory_gib = "0.5"`, `vcores = "1"`).
     pub fields: std::collections::BTreeMap<String, String>,
+    /// Fields that ask for a long-lived application (`long_lived = "on"`), sent besides `fields`.
+    pub long_lived_fields: std::collections::BTreeMap<String, String>,
+    /// The file field that carries the user's keytab for a long-lived application (`keytab`).
+    pub keytab_field: String,
 }
 
 impl FormContract {
@@ -94,6 +98,8 @@ impl Default for FormContract {
             script_file_name: None,
             name_field: "name".into(),
             fields: [("memory_gib", "0.5"), ("vcores", "1")].into_iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            long_lived_fields: [("long_lived".to_string(), "on".to_string())].into_iter().collect(),
+            keytab_field: "keytab".into(),
         }
     }
 }
@@ -174,7 +180,7 @@ impl ServiceUnderTest {
         Self {
             name: "reference".into(),
             base_url: base_url.trim_end_matches('/').to_string(),
-            features: Features { timeline: true, remote_filesystems: true, token_file: true, ..Features::default() },
+            features: Features { timeline: true, remote_filesystems: true, token_file: true, long_lived: true, ..Features::default() },
             submit: SubmitMode::Json,
             jaas_debug: true,
             launcher: None,
@@ -233,12 +239,28 @@ impl ServiceUnderTest {
         name: &str,
         headers: Option<reqwest::header::HeaderMap>,
     ) -> Result<HttpResponse, HttpError> {
+        self.send_submission(http, auth, script, name, None, headers).await
+    }
+
+    /// Sends one submission; with `keytab`, a long-lived one carrying the user's keytab.
+    async fn send_submission(
+        &self,
+        http: &SpnegoClient,
+        auth: Auth<'_>,
+        script: &[u8],
+        name: &str,
+        keytab: Option<&[u8]>,
+        headers: Option<reqwest::header::HeaderMap>,
+    ) -> Result<HttpResponse, HttpError> {
         match self.submit {
             SubmitMode::Json => {
-                let body = serde_json::to_vec(
-                    &serde_json::json!({"script": String::from_utf8_lossy(script), "memory_gib": 0.5, "vcores": 1, "name": name}),
-                )
-                .expect("JSON serializes");
+                let mut json = serde_json::json!({"script": String::from_utf8_lossy(script), "memory_gib": 0.5, "vcores": 1, "name": name});
+                if let Some(keytab) = keytab {
+                    use base64::Engine;
+                    json["long_lived"] = true.into();
+                    json["keytab"] = base64::engine::general_purpose::STANDARD.encode(keytab).into();
+                }
+                let body = serde_json::to_vec(&json).expect("JSON serializes");
                 http.send(Method::POST, &format!("{}/api/submit", self.base_url), auth, Some((body, "application/json")), headers).await
             }
             SubmitMode::Form => {
@@ -247,9 +269,15 @@ impl ServiceUnderTest {
                 if !form.name_field.is_empty() {
                     fields.push((&form.name_field, name));
                 }
+                if keytab.is_some() {
+                    fields.extend(form.long_lived_fields.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+                }
                 let file_name = form.file_name(self.workload, name);
-                let file = (form.script_field.as_str(), file_name.as_str(), self.workload.media_type(), script);
-                let (body, content_type) = multipart_form(&fields, file);
+                let mut files = vec![(form.script_field.as_str(), file_name.as_str(), self.workload.media_type(), script)];
+                if let Some(keytab) = keytab {
+                    files.push((form.keytab_field.as_str(), "user.keytab", "application/octet-stream", keytab));
+                }
+                let (body, content_type) = multipart_form(&fields, &files);
                 http.send(Method::POST, &self.form_url(), auth, Some((body, &content_type)), headers).await
             }
             SubmitMode::Command => Err(HttpError::BadUrl {
@@ -274,6 +302,27 @@ impl ServiceUnderTest {
     /// Submits for `user` and expects success.
     pub async fn submit(&self, http: &SpnegoClient, auth: Auth<'_>, user: &str, script: &[u8]) -> Result<Submitted, HttpError> {
         let r = self.submit_raw(http, auth, script, "yarnsec-probe").await?;
+        self.answer(r, user)
+    }
+
+    /// Submits a long-lived application for `user`, with the user's `keytab` (the service file's
+    /// `[form]` names the fields; the JSON API takes `long_lived` and the keytab in base64), and
+    /// expects success.
+    pub async fn submit_long_lived(
+        &self,
+        http: &SpnegoClient,
+        auth: Auth<'_>,
+        user: &str,
+        script: &[u8],
+        name: &str,
+        keytab: &[u8],
+    ) -> Result<Submitted, HttpError> {
+        let r = self.send_submission(http, auth, script, name, Some(keytab), None).await?;
+        self.answer(r, user)
+    }
+
+    /// The application a submission's answer names, or the refusal quoted.
+    fn answer(&self, r: HttpResponse, user: &str) -> Result<Submitted, HttpError> {
         match self.submit {
             SubmitMode::Json | SubmitMode::Command => r.success("POST")?.json(),
             SubmitMode::Form => {
@@ -321,23 +370,29 @@ pub fn application_id_in(url: &str) -> Option<&str> {
     url.split(['/', '?', '#', '=', '&']).find(|p| p.starts_with("application_"))
 }
 
-/// A `multipart/form-data` body with text fields and one file (field, file name, media type,
-/// content); returns it and its content type.
-fn multipart_form(fields: &[(&str, &str)], file: (&str, &str, &str, &[u8])) -> (Vec<u8>, String) {
+/// One file of a form: field, file name, media type, content.
+type FormFile<'a> = (&'a str, &'a str, &'a str, &'a [u8]);
+
+/// A `multipart/form-data` body with text fields and files; returns it and its content type.
+fn multipart_form(fields: &[(&str, &str)], files: &[FormFile<'_>]) -> (Vec<u8>, String) {
     let nanos = crate::context::unique_nanos();
     let boundary = format!("yarnsec-{nanos:x}");
-    let mut body = String::new();
+    let mut body = Vec::new();
     for (name, value) in fields {
-        body.push_str(&format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"));
+        body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").into_bytes());
     }
-    let (name, file_name, media_type, content) = file;
-    body.push_str(&format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\nContent-Type: {media_type}\r\n\r\n"
-    ));
-    // The file's bytes as they are (a jar is no text).
-    let mut body = body.into_bytes();
-    body.extend_from_slice(content);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    for (name, file_name, media_type, content) in files {
+        body.extend(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\nContent-Type: {media_type}\r\n\r\n"
+            )
+            .into_bytes(),
+        );
+        // The file's bytes as they are (a jar or a keytab is no text).
+        body.extend_from_slice(content);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
     (body, format!("multipart/form-data; boundary={boundary}"))
 }
 
@@ -361,7 +416,7 @@ mod tests {
     #[test]
     fn a_binary_file_is_sent_as_its_bytes() {
         let jar = [b'P', b'K', 3, 4, 0xff, 0xfe, 0, b'\r', b'\n'];
-        let (body, content_type) = multipart_form(&[], ("file", "script.jar", "application/java-archive", &jar));
+        let (body, content_type) = multipart_form(&[], &[("file", "script.jar", "application/java-archive", &jar)]);
         let boundary = content_type.strip_prefix("multipart/form-data; boundary=").unwrap();
         let head = b"Content-Type: application/java-archive\r\n\r\n";
         let start = body.windows(head.len()).position(|w| w == head).unwrap() + head.len();
@@ -372,7 +427,7 @@ mod tests {
     #[test]
     fn the_form_body_carries_the_services_own_fields() {
         let (body, content_type) =
-            multipart_form(&[("queue", "default"), ("jobname", "probe")], ("upload", "probe.py", "text/x-python", b"print(1)"));
+            multipart_form(&[("queue", "default"), ("jobname", "probe")], &[("upload", "probe.py", "text/x-python", b"print(1)")]);
         let body = String::from_utf8(body).unwrap();
         let boundary = content_type.strip_prefix("multipart/form-data; boundary=").unwrap();
         assert!(body.contains("name=\"queue\"\r\n\r\ndefault\r\n") && body.contains("name=\"jobname\"\r\n\r\nprobe\r\n"), "{body}");

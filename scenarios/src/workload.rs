@@ -52,6 +52,15 @@ pub enum Run<'a> {
     },
     /// Only prints `should-not-run` (for submissions that must be refused).
     Harmless,
+    /// A long-lived application's work: reports as the probe does, then writes
+    /// `/user/$USER/<marker>.txt` every `every`, forever, printing `put=ok <epoch s>` or
+    /// `put=failed <epoch s>` after each write.
+    Loop {
+        /// The output file's name, without `.txt`.
+        marker: &'a str,
+        /// The pause between writes.
+        every: Duration,
+    },
 }
 
 /// What the probe does before it reports and writes.
@@ -75,6 +84,8 @@ impl Workload {
         match (self, run) {
             (Workload::Sh, Run::Probe { marker, before }) => Some(sh_probe(marker, before)),
             (Workload::Python, Run::Probe { marker, before }) => Some(python_probe(marker, before)),
+            (Workload::Sh, Run::Loop { marker, every }) => Some(sh_loop(marker, *every)),
+            (Workload::Python, Run::Loop { marker, every }) => Some(python_loop(marker, *every)),
             (Workload::Sh, Run::Harmless) => Some("echo should-not-run\n".into()),
             (Workload::Python, Run::Harmless) => Some("print('should-not-run')\n".into()),
             (Workload::Jvm, _) => None,
@@ -142,9 +153,37 @@ fn sh_probe(marker: &str, before: &Before) -> String {
         Before::ReadRemote(url) => format!("{FS_SHELL} -cat {url} && echo remote=ok\n"),
     };
     format!(
-        "{before}echo \"id=$(id -un)\"\necho \"USER=$USER\"\necho \"HADOOP_USER_NAME=${{HADOOP_USER_NAME:-}}\"\necho \"HADOOP_TOKEN_FILE_LOCATION=${{HADOOP_TOKEN_FILE_LOCATION:-}}\"\n\
-         echo \"written by $USER in a YARN container\" > out.txt\n\
+        "{before}{SH_REPORT}echo \"written by $USER in a YARN container\" > out.txt\n\
          {FS_SHELL} -put -f out.txt \"/user/$USER/{marker}.txt\" && echo put=ok\n"
+    )
+}
+
+/// The lines every probe prints first.
+const SH_REPORT: &str = "echo \"id=$(id -un)\"\necho \"USER=$USER\"\necho \"HADOOP_USER_NAME=${HADOOP_USER_NAME:-}\"\necho \"HADOOP_TOKEN_FILE_LOCATION=${HADOOP_TOKEN_FILE_LOCATION:-}\"\n";
+
+fn sh_loop(marker: &str, every: Duration) -> String {
+    format!(
+        "{SH_REPORT}while true; do\n\
+         \x20 echo \"written by $USER in a YARN container at $(date +%s)\" > out.txt\n\
+         \x20 if {FS_SHELL} -put -f out.txt \"/user/$USER/{marker}.txt\"; then echo \"put=ok $(date +%s)\"; else echo \"put=failed $(date +%s)\"; fi\n\
+         \x20 sleep {}\n\
+         done\n",
+        every.as_secs().max(1)
+    )
+}
+
+fn python_loop(marker: &str, every: Duration) -> String {
+    let probe = python_probe(marker, &Before::Nothing);
+    let head = probe.split("with open('out.txt'").next().unwrap_or_default();
+    format!(
+        "{head}while True:\n\
+         \x20   with open('out.txt', 'w') as out:\n\
+         \x20       out.write('written by %s in a YARN container at %d\\n' % (user, time.time()))\n\
+         \x20   ok = fs('-put -f out.txt ' + shlex.quote('/user/%s/{marker}.txt' % user))\n\
+         \x20   say('put=%s %d' % ('ok' if ok else 'failed', time.time()))\n\
+         \x20   time.sleep({})\n",
+        every.as_secs().max(1),
+        marker = marker.replace(['\'', '\\', '\n'], "_"),
     )
 }
 
@@ -222,6 +261,36 @@ mod tests {
         assert!(sh.trim_end().ends_with("&& echo put=ok"), "{sh}");
         let py = python_probe("m", &Before::Nothing);
         assert!(py.contains("):\n    sys.exit(1)\nsay('put=ok')\n"), "{py}");
+    }
+
+    /// The long-lived loop, run for a little over one write with stand-ins for FsShell: it
+    /// reports first, then says after each write whether it worked, and goes on either way.
+    #[test]
+    fn the_loops_write_again_and_say_how_each_write_went() {
+        let dir = tempfile::tempdir().unwrap();
+        let run = Run::Loop { marker: "m", every: Duration::from_secs(1) };
+        for (w, interpreter) in [(Workload::Sh, "sh"), (Workload::Python, "python3")] {
+            let text = w.text(&run).unwrap();
+            assert!(text.contains("/user/") && text.contains("m.txt"), "{text}");
+            for (stand_in, said) in [("true", "put=ok "), ("false", "put=failed ")] {
+                let fs = if w == Workload::Sh { FS_SHELL.to_string() } else { py_str(FS_SHELL) };
+                let script = text.replace(&fs, &if w == Workload::Sh { stand_in.to_string() } else { py_str(stand_in) });
+                let path = dir.path().join("loop");
+                std::fs::write(&path, script).unwrap();
+                let Ok(out) = std::process::Command::new("timeout")
+                    .args(["2.5", interpreter])
+                    .arg(&path)
+                    .current_dir(dir.path())
+                    .env("USER", "alice")
+                    .output()
+                else {
+                    return eprintln!("SKIPPED: no timeout or {interpreter} on this host");
+                };
+                let out = String::from_utf8_lossy(&out.stdout);
+                assert!(out.starts_with("id=") && out.contains("USER=alice\n"), "{w:?}: {out}");
+                assert!(out.matches(said).count() >= 2, "{w:?} with {stand_in}: {out}");
+            }
+        }
     }
 
     #[test]

@@ -1,15 +1,386 @@
-//! Long-lived application items (L1–L7).
+//! Long-lived application items (L1–L7), all judged on one long-lived application the service
+//! launches for alice with her keytab ([`crate::facts::long_lived`]), watched until the tokens
+//! it started with have passed their max lifetime by one renew interval. Each judgment reads
+//! only what the cluster shows: HDFS, the NodeManager's token files, localized files and logs,
+//! and the ResourceManager's report.
 
 use crate::context::Context;
-use crate::verdict::Verdict;
+use crate::facts::long_lived::{LocalizedFile, LongLivedRun};
+use crate::verdict::{Evidence, Verdict};
 
-/// L1–L7: only for services that run long-lived applications with keytabs.
-pub fn l(ctx: &Context<'_>) -> Verdict {
-    if ctx.service.features.long_lived {
-        return Verdict::skipped("not judged: this version of yarnsec does not implement the long-lived (keytab) scenarios yet");
+/// L1–L7 for services that launch long-lived applications.
+pub async fn l(id: &str, ctx: &Context<'_>) -> Verdict {
+    if !ctx.service.features.long_lived {
+        return Verdict::not_applicable(format!(
+            "the service `{}` declares no long-lived (keytab) mode; its applications live on delegation tokens the ResourceManager renews",
+            ctx.service.name
+        ));
     }
-    Verdict::not_applicable(format!(
-        "the service `{}` declares no long-lived (keytab) mode; its applications live on delegation tokens the ResourceManager renews",
-        ctx.service.name
-    ))
+    or_verdict!(super::require_kerberos(ctx));
+    if ctx.service.is_command() {
+        return Verdict::skipped(
+            "not judged: a command-line submitter has no way yet to ask for a long-lived launch in its service file (only forms and the JSON API do)",
+        );
+    }
+    let run = or_verdict!(ctx.long_lived().await);
+    let namenode = ctx.cluster.namenode_token_service();
+    match id {
+        "L1" => judge_l1(run),
+        "L2" => judge_l2(run),
+        "L3" => judge_l3(run),
+        "L4" => judge_l4(run, &namenode),
+        "L5" => judge_l5(run),
+        "L6" => judge_l6(run),
+        _ => judge_l7(run),
+    }
+}
+
+/// `HH:MM:SS UTC` of a time in ms since the epoch.
+fn clock(ms: i64) -> String {
+    let s = ms.max(0) / 1000 % 86_400;
+    format!("{:02}:{:02}:{:02} UTC", s / 3600, s / 60 % 60, s % 60)
+}
+
+/// The watch's times and the workers' writes, as evidence.
+fn timeline(run: &LongLivedRun) -> Evidence {
+    let writes: String =
+        run.writes().iter().map(|(s, ok)| format!("  {} {}\n", clock(s * 1000), if *ok { "put=ok" } else { "put=failed" })).collect();
+    Evidence::new(
+        "timeline",
+        format!("{} watched past its first tokens' max lifetime", run.submitted.application_id),
+        format!(
+            "first tokens' max date {} (max lifetime {} s)\nchecked after {} (+ one renew interval, {} s)\n{} last written {}\nstate at the end: {} {}\nwrites its work reported:\n{}",
+            clock(run.first_max_ms),
+            run.max_lifetime.as_secs(),
+            clock(run.check_ms),
+            run.renew_interval.as_secs(),
+            run.output_path,
+            run.output_mtime_ms.map(clock).unwrap_or_else(|| "never".into()),
+            run.app_last.state,
+            run.app_last.diagnostics.as_deref().unwrap_or("").trim(),
+            if writes.is_empty() { "  (none)\n".to_string() } else { writes }
+        ),
+    )
+}
+
+fn files_evidence(files: &[LocalizedFile]) -> Evidence {
+    let body: String = files
+        .iter()
+        .map(|f| {
+            format!(
+                "{} owner={} permission={} {} for {}\n",
+                f.path,
+                f.owner,
+                f.permission,
+                f.keytab_principals.as_ref().map(|p| format!("keytab of {}", p.join(", "))).unwrap_or_else(|| "(not a keytab)".into()),
+                f.containers.join(", ")
+            )
+        })
+        .collect();
+    Evidence::new("hdfs", "HDFS files the NodeManager localized for the application", if body.is_empty() { "(none)".into() } else { body })
+}
+
+/// The last lines of the workers' logs (where a failed write says why).
+fn workers_tail(run: &LongLivedRun) -> Evidence {
+    let text: String = run.workers().map(|c| format!("--- {} ---\n{}", c.id, c.all_logs())).collect::<Vec<_>>().join("\n");
+    let tail: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    let tail = tail[tail.len().saturating_sub(40)..].join("\n");
+    Evidence::new("log", "the workers' logs (last lines)", tail)
+}
+
+/// Whether a keytab holds a principal of `user` (`user@R` or `user/host@R`).
+fn holds_user(file: &LocalizedFile, user: &str) -> bool {
+    file.keytab_principals.as_ref().is_some_and(|ps| ps.iter().any(|p| p.split(['/', '@']).next() == Some(user)))
+}
+
+/// L1: the strategy as a whole: the application still runs, and its work still reaches HDFS,
+/// after the tokens it started with have passed their max lifetime by one renew interval.
+pub fn judge_l1(run: &LongLivedRun) -> Verdict {
+    let evidence = vec![timeline(run), workers_tail(run)];
+    if run.app_last.is_final() {
+        return Verdict::fail(
+            format!(
+                "{} ended {} ({}) before its first tokens' max lifetime ({} s) had passed by one renew interval: the service has no strategy that keeps it alive",
+                run.submitted.application_id,
+                run.app_last.state,
+                run.app_last.final_status,
+                run.max_lifetime.as_secs()
+            ),
+            evidence,
+        );
+    }
+    if run.wrote_after_check() {
+        Verdict::pass(
+            format!(
+                "{} outlived its first tokens' max lifetime ({} s) and one renew interval ({} s): still RUNNING, and its work wrote {} at {}, after the first tokens could no longer be used",
+                run.submitted.application_id,
+                run.max_lifetime.as_secs(),
+                run.renew_interval.as_secs(),
+                run.output_path,
+                run.output_mtime_ms.map(clock).unwrap_or_default()
+            ),
+            evidence,
+        )
+    } else {
+        let failed_after = run.writes().iter().filter(|(s, ok)| !ok && s * 1000 > run.first_max_ms).count();
+        Verdict::fail(
+            format!(
+                "{} still runs, but its work stopped reaching HDFS: {} was last written at {}, not after {} (its first tokens' max lifetime, {} s, plus one renew interval); {failed_after} write(s) failed after the first tokens' max date. The application kept no credential its work could use past the max lifetime",
+                run.submitted.application_id,
+                run.output_path,
+                run.output_mtime_ms.map(clock).unwrap_or_else(|| "never".into()),
+                clock(run.check_ms),
+                run.max_lifetime.as_secs()
+            ),
+            evidence,
+        )
+    }
+}
+
+/// L2: the keytab is in HDFS and was localized into the ApplicationMaster's container.
+pub fn judge_l2(run: &LongLivedRun) -> Verdict {
+    let evidence = vec![files_evidence(&run.localized)];
+    match run.keytabs_for(true).into_iter().find(|f| holds_user(f, &run.user)) {
+        Some(k) => Verdict::pass(
+            format!(
+                "{}'s keytab {} ({}) is in HDFS and the NodeManager localized it into the ApplicationMaster's container",
+                run.user,
+                k.path,
+                k.keytab_principals.as_deref().unwrap_or_default().join(", ")
+            ),
+            evidence,
+        ),
+        None => Verdict::fail(
+            format!(
+                "no keytab of {} was localized into the ApplicationMaster's container: the AM has nothing to log in from once its tokens reach their max lifetime ({} HDFS file(s) localized, none a keytab of {}; a keytab installed on every node would not show here, and this cluster's nodes hold none for users)",
+                run.user,
+                run.localized.len(),
+                run.user
+            ),
+            evidence,
+        ),
+    }
+}
+
+/// L3: a keytab in HDFS is readable by its owner, the user, only.
+pub fn judge_l3(run: &LongLivedRun) -> Verdict {
+    let keytabs: Vec<&LocalizedFile> = run.localized.iter().filter(|f| f.keytab_principals.is_some()).collect();
+    if keytabs.is_empty() {
+        return Verdict::not_applicable(format!(
+            "no keytab in HDFS reached {}: there is no keytab permission to check",
+            run.submitted.application_id
+        ));
+    }
+    let evidence = vec![files_evidence(&run.localized)];
+    let exposed: Vec<String> = keytabs
+        .iter()
+        .filter(|k| k.readable_by_others() || k.owner != run.user)
+        .map(|k| format!("{} (owner {}, permission {})", k.path, k.owner, k.permission))
+        .collect();
+    if exposed.is_empty() {
+        Verdict::pass(
+            format!(
+                "the keytab(s) in HDFS are {}'s and readable by {} only: {}",
+                run.user,
+                run.user,
+                keytabs.iter().map(|k| format!("{} ({})", k.path, k.permission)).collect::<Vec<_>>().join(", ")
+            ),
+            evidence,
+        )
+    } else {
+        Verdict::fail(
+            format!(
+                "a keytab others may read was launched with: {}; the launch should have checked its permissions and refused (`hdfs dfs -chmod 400`)",
+                exposed.join(", ")
+            ),
+            evidence,
+        )
+    }
+}
+
+/// L4: the ApplicationMaster's launch context carried an HDFS delegation token.
+pub fn judge_l4(run: &LongLivedRun, namenode: &str) -> Verdict {
+    let Some(am) = run.am() else {
+        return Verdict::fail(format!("no ApplicationMaster container of {} was found", run.submitted.application_id), vec![timeline(run)]);
+    };
+    let evidence = vec![am.tokens.evidence(format!("{}'s token file (its launch context's tokens)", am.id))];
+    let found = am.tokens.tokens().iter().any(|t| t.kind == "HDFS_DELEGATION_TOKEN" && t.service == namenode);
+    Verdict::check(
+        found,
+        format!("the ApplicationMaster's launch context carried an HDFS delegation token for {namenode}"),
+        format!("the ApplicationMaster's launch context carried no HDFS delegation token for {namenode}: the NodeManager could not localize its files"),
+        evidence,
+    )
+}
+
+/// The AM's log lines of a keytab login as `user`.
+fn keytab_logins<'a>(logs: &'a str, user: &str) -> Vec<&'a str> {
+    logs.lines()
+        .filter(|l| l.contains("Login successful for user ") && l.contains("using keytab file"))
+        .filter(|l| {
+            l.split("Login successful for user ").nth(1).and_then(|r| r.split_whitespace().next()).and_then(|p| p.split(['/', '@']).next())
+                == Some(user)
+        })
+        .collect()
+}
+
+/// L5: the ApplicationMaster logged in from the keytab (`loginUserFromKeytab`).
+pub fn judge_l5(run: &LongLivedRun) -> Verdict {
+    let logs = run.am_logs();
+    let logins = keytab_logins(&logs, &run.user);
+    let lines: Vec<&str> =
+        logs.lines().filter(|l| l.contains("keytab") || l.contains("Login successful") || l.contains("UserGroupInformation")).collect();
+    let evidence = vec![Evidence::new(
+        "log",
+        "the ApplicationMaster's log lines about its login",
+        if lines.is_empty() { "(none)".into() } else { lines.join("\n") },
+    )];
+    match logins.first() {
+        Some(line) => Verdict::pass(format!("the ApplicationMaster logged in from a keytab as {}: `{}`", run.user, line.trim()), evidence),
+        None => Verdict::fail(
+            format!(
+                "the ApplicationMaster's logs show no login from a keytab as {} (Hadoop's UserGroupInformation logs `Login successful for user … using keytab file …`): it runs on its launch tokens only",
+                run.user
+            ),
+            evidence,
+        ),
+    }
+}
+
+/// L6: the ApplicationMaster got its AM/RM token from its token file and registered with it.
+pub fn judge_l6(run: &LongLivedRun) -> Verdict {
+    let Some(am) = run.am() else {
+        return Verdict::fail(format!("no ApplicationMaster container of {} was found", run.submitted.application_id), vec![timeline(run)]);
+    };
+    let evidence = vec![
+        am.tokens.evidence(format!("{}'s token file (HADOOP_TOKEN_FILE_LOCATION)", am.id)),
+        crate::context::app_evidence(&run.app_first),
+    ];
+    let has = am.tokens.tokens().iter().any(|t| t.kind == "YARN_AM_RM_TOKEN");
+    let registered = run.app_first.state == "RUNNING" || run.app_last.state == "RUNNING";
+    match (has, registered) {
+        (true, true) => Verdict::pass(
+            "the ApplicationMaster's token file held its AM/RM token, and it registered with the ResourceManager (the application RUNNING)",
+            evidence,
+        ),
+        (false, _) => Verdict::fail("the ApplicationMaster's token file held no AM/RM token (YARN_AM_RM_TOKEN)", evidence),
+        (true, false) => Verdict::fail(
+            format!(
+                "the ApplicationMaster had its AM/RM token but never registered: the application was {} and ended {}",
+                run.app_first.state, run.app_last.state
+            ),
+            evidence,
+        ),
+    }
+}
+
+/// L7: the containers the AM launched got the keytab, or fresh delegation tokens, so that they
+/// still work past the first tokens' max lifetime.
+pub fn judge_l7(run: &LongLivedRun) -> Verdict {
+    let workers: Vec<_> = run.workers().collect();
+    if workers.is_empty() {
+        return Verdict::not_applicable(format!(
+            "{} launched no container besides its ApplicationMaster: the AM's own credentials (L5) are all there is",
+            run.submitted.application_id
+        ));
+    }
+    let tokens: Vec<Evidence> = workers.iter().map(|c| c.tokens.evidence(format!("{}'s token file", c.id))).collect();
+    if let Some(k) = run.keytabs_for(false).into_iter().find(|f| holds_user(f, &run.user)) {
+        let mut evidence = vec![files_evidence(&run.localized)];
+        evidence.extend(tokens);
+        return Verdict::pass(
+            format!("the keytab is propagated: {} was localized into the launched containers, which log in from it", k.path),
+            evidence,
+        );
+    }
+    let mut evidence = vec![timeline(run), workers_tail(run)];
+    evidence.extend(tokens);
+    if run.wrote_after_check() && !run.app_last.is_final() {
+        Verdict::pass(
+            format!(
+                "the launched containers got fresh delegation tokens: their work wrote HDFS at {}, after the first tokens' max lifetime and one renew interval",
+                run.output_mtime_ms.map(clock).unwrap_or_default()
+            ),
+            evidence,
+        )
+    } else {
+        Verdict::fail(
+            format!(
+                "the launched containers got neither the keytab nor fresh delegation tokens: with the tokens they were launched with (max date {}), their work no longer reached HDFS after {}",
+                clock(run.first_max_ms),
+                clock(run.check_ms)
+            ),
+            evidence,
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::facts::long_lived::fixtures::{localized, run};
+    use crate::verdict::Status::{Fail, NotApplicable, Pass};
+
+    const AM: &str = "container_1_0001_01_000001";
+    const WORKER: &str = "container_1_0001_01_000002";
+    const LOGIN: &str = "2026-12-02 INFO security.UserGroupInformation: Login successful for user alice/hadoop.yarnsec.test@R.TEST using keytab file alice.keytab. Keytab auto renewal enabled : true";
+
+    fn keytab(permission: &str, to: &[&str]) -> LocalizedFile {
+        localized("/user/alice/.yarnsec/services/s/alice.keytab", permission, Some("alice/hadoop.yarnsec.test@R.TEST"), to)
+    }
+
+    #[test]
+    fn l1_passes_only_when_the_work_reaches_hdfs_after_the_check() {
+        assert_eq!(judge_l1(&run(LOGIN, &[(1_070, true)], vec![], true, Some(1_070_000))).status, Pass);
+        let stopped = judge_l1(&run(LOGIN, &[(990, true), (1_010, false), (1_030, false)], vec![], true, Some(990_000)));
+        assert_eq!(stopped.status, Fail);
+        assert!(stopped.reason.contains("2 write(s) failed"), "{}", stopped.reason);
+        assert_eq!(judge_l1(&run(LOGIN, &[], vec![], false, Some(1_070_000))).status, Fail);
+    }
+
+    #[test]
+    fn l2_and_l3_read_the_keytab_in_hdfs() {
+        let good = run(LOGIN, &[], vec![keytab("400", &[AM])], true, None);
+        assert_eq!(judge_l2(&good).status, Pass);
+        assert_eq!(judge_l3(&good).status, Pass);
+        let exposed = run(LOGIN, &[], vec![keytab("644", &[AM])], true, None);
+        assert_eq!(judge_l2(&exposed).status, Pass);
+        let l3 = judge_l3(&exposed);
+        assert_eq!(l3.status, Fail);
+        assert!(l3.reason.contains("644"), "{}", l3.reason);
+        let none = run(LOGIN, &[], vec![localized("/user/alice/s/script.sh", "644", None, &[WORKER])], true, None);
+        assert_eq!(judge_l2(&none).status, Fail);
+        assert_eq!(judge_l3(&none).status, NotApplicable);
+        // bob's keytab is not alice's.
+        let bobs = run(LOGIN, &[], vec![localized("/user/alice/bob.keytab", "400", Some("bob/h@R.TEST"), &[AM])], true, None);
+        assert_eq!(judge_l2(&bobs).status, Fail);
+    }
+
+    #[test]
+    fn l4_and_l6_read_the_ams_token_file() {
+        let r = run(LOGIN, &[], vec![], true, None);
+        assert_eq!(judge_l4(&r, "198.18.0.3:8020").status, Pass);
+        assert_eq!(judge_l4(&r, "198.18.0.9:8020").status, Fail);
+        let l6 = judge_l6(&r);
+        assert_eq!(l6.status, Pass, "{}", l6.reason);
+        let mut no_amrm = r.clone();
+        no_amrm.first[0].tokens = crate::facts::token_file::fixtures::file(vec![]);
+        assert_eq!(judge_l6(&no_amrm).status, Fail);
+    }
+
+    #[test]
+    fn l5_needs_a_keytab_login_of_the_user() {
+        assert_eq!(judge_l5(&run(LOGIN, &[], vec![], true, None)).status, Pass);
+        assert_eq!(judge_l5(&run(&LOGIN.replace("alice/", "bob/"), &[], vec![], true, None)).status, Fail);
+        assert_eq!(judge_l5(&run("INFO ServiceMaster: started", &[], vec![], true, None)).status, Fail);
+    }
+
+    #[test]
+    fn l7_passes_with_a_propagated_keytab_or_fresh_tokens() {
+        assert_eq!(judge_l7(&run(LOGIN, &[], vec![keytab("400", &[AM, WORKER])], true, None)).status, Pass);
+        assert_eq!(judge_l7(&run(LOGIN, &[(1_070, true)], vec![keytab("400", &[AM])], true, Some(1_070_000))).status, Pass);
+        let stale = judge_l7(&run(LOGIN, &[(990, true), (1_010, false)], vec![keytab("400", &[AM])], true, Some(990_000)));
+        assert_eq!(stale.status, Fail);
+        assert!(stale.reason.contains("neither the keytab nor fresh"), "{}", stale.reason);
+    }
 }

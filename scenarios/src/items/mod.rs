@@ -63,7 +63,7 @@ pub async fn judge(id: &str, ctx: &Context<'_>) -> Verdict {
         "A6" => application_master::a6(ctx).await,
         "A7" => application_master::a7(ctx).await,
         "K1" | "K2" => container::k(ctx),
-        "L1" | "L2" | "L3" | "L4" | "L5" | "L6" | "L7" => long_lived::l(ctx),
+        "L1" | "L2" | "L3" | "L4" | "L5" | "L6" | "L7" => long_lived::l(id, ctx).await,
         "T1" => testing::t1(ctx).await,
         "T2" => testing::t2(ctx).await,
         "T3" => web_browser::t3(ctx).await,

@@ -1,0 +1,321 @@
+//! One long-lived application, followed past the max lifetime of the delegation tokens it was
+//! launched with: what its containers were given when its work began and at the end, the HDFS
+//! files localized for them (owner, permissions, whether each is a keytab and whose), and when
+//! its work last reached HDFS, as the NameNode says. Whatever framework runs it: every fact is
+//! the cluster's (the ResourceManager's report, the NodeManager's files and logs, HDFS).
+
+use std::time::{Duration, Instant};
+
+use yarnsec_hadoop::http::Auth;
+use yarnsec_hadoop::yarn::App;
+use yarnsec_harness::SecureCluster;
+
+use super::app_run::{observe_containers, url_path};
+use super::container::ContainerFacts;
+use crate::context::{epoch_ms, namenode_tokens, unique_nanos, Context};
+use crate::error::ObserveError;
+use crate::service::Submitted;
+use crate::workload::Run;
+
+/// How often the long-lived workload writes the user's HDFS home.
+pub const WRITE_EVERY: Duration = Duration::from_secs(20);
+
+/// How long one write of the workload may take (a JVM starting and writing HDFS on a busy node).
+const WRITE_TAKES: Duration = Duration::from_secs(15);
+
+/// How long the application has to start working (its first write) before yarnsec goes on to
+/// watch it anyway.
+const FIRST_WRITE_WAIT: Duration = Duration::from_secs(240);
+
+/// An HDFS file the NodeManager localized for a container of the application.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LocalizedFile {
+    /// Its HDFS path.
+    pub path: String,
+    /// Its owner.
+    pub owner: String,
+    /// Its permission, octal (`400`).
+    pub permission: String,
+    /// The principals in it, if it is a keytab (`None`: not a keytab).
+    pub keytab_principals: Option<Vec<String>>,
+    /// The containers it was localized for.
+    pub containers: Vec<String>,
+}
+
+impl LocalizedFile {
+    /// Whether anyone but its owner may read it (group or other read bits).
+    pub fn readable_by_others(&self) -> bool {
+        u32::from_str_radix(&self.permission, 8).map(|m| m & 0o044 != 0).unwrap_or(true)
+    }
+}
+
+/// One long-lived application as yarnsec watched it.
+#[derive(Clone, Debug)]
+pub struct LongLivedRun {
+    /// The user it was launched for.
+    pub user: String,
+    /// The service's answer.
+    pub submitted: Submitted,
+    /// The application when its work began (or yarnsec stopped waiting for it), and at the end.
+    pub app_first: App,
+    /// The application at the end of the watch.
+    pub app_last: App,
+    /// Its containers when its work began.
+    pub first: Vec<ContainerFacts>,
+    /// Every container it had by the end (those of restarts and relaunches included).
+    pub last: Vec<ContainerFacts>,
+    /// The HDFS files localized for its containers.
+    pub localized: Vec<LocalizedFile>,
+    /// When the delegation tokens it started with reach their max lifetime (ms since the epoch):
+    /// the latest max date of the HDFS tokens its containers were first given.
+    pub first_max_ms: i64,
+    /// When the watch checked that it still works: `first_max_ms` plus one renew interval.
+    pub check_ms: i64,
+    /// The HDFS file its work writes, and when the NameNode last saw it written (ms).
+    pub output_path: String,
+    /// The output's modification time at the end of the watch.
+    pub output_mtime_ms: Option<i64>,
+    /// The cluster's token max lifetime and renew interval.
+    pub max_lifetime: Duration,
+    /// The renew interval.
+    pub renew_interval: Duration,
+}
+
+impl LongLivedRun {
+    /// The ApplicationMaster's container when the work began.
+    pub fn am(&self) -> Option<&ContainerFacts> {
+        self.first.iter().find(|c| c.is_application_master())
+    }
+
+    /// The ApplicationMaster's logs by the end (every attempt's AM).
+    pub fn am_logs(&self) -> String {
+        self.last.iter().filter(|c| c.is_application_master()).map(ContainerFacts::all_logs).collect::<Vec<_>>().join("\n")
+    }
+
+    /// The containers the ApplicationMaster launched, by the end.
+    pub fn workers(&self) -> impl Iterator<Item = &ContainerFacts> {
+        self.last.iter().filter(|c| !c.is_application_master())
+    }
+
+    /// The keytabs localized for `container`'s kind: the AM's (`true`) or the workers'.
+    pub fn keytabs_for(&self, am: bool) -> Vec<&LocalizedFile> {
+        self.localized
+            .iter()
+            .filter(|f| f.keytab_principals.is_some())
+            .filter(|f| f.containers.iter().any(|c| c.ends_with("_000001") == am))
+            .collect()
+    }
+
+    /// Every `put=ok <s>` / `put=failed <s>` line of the workers: (epoch s, worked).
+    pub fn writes(&self) -> Vec<(i64, bool)> {
+        let mut out: Vec<(i64, bool)> = self
+            .workers()
+            .chain(self.last.iter().filter(|c| c.is_application_master()))
+            .flat_map(|c| c.logs.values())
+            .flat_map(|text| text.lines())
+            .filter_map(|l| {
+                let (ok, rest) = match l.trim() {
+                    l if l.starts_with("put=ok ") => (true, &l[7..]),
+                    l if l.starts_with("put=failed ") => (false, &l[11..]),
+                    _ => return None,
+                };
+                rest.trim().parse::<i64>().ok().map(|s| (s, ok))
+            })
+            .collect();
+        out.sort();
+        out
+    }
+
+    /// Whether HDFS saw the work write after the check time.
+    pub fn wrote_after_check(&self) -> bool {
+        self.output_mtime_ms.is_some_and(|m| m > self.check_ms)
+    }
+}
+
+/// Launches the probe's long-lived workload through the service as alice, with her keytab, and
+/// watches it until its first tokens have passed their max lifetime by one renew interval.
+pub async fn observe(ctx: &Context<'_>) -> Result<LongLivedRun, ObserveError> {
+    let cluster = ctx.cluster;
+    let user = "alice";
+    let cred = ctx.credential(user)?;
+    let auth = cluster.auth_for(user, cred.as_ref());
+    let keytab_path = cluster.keytab_path(user);
+    let keytab = std::fs::read(&keytab_path)
+        .map_err(|e| ObserveError::OwnRequest { what: format!("alice's keytab {}", keytab_path.display()), source: Box::new(e) })?;
+    let marker = format!("yarnsec-long-lived-{user}-{}", unique_nanos());
+    let script = ctx.workload_file(&Run::Loop { marker: &marker, every: WRITE_EVERY }).await?;
+    let name = format!("yarnsec-long-lived-{}", unique_nanos() % 1_000_000_000);
+    let submitted = ctx
+        .service
+        .submit_long_lived(ctx.http(), auth, user, &script, &name, &keytab)
+        .await
+        .map_err(|source| ObserveError::Submission { user: user.to_string(), source: Box::new(source) })?;
+    let app_id = submitted.application_id.clone();
+    let output_path = format!("/user/{user}/{marker}.txt");
+    let rm = cluster.resource_manager();
+    let fs = cluster.webhdfs();
+    let report = |app: Result<App, yarnsec_hadoop::HttpError>| {
+        app.map_err(|source| ObserveError::AppReport { app: app_id.clone(), source: Box::new(source) })
+    };
+
+    // Its work begins: the application runs and its output is in HDFS (or it ended, or time ran out).
+    let until = Instant::now() + FIRST_WRITE_WAIT;
+    ctx.waiting("L1", "alice's long-lived application to start writing", until);
+    let app_first = loop {
+        let app = report(rm.app(&app_id, auth).await)?;
+        let wrote = fs.status(&output_path, auth, None).await.is_ok();
+        if app.is_final() || (app.state == "RUNNING" && wrote) || Instant::now() > until {
+            break app;
+        }
+        tokio::time::sleep(Duration::from_secs(2)).await;
+    };
+    let first = observe_containers(cluster, &app_id).await?;
+
+    let profile = cluster.profile();
+    let (max_lifetime, renew_interval) = (profile.token_max_lifetime(), profile.token_renew_interval());
+    let first_max_ms = first
+        .iter()
+        .flat_map(|c| namenode_tokens(cluster, &c.tokens))
+        .filter_map(|t| t.delegation().map(|d| d.max_date))
+        .max()
+        .unwrap_or(app_first.started_time + max_lifetime.as_millis() as i64);
+    let check_ms = first_max_ms + renew_interval.as_millis() as i64;
+    // Past the check time, until a write lands in HDFS, or one write period and the time a write
+    // takes have passed without one.
+    let end_ms = check_ms + (WRITE_EVERY + WRITE_TAKES).as_millis() as i64;
+    if !app_first.is_final() {
+        let until = Instant::now() + Duration::from_millis((end_ms - epoch_ms()).max(0) as u64);
+        ctx.waiting(
+            "L1",
+            format!(
+                "alice's long-lived application to outlive its first tokens' max lifetime ({} s) and one renew interval",
+                max_lifetime.as_secs()
+            ),
+            until,
+        );
+        tokio::time::sleep(Duration::from_millis((check_ms - epoch_ms()).max(0) as u64)).await;
+        while Instant::now() < until {
+            let written = fs.status(&output_path, auth, None).await.ok().map(|s| s.modification_time);
+            if written.is_some_and(|m| m > check_ms) {
+                break;
+            }
+            tokio::time::sleep(Duration::from_secs(2)).await;
+        }
+    }
+    let app_last = report(rm.app(&app_id, auth).await)?;
+    let output_mtime_ms = fs.status(&output_path, auth, None).await.ok().map(|s| s.modification_time);
+    let last = observe_containers(cluster, &app_id).await?;
+    let localized = localized_files(cluster, &last).await?;
+    // Done watching: the application would otherwise run for ever.
+    if !app_last.is_final() {
+        if let Err(e) = rm.kill(&app_id, auth, None).await {
+            tracing::warn!(app = %app_id, error = %e, "could not stop the long-lived application");
+        }
+    }
+    let _ = fs.delete(&output_path, auth, None).await;
+    Ok(LongLivedRun {
+        user: user.to_string(),
+        submitted,
+        app_first,
+        app_last,
+        first,
+        last,
+        localized,
+        first_max_ms,
+        check_ms,
+        output_path,
+        output_mtime_ms,
+        max_lifetime,
+        renew_interval,
+    })
+}
+
+/// The HDFS files localized for `containers`, read as the HDFS superuser: owner, permission,
+/// and, for a keytab, its principals.
+async fn localized_files(cluster: &SecureCluster, containers: &[ContainerFacts]) -> Result<Vec<LocalizedFile>, ObserveError> {
+    let mut files: Vec<LocalizedFile> = Vec::new();
+    for c in containers {
+        for path in c.localized.iter().filter_map(|u| url_path(u)) {
+            match files.iter_mut().find(|f| f.path == path) {
+                Some(f) => f.containers.push(c.id.clone()),
+                None => files.push(LocalizedFile {
+                    path,
+                    owner: String::new(),
+                    permission: String::new(),
+                    keytab_principals: None,
+                    containers: vec![c.id.clone()],
+                }),
+            }
+        }
+    }
+    if files.is_empty() {
+        return Ok(files);
+    }
+    let superuser = cluster.service_credential("nn").map_err(ObserveError::cluster("the HDFS superuser's credential"))?;
+    let auth = Auth::Kerberos(&superuser);
+    let fs = cluster.webhdfs();
+    for f in &mut files {
+        // A file gone since (a relaunch's staging removed) keeps empty owner and permission.
+        if let Ok(status) = fs.status(&f.path, auth, None).await {
+            f.owner = status.owner;
+            f.permission = status.permission;
+            if status.length <= 64 * 1024 {
+                if let Ok(bytes) = fs.open(&f.path, auth, None).await {
+                    f.keytab_principals =
+                        yarnsec_hadoop::kerberos::keytab_principals(&bytes).ok().map(|ps| ps.iter().map(|p| p.to_string()).collect());
+                }
+            }
+        }
+    }
+    Ok(files)
+}
+
+#[cfg(test)]
+pub(crate) mod fixtures {
+    use super::*;
+    use crate::facts::app_run::fixtures::{app, container};
+    use crate::facts::token_file::fixtures::{delegation, file, opaque};
+
+    /// A long-lived run: an AM and a worker, the worker's writes (epoch s, worked), the HDFS
+    /// files localized (path, owner, permission, keytab principals, for the AM/the worker).
+    pub fn run(
+        am_log: &str,
+        writes: &[(i64, bool)],
+        files: Vec<LocalizedFile>,
+        still_running: bool,
+        output_mtime_ms: Option<i64>,
+    ) -> LongLivedRun {
+        let tokens = file(vec![delegation("HDFS_DELEGATION_TOKEN", "198.18.0.3:8020", "alice", "yarn", 7)]);
+        let am_tokens = file(vec![delegation("HDFS_DELEGATION_TOKEN", "198.18.0.3:8020", "alice", "yarn", 6), opaque("YARN_AM_RM_TOKEN")]);
+        let am = container("container_1_0001_01_000001", am_tokens, "", &[("serviceam-out.txt", am_log)]);
+        let put: String = writes.iter().map(|(s, ok)| format!("put={} {s}\n", if *ok { "ok" } else { "failed" })).collect();
+        let worker = container("container_1_0001_01_000002", tokens, "", &[("stdout", &put)]);
+        let state = if still_running { "RUNNING" } else { "FINISHED" };
+        LongLivedRun {
+            user: "alice".into(),
+            submitted: Submitted { application_id: "application_1_0001".into(), tracking_url: String::new(), user: "alice".into() },
+            app_first: app("alice", "RUNNING", "UNDEFINED"),
+            app_last: app("alice", state, if still_running { "UNDEFINED" } else { "FAILED" }),
+            first: vec![am.clone(), worker.clone()],
+            last: vec![am, worker],
+            localized: files,
+            first_max_ms: 1_000_000,
+            check_ms: 1_060_000,
+            output_path: "/user/alice/out.txt".into(),
+            output_mtime_ms,
+            max_lifetime: Duration::from_secs(300),
+            renew_interval: Duration::from_secs(60),
+        }
+    }
+
+    /// A localized HDFS file.
+    pub fn localized(path: &str, permission: &str, keytab_of: Option<&str>, containers: &[&str]) -> LocalizedFile {
+        LocalizedFile {
+            path: path.into(),
+            owner: "alice".into(),
+            permission: permission.into(),
+            keytab_principals: keytab_of.map(|p| vec![p.to_string()]),
+            containers: containers.iter().map(|c| c.to_string()).collect(),
+        }
+    }
+}
