@@ -264,20 +264,7 @@ impl ServiceUnderTest {
                 http.send(Method::POST, &format!("{}/api/submit", self.base_url), auth, Some((body, "application/json")), headers).await
             }
             SubmitMode::Form => {
-                let form = &self.form;
-                let mut fields: Vec<(&str, &str)> = form.fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-                if !form.name_field.is_empty() {
-                    fields.push((&form.name_field, name));
-                }
-                if keytab.is_some() {
-                    fields.extend(form.long_lived_fields.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-                }
-                let file_name = form.file_name(self.workload, name);
-                let mut files = vec![(form.script_field.as_str(), file_name.as_str(), self.workload.media_type(), script)];
-                if let Some(keytab) = keytab {
-                    files.push((form.keytab_field.as_str(), "user.keytab", "application/octet-stream", keytab));
-                }
-                let (body, content_type) = multipart_form(&fields, &files);
+                let (body, content_type) = self.form_body(script, name, keytab);
                 http.send(Method::POST, &self.form_url(), auth, Some((body, &content_type)), headers).await
             }
             SubmitMode::Command => Err(HttpError::BadUrl {
@@ -297,6 +284,25 @@ impl ServiceUnderTest {
                 None => "the submit command".into(),
             },
         }
+    }
+
+    /// The form's body for one submission (and its content type): the fixed fields, the name,
+    /// the script file, and for a long-lived one its fields and the user's keytab.
+    fn form_body(&self, script: &[u8], name: &str, keytab: Option<&[u8]>) -> (Vec<u8>, String) {
+        let form = &self.form;
+        let mut fields: Vec<(&str, &str)> = form.fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        if !form.name_field.is_empty() {
+            fields.push((&form.name_field, name));
+        }
+        if keytab.is_some() {
+            fields.extend(form.long_lived_fields.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        }
+        let file_name = form.file_name(self.workload, name);
+        let mut files = vec![(form.script_field.as_str(), file_name.as_str(), self.workload.media_type(), script)];
+        if let Some(keytab) = keytab {
+            files.push((form.keytab_field.as_str(), "user.keytab", "application/octet-stream", keytab));
+        }
+        multipart_form(&fields, &files)
     }
 
     /// Submits for `user` and expects success.
@@ -436,6 +442,26 @@ mod tests {
             "{body}"
         );
         assert!(body.ends_with(&format!("--{boundary}--\r\n")));
+    }
+
+    /// A long-lived submission through a form adds the service file's long-lived fields and the
+    /// keytab, as its bytes, in the field it names; a short-lived one has neither.
+    #[test]
+    fn a_long_lived_form_submission_carries_its_fields_and_the_keytab() {
+        let mut service = ServiceUnderTest::reference("http://s:8080");
+        service.form.keytab_field = "principal_keytab".into();
+        service.form.long_lived_fields = [("mode".to_string(), "service".to_string())].into_iter().collect();
+        let keytab = [5u8, 2, 0, 0, 0, 9, 0xff];
+        let (body, _) = service.form_body(b"echo hi", "n", Some(&keytab));
+        let text = String::from_utf8_lossy(&body);
+        assert!(text.contains("name=\"mode\"\r\n\r\nservice\r\n"), "{text}");
+        assert!(text.contains("name=\"principal_keytab\"; filename=\"user.keytab\""), "{text}");
+        let head = b"Content-Type: application/octet-stream\r\n\r\n";
+        let start = body.windows(head.len()).position(|w| w == head).unwrap() + head.len();
+        assert_eq!(&body[start..start + keytab.len() + 2], [&keytab[..], b"\r\n"].concat().as_slice());
+        let (short, _) = service.form_body(b"echo hi", "n", None);
+        let short = String::from_utf8_lossy(&short);
+        assert!(!short.contains("principal_keytab") && !short.contains("name=\"mode\""), "{short}");
     }
 
     #[test]

@@ -64,10 +64,43 @@ fn each_bad_field_is_named_and_nothing_is_submitted() {
         (vec![("script", &b""[..])], "script"),
         (vec![("script", &[b'x'; 2000][..])], "script"),
         (vec![("evil", &b"1"[..]), ("script", b"id")], "evil"),
+        // Long-lived: no keytab, a file that is no keytab, a keytab without the box ticked, and
+        // (this service has no Kerberos login of its own) a good one.
+        (vec![("long_lived", &b"on"[..]), ("script", b"id")], "keytab"),
+        (vec![("long_lived", &b"on"[..]), ("keytab", b"#!/bin/sh"), ("script", b"id")], "keytab"),
+        (vec![("keytab", &keytab()[..]), ("script", b"id")], "keytab"),
+        (vec![("long_lived", &b"on"[..]), ("keytab", &keytab()[..]), ("script", b"id")], "long_lived"),
     ] {
         let (status, body) = status_of(post("/?user.name=alice", "multipart/form-data; boundary=XyZ", multipart("XyZ", &parts)));
         assert_eq!(status, StatusCode::BAD_REQUEST, "{field}: {body}");
         assert!(body.contains(&format!("\"field\":\"{field}\"")), "{field}: {body}");
+    }
+}
+
+/// A keytab with one entry, for `alice/h@R.TEST`.
+fn keytab() -> Vec<u8> {
+    let mut entry = vec![0, 2];
+    for part in ["R.TEST", "alice", "h"] {
+        entry.extend((part.len() as u16).to_be_bytes());
+        entry.extend(part.as_bytes());
+    }
+    entry.extend([0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 17, 0, 0]);
+    let mut k = vec![5, 2];
+    k.extend((entry.len() as i32).to_be_bytes());
+    k.extend(entry);
+    k
+}
+
+#[test]
+fn a_long_lived_json_submission_names_a_bad_keytab() {
+    for (body, field) in [
+        (r#"{"script":"id","long_lived":true,"keytab":"not base64!"}"#, "keytab"),
+        (r#"{"script":"id","long_lived":true}"#, "keytab"),
+        (r#"{"script":"id","long_lived":"yes"}"#, "body"),
+    ] {
+        let (status, text) = status_of(post("/api/submit?user.name=alice", "application/json", body.as_bytes().to_vec()));
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}: {text}");
+        assert!(text.contains(&format!("\"field\":\"{field}\"")), "{body}: {text}");
     }
 }
 
