@@ -88,6 +88,33 @@ fn workers_tail(run: &LongLivedRun) -> Evidence {
     Evidence::new("log", "the workers' logs (last lines)", tail)
 }
 
+/// The HDFS delegation tokens of every worker when the work began and at the end (a new
+/// sequence number or max date at the end means the workers were given fresh tokens).
+fn tokens_before_after(run: &LongLivedRun) -> Evidence {
+    let list = |containers: &[crate::facts::container::ContainerFacts]| -> String {
+        let lines: Vec<String> = containers
+            .iter()
+            .filter(|c| !c.is_application_master())
+            .flat_map(|c| {
+                c.tokens.tokens().iter().filter(|t| t.kind == "HDFS_DELEGATION_TOKEN").map(move |t| match t.delegation() {
+                    Some(d) => format!("  {} {}: seq={} max date {}", c.id, t.service, d.sequence_number, clock(d.max_date)),
+                    None => format!("  {} {}: (does not decode)", c.id, t.service),
+                })
+            })
+            .collect();
+        if lines.is_empty() {
+            "  (none)".to_string()
+        } else {
+            lines.join("\n")
+        }
+    };
+    Evidence::new(
+        "token",
+        "the workers' HDFS delegation tokens, when the work began and at the end",
+        format!("when the work began:\n{}\nat the end:\n{}", list(&run.first), list(&run.last)),
+    )
+}
+
 /// Whether a keytab holds a principal of `user` (`user@R` or `user/host@R`).
 fn holds_user(file: &LocalizedFile, user: &str) -> bool {
     file.keytab_principals.as_ref().is_some_and(|ps| ps.iter().any(|p| p.split(['/', '@']).next() == Some(user)))
@@ -96,7 +123,9 @@ fn holds_user(file: &LocalizedFile, user: &str) -> bool {
 /// L1: the strategy as a whole: the application still runs, and its work still reaches HDFS,
 /// after the tokens it started with have passed their max lifetime by one renew interval.
 pub fn judge_l1(run: &LongLivedRun) -> Verdict {
-    let evidence = vec![timeline(run), workers_tail(run)];
+    let logins = keytab_logins(&run.am_logs(), &run.user).join("\n");
+    let login = Evidence::new("log", "the ApplicationMaster's keytab logins", if logins.is_empty() { "(none)".into() } else { logins });
+    let evidence = vec![timeline(run), tokens_before_after(run), login, workers_tail(run)];
     if run.app_last.is_final() {
         return Verdict::fail(
             format!(
@@ -336,6 +365,9 @@ mod tests {
         assert_eq!(stopped.status, Fail);
         assert!(stopped.reason.contains("2 write(s) failed"), "{}", stopped.reason);
         assert_eq!(judge_l1(&run(LOGIN, &[], vec![], false, Some(1_070_000))).status, Fail);
+        // The evidence shows the workers' tokens before and after, and the AM's keytab login.
+        let bodies: String = stopped.evidence.iter().map(|e| e.body.as_str()).collect();
+        assert!(bodies.contains("seq=7") && bodies.contains("at the end:") && bodies.contains("using keytab file"), "{bodies}");
     }
 
     #[test]
