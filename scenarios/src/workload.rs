@@ -263,8 +263,9 @@ mod tests {
         assert!(py.contains("):\n    sys.exit(1)\nsay('put=ok')\n"), "{py}");
     }
 
-    /// The long-lived loop, run for a little over one write with stand-ins for FsShell: it
-    /// reports first, then says after each write whether it worked, and goes on either way.
+    /// The long-lived loop, run for a few writes (6 s: a loaded machine starts Python slowly)
+    /// with stand-ins for FsShell: it reports first, then says after each write whether it
+    /// worked, and goes on either way.
     #[test]
     fn the_loops_write_again_and_say_how_each_write_went() {
         let dir = tempfile::tempdir().unwrap();
@@ -278,7 +279,7 @@ mod tests {
                 let path = dir.path().join("loop");
                 std::fs::write(&path, script).unwrap();
                 let Ok(out) = std::process::Command::new("timeout")
-                    .args(["2.5", interpreter])
+                    .args(["6", interpreter])
                     .arg(&path)
                     .current_dir(dir.path())
                     .env("USER", "alice")

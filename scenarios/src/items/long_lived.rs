@@ -127,13 +127,15 @@ pub fn judge_l1(run: &LongLivedRun) -> Verdict {
     let login = Evidence::new("log", "the ApplicationMaster's keytab logins", if logins.is_empty() { "(none)".into() } else { logins });
     let evidence = vec![timeline(run), tokens_before_after(run), login, workers_tail(run)];
     if run.app_last.is_final() {
+        let diagnostics: String = run.app_last.diagnostics.as_deref().unwrap_or("").trim().chars().take(300).collect();
         return Verdict::fail(
             format!(
-                "{} ended {} ({}) before its first tokens' max lifetime ({} s) had passed by one renew interval: the service has no strategy that keeps it alive",
+                "{} ended {} ({}) before its first tokens' max lifetime ({} s) had passed by one renew interval: the service has no strategy that keeps it alive{}",
                 run.submitted.application_id,
                 run.app_last.state,
                 run.app_last.final_status,
-                run.max_lifetime.as_secs()
+                run.max_lifetime.as_secs(),
+                if diagnostics.is_empty() { String::new() } else { format!(" (the ResourceManager's diagnostics: {diagnostics})") }
             ),
             evidence,
         );
@@ -307,6 +309,12 @@ pub fn judge_l6(run: &LongLivedRun) -> Verdict {
 /// still work past the first tokens' max lifetime.
 pub fn judge_l7(run: &LongLivedRun) -> Verdict {
     let workers: Vec<_> = run.workers().collect();
+    if workers.is_empty() && run.app_last.is_final() {
+        return Verdict::skipped(format!(
+            "nothing to judge: {} ended {} before its ApplicationMaster launched a container",
+            run.submitted.application_id, run.app_last.state
+        ));
+    }
     if workers.is_empty() {
         return Verdict::not_applicable(format!(
             "{} launched no container besides its ApplicationMaster: the AM's own credentials (L5) are all there is",
@@ -395,6 +403,9 @@ mod tests {
         assert_eq!(judge_l4(&r, "198.18.0.9:8020").status, Fail);
         let l6 = judge_l6(&r);
         assert_eq!(l6.status, Pass, "{}", l6.reason);
+        let mut died = r.clone();
+        (died.app_first.state, died.app_last.state) = ("FAILED".into(), "FAILED".into());
+        assert_eq!(judge_l6(&died).status, Fail);
         let mut no_amrm = r.clone();
         no_amrm.first[0].tokens = crate::facts::token_file::fixtures::file(vec![]);
         assert_eq!(judge_l6(&no_amrm).status, Fail);
@@ -414,5 +425,11 @@ mod tests {
         let stale = judge_l7(&run(LOGIN, &[(990, true), (1_010, false)], vec![keytab("400", &[AM])], true, Some(990_000)));
         assert_eq!(stale.status, Fail);
         assert!(stale.reason.contains("neither the keytab nor fresh"), "{}", stale.reason);
+        // No worker: nothing to judge when the application died first, else the AM is all there is.
+        let mut alone = run(LOGIN, &[], vec![], true, None);
+        alone.last.retain(|c| c.is_application_master());
+        assert_eq!(judge_l7(&alone).status, NotApplicable);
+        alone.app_last.state = "FAILED".into();
+        assert_eq!(judge_l7(&alone).status, crate::verdict::Status::Skipped);
     }
 }
