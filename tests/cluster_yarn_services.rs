@@ -22,18 +22,6 @@ async fn kerberos_cluster() -> Option<SecureCluster> {
     Some(cluster)
 }
 
-/// The ZooKeeper command-line client on the Hadoop node, fed `commands` on its input, as the
-/// OS user `os_user` with `jaas` (or no login at all).
-async fn zookeeper_cli(cluster: &SecureCluster, os_user: &str, jaas: Option<&str>, commands: &str) -> String {
-    let jaas = jaas.map(|j| format!("-Djava.security.auth.login.config={j} ")).unwrap_or_default();
-    let script = format!(
-        "printf '{commands}' | \"$JAVA_HOME/bin/java\" -Xmx64m {jaas}-cp '/opt/hadoop/conf:/opt/hadoop/jars/*' org.apache.zookeeper.ZooKeeperMain -server {} 2>&1",
-        cluster.describe().endpoints.zookeeper
-    );
-    let out = cluster.hadoop().exec_as(Some(os_user), &["sh", "-c", &script]).await.unwrap();
-    out.stdout_text()
-}
-
 #[tokio::test]
 async fn a_service_launched_through_the_services_api_runs_from_the_users_keytab_and_registers() {
     let Some(cluster) = kerberos_cluster().await else { return };
@@ -95,16 +83,17 @@ async fn a_service_launched_through_the_services_api_runs_from_the_users_keytab_
 
     // Its component is in the registry, under alice's home, which only she (and the system
     // accounts) may write; a client that does not authenticate is not let in at all.
-    let listing = zookeeper_cli(
-        &cluster,
-        "zookeeper",
-        Some("/opt/hadoop/conf/zookeeper-admin.jaas"),
-        &format!("ls -R /registry/users/alice/services/yarn-service/{name}\\ngetAcl /registry/users/alice\\n"),
-    )
-    .await;
+    let listing = cluster
+        .zookeeper_cli(
+            "zookeeper",
+            Some("/opt/hadoop/conf/zookeeper-admin.jaas"),
+            &format!("ls -R /registry/users/alice/services/yarn-service/{name}\ngetAcl /registry/users/alice\n"),
+        )
+        .await
+        .unwrap();
     assert!(listing.contains(&format!("/registry/users/alice/services/yarn-service/{name}/components/")), "{listing}");
     assert!(listing.contains("'sasl,'alice") && !listing.contains("'sasl,'bob"), "{listing}");
-    let anonymous = zookeeper_cli(&cluster, "yarn", None, "ls /registry/users/alice\\n").await;
+    let anonymous = cluster.zookeeper_cli("yarn", None, "ls /registry/users/alice\n").await.unwrap();
     assert!(
         !anonymous.contains("[services]") && anonymous.contains("authenticat"),
         "an unauthenticated client read the registry:\n{anonymous}"

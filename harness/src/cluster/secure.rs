@@ -111,6 +111,19 @@ impl SecureCluster {
     pub fn hadoop(&self) -> &Node {
         &self.hadoop
     }
+
+    /// ZooKeeper's command-line client on the Hadoop node, as the OS user `os_user` with the JAAS
+    /// file `jaas` (`None`: no login), fed `commands` (one per line); what it printed.
+    ///
+    /// ```no_run
+    /// # async fn f(cluster: &yarnsec_harness::SecureCluster) -> Result<(), yarnsec_harness::HarnessError> {
+    /// let out = cluster.zookeeper_cli("zookeeper", Some("/opt/hadoop/conf/zookeeper-admin.jaas"), "ls /registry\n").await?;
+    /// assert!(out.contains("users"));
+    /// # Ok(()) }
+    /// ```
+    pub async fn zookeeper_cli(&self, os_user: &str, jaas: Option<&str>, commands: &str) -> Result<String, HarnessError> {
+        super::kinds::hadoop_node::zookeeper_cli(self.hadoop(), &self.layout, os_user, jaas, commands).await
+    }
     /// The remote HDFS container (a second NameNode and DataNode, own namespace, same realm),
     /// when one runs.
     pub fn remote(&self) -> Option<&Node> {

@@ -89,23 +89,10 @@ impl<'a> HadoopNode<'a> {
 /// superuser) through its command-line client: see [`crate::config::registry_commands`].
 /// Returns how long it took.
 async fn lay_out_registry(hadoop: &Node, profile: &SecurityProfile, layout: &Layout) -> Result<Duration, HarnessError> {
-    use base64::Engine as _;
     let started = Instant::now();
     let commands = crate::config::registry_commands(profile, layout);
-    let jaas = if profile.kerberos() {
-        format!("-Djava.security.auth.login.config={}/{} ", paths::HADOOP_CONF, crate::config::ADMIN_JAAS)
-    } else {
-        String::new()
-    };
-    let script = format!(
-        "echo {} | base64 -d | \"$JAVA_HOME/bin/java\" -Xmx64m {jaas}-cp '{}:/opt/hadoop/jars/*' org.apache.zookeeper.ZooKeeperMain -server {}:{} 2>&1",
-        base64::engine::general_purpose::STANDARD.encode(&commands),
-        paths::HADOOP_CONF,
-        layout.hadoop_host(),
-        ports::ZOOKEEPER
-    );
-    let out = hadoop.exec_as(Some("zookeeper"), &["sh", "-c", &script]).await?;
-    let text = out.stdout_text();
+    let admin_jaas = format!("{}/{}", paths::HADOOP_CONF, crate::config::ADMIN_JAAS);
+    let text = zookeeper_cli(hadoop, layout, "zookeeper", profile.kerberos().then_some(admin_jaas.as_str()), &commands).await?;
     // The client says `Created <path>` for each; anything else is the reason it could not.
     let missing: Vec<&str> =
         commands.lines().filter_map(|c| c.split_whitespace().nth(1)).filter(|p| !text.contains(&format!("Created {p}\n"))).collect();
@@ -118,6 +105,28 @@ async fn lay_out_registry(hadoop: &Node, profile: &SecurityProfile, layout: &Lay
         });
     }
     Ok(started.elapsed())
+}
+
+/// ZooKeeper's command-line client on the Hadoop node, run as the OS user `os_user` with the
+/// JAAS file `jaas` (`None`: no login at all), fed `commands` (one per line); its output, stdout
+/// and stderr together.
+pub(crate) async fn zookeeper_cli(
+    hadoop: &Node,
+    layout: &Layout,
+    os_user: &str,
+    jaas: Option<&str>,
+    commands: &str,
+) -> Result<String, HarnessError> {
+    use base64::Engine as _;
+    let jaas = jaas.map(|j| format!("-Djava.security.auth.login.config={j} ")).unwrap_or_default();
+    let script = format!(
+        "echo {} | base64 -d | \"$JAVA_HOME/bin/java\" -Xmx64m {jaas}-cp '{}:/opt/hadoop/jars/*' org.apache.zookeeper.ZooKeeperMain -server {}:{} 2>&1",
+        base64::engine::general_purpose::STANDARD.encode(commands),
+        paths::HADOOP_CONF,
+        layout.hadoop_host(),
+        ports::ZOOKEEPER
+    );
+    Ok(hadoop.exec_as(Some(os_user), &["sh", "-c", &script]).await?.stdout_text())
 }
 
 /// HDFS as the cluster's users find it: `/tmp` and MapReduce's history world-writable and
