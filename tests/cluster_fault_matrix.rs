@@ -115,13 +115,22 @@ async fn verdicts(
     ids: Vec<&'static str>,
 ) -> Verdicts {
     let ctx = Context::with_http(cluster, service, http);
-    futures::stream::iter(ids.into_iter().map(|id| {
+    let timed: Vec<(&'static str, Verdict, f64)> = futures::stream::iter(ids.into_iter().map(|id| {
         let ctx = &ctx;
-        async move { (id, judge(id, ctx).await) }
+        async move {
+            let started = std::time::Instant::now();
+            let v = judge(id, ctx).await;
+            (id, v, started.elapsed().as_secs_f64())
+        }
     }))
     .buffer_unordered(ITEMS_AT_ONCE)
     .collect()
-    .await
+    .await;
+    // The slowest items, for a run that comes close to its limit.
+    let mut slowest: Vec<String> = timed.iter().filter(|t| t.2 >= 60.0).map(|(id, _, s)| format!("{id} {s:.0} s")).collect();
+    slowest.sort();
+    eprintln!("{}: items over a minute: {}", service.name, if slowest.is_empty() { "none".into() } else { slowest.join(", ") });
+    timed.into_iter().map(|(id, v, _)| (id, v)).collect()
 }
 
 /// Every item's verdict for one service, the long waits first, as `yarnsec run` does.
@@ -190,7 +199,8 @@ async fn each_fault_moves_exactly_the_items_it_names() {
                 // Checklists that start together ask for their tokens at the same moment; a few
                 // seconds apart, the issuers' logs tell their requests apart (C5).
                 tokio::time::sleep(std::time::Duration::from_secs(5 * (i % SERVICES_AT_ONCE) as u64)).await;
-                match fault {
+                let started = std::time::Instant::now();
+                let judged = match fault {
                     None => {
                         let http = cluster.http().clone();
                         let verdicts = checklist(cluster, baseline_service, http.clone()).await;
@@ -204,7 +214,10 @@ async fn each_fault_moves_exactly_the_items_it_names() {
                         let verdicts = checklist(cluster, &service, http.clone()).await;
                         Judged { fault, service, http, verdicts, _container: Some(extra) }
                     }
-                }
+                };
+                // Where the time goes, for a run that comes close to its limit.
+                eprintln!("{}: checklist in {:.0} s", fault.unwrap_or("baseline"), started.elapsed().as_secs_f64());
+                judged
             }
         });
         results.extend(futures::stream::iter(runs).buffer_unordered(SERVICES_AT_ONCE).collect::<Vec<_>>().await);
@@ -218,15 +231,25 @@ async fn each_fault_moves_exactly_the_items_it_names() {
     let mut transient = Vec::new();
     let suspects: BTreeSet<&'static str> =
         results.iter().flat_map(|j| unexpected(&baseline.verdicts, j.fault.unwrap(), &j.verdicts)).collect();
+    let again = std::time::Instant::now();
     if !suspects.is_empty() {
         baseline.judge_again(&cluster, suspects.into_iter().collect(), &mut transient).await;
-        for judged in results.iter_mut() {
-            let ids = unexpected(&baseline.verdicts, judged.fault.unwrap(), &judged.verdicts);
+        // The faulty services' items again, all services at once (each judged against the
+        // baseline's verdicts, final by now).
+        let baseline_verdicts = &baseline.verdicts;
+        let cluster = &cluster;
+        let notes = futures::future::join_all(results.iter_mut().map(|judged| async move {
+            let mut notes = Vec::new();
+            let ids = unexpected(baseline_verdicts, judged.fault.unwrap(), &judged.verdicts);
             if !ids.is_empty() {
-                judged.judge_again(&cluster, ids, &mut transient).await;
+                judged.judge_again(cluster, ids, &mut notes).await;
             }
-        }
+            notes
+        }))
+        .await;
+        transient.extend(notes.into_iter().flatten());
     }
+    eprintln!("judged again in {:.0} s", again.elapsed().as_secs_f64());
 
     let mut mismatches = Vec::new();
     let mut details = Vec::new();
