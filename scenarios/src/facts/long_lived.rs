@@ -52,7 +52,7 @@ impl LocalizedFile {
 /// One long-lived application as yarnsec watched it.
 #[derive(Clone, Debug)]
 pub struct LongLivedRun {
-    /// The user it was launched for.
+    /// The user yarnsec launched it as (not what the service answered).
     pub user: String,
     /// The service's answer.
     pub submitted: Submitted,
@@ -152,6 +152,29 @@ pub async fn observe(ctx: &Context<'_>) -> Result<LongLivedRun, ObserveError> {
         .map_err(|source| ObserveError::Submission { user: user.to_string(), source: Box::new(source) })?;
     let app_id = submitted.application_id.clone();
     let output_path = format!("/user/{user}/{marker}.txt");
+    let watched = watch(ctx, user, auth, submitted, output_path.clone()).await;
+    // Done watching, whatever was seen: the application would otherwise run for ever.
+    let rm = cluster.resource_manager();
+    if !matches!(&watched, Ok(run) if run.app_last.is_final()) {
+        if let Err(e) = rm.kill(&app_id, auth, None).await {
+            tracing::warn!(app = %app_id, error = %e, "could not stop the long-lived application");
+        }
+    }
+    let _ = cluster.webhdfs().delete(&output_path, auth, None).await;
+    watched
+}
+
+/// Follows a launched long-lived application until its first tokens have passed their max
+/// lifetime by one renew interval, and gathers the facts.
+async fn watch(
+    ctx: &Context<'_>,
+    user: &str,
+    auth: Auth<'_>,
+    submitted: Submitted,
+    output_path: String,
+) -> Result<LongLivedRun, ObserveError> {
+    let cluster = ctx.cluster;
+    let app_id = submitted.application_id.clone();
     let rm = cluster.resource_manager();
     let fs = cluster.webhdfs();
     let report = |app: Result<App, yarnsec_hadoop::HttpError>| {
@@ -206,13 +229,6 @@ pub async fn observe(ctx: &Context<'_>) -> Result<LongLivedRun, ObserveError> {
     let output_mtime_ms = fs.status(&output_path, auth, None).await.ok().map(|s| s.modification_time);
     let last = observe_containers(cluster, &app_id).await?;
     let localized = localized_files(cluster, &last).await?;
-    // Done watching: the application would otherwise run for ever.
-    if !app_last.is_final() {
-        if let Err(e) = rm.kill(&app_id, auth, None).await {
-            tracing::warn!(app = %app_id, error = %e, "could not stop the long-lived application");
-        }
-    }
-    let _ = fs.delete(&output_path, auth, None).await;
     Ok(LongLivedRun {
         user: user.to_string(),
         submitted,
