@@ -136,7 +136,7 @@ async fn verdicts(
 /// Every item's verdict for one service, the long waits first, as `yarnsec run` does.
 async fn checklist(cluster: &yarnsec_harness::SecureCluster, service: &ServiceUnderTest, http: yarnsec_hadoop::SpnegoClient) -> Verdicts {
     let mut ids: Vec<&'static str> = CHECKLIST.iter().map(|i| i.id).filter(|id| !id.starts_with('L')).collect();
-    ids.sort_by_key(|id| !["T5", "A3", "T6"].contains(id));
+    ids.sort_by_key(|id| yarnsec_scenarios::checklist::run_rank(id));
     verdicts(cluster, service, http, ids).await
 }
 

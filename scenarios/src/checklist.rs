@@ -61,6 +61,26 @@ pub const CHECKLIST: [ChecklistItem; 32] = [
     item("T9", TESTING, "If the application communicates with remote HDFS clusters, verify that it can do so in a secure cluster (i.e. that the client extracted any delegation tokens for this at launch time)"),
 ];
 
+/// Items that mostly wait for lifetimes to pass (a token max lifetime, a ticket, a renew
+/// interval): started first.
+pub const LONG_ITEMS: [&str; 4] = ["L1", "T5", "A3", "T6"];
+
+/// When an item starts among others: the long waits first (0), then the rest (1), then the items
+/// that judge the long-lived application L1 watches (2), so that their wait for it holds no
+/// slot another item could use.
+///
+/// ```
+/// use yarnsec_scenarios::checklist::run_rank;
+/// assert!(run_rank("T5") < run_rank("C1") && run_rank("C1") < run_rank("L3"));
+/// ```
+pub fn run_rank(id: &str) -> u8 {
+    match id {
+        _ if LONG_ITEMS.contains(&id) => 0,
+        "L2" | "L3" | "L4" | "L5" | "L6" | "L7" => 2,
+        _ => 1,
+    }
+}
+
 /// The item with this id.
 pub fn find(id: &str) -> Option<&'static ChecklistItem> {
     CHECKLIST.iter().find(|i| i.id.eq_ignore_ascii_case(id))

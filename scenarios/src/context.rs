@@ -181,11 +181,7 @@ impl<'a> Context<'a> {
 
     /// alice's run, or the verdict an item gets when that run could not be observed.
     pub async fn alice(&self) -> Result<&AppRun, Verdict> {
-        self.alice_run().await.map_err(|e| {
-            let mut v = e.verdict();
-            v.reason = format!("alice's application through the service: {}", v.reason);
-            v
-        })
+        self.alice_run().await.map_err(|e| e.verdict_of("alice's application through the service"))
     }
 
     /// alice's long-lived application, launched once through the service with her keytab and
@@ -193,11 +189,7 @@ impl<'a> Context<'a> {
     /// not be observed.
     pub async fn long_lived(&self) -> Result<&LongLivedRun, Verdict> {
         let run = self.long_lived.get_or_init(|| crate::facts::long_lived::observe(self)).await;
-        run.as_ref().map_err(|e| {
-            let mut v = e.verdict();
-            v.reason = format!("alice's long-lived application through the service: {}", v.reason);
-            v
-        })
+        run.as_ref().map_err(|e| e.verdict_of("alice's long-lived application through the service"))
     }
 
     /// A user's credential (`None` without Kerberos), or the verdict if it cannot be had.

@@ -112,6 +112,13 @@ impl ObserveError {
         }
     }
 
+    /// [`ObserveError::verdict`], its reason led by what was being observed.
+    pub fn verdict_of(&self, what: &str) -> Verdict {
+        let mut v = self.verdict();
+        v.reason = format!("{what}: {}", v.reason);
+        v
+    }
+
     /// The verdict of an item whose observation ended with this error.
     pub fn verdict(&self) -> Verdict {
         match self {

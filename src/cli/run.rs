@@ -107,7 +107,7 @@ pub async fn run(args: RunArgs) -> anyhow::Result<u8> {
     // application: last, so that their wait for it holds no slot another item could use.
     let slots = tokio::sync::Semaphore::new(CONCURRENT_ITEMS);
     let mut order: Vec<usize> = (0..items.len()).collect();
-    order.sort_by_key(|&i| run_rank(items[i].id));
+    order.sort_by_key(|&i| yarnsec_scenarios::checklist::run_rank(items[i].id));
     let runs = order.into_iter().map(|i| {
         let (item, ctx, progress, slots) = (items[i], &ctx, &progress, &slots);
         async move {
@@ -152,20 +152,6 @@ pub async fn run(args: RunArgs) -> anyhow::Result<u8> {
 
 /// How many items run at once.
 const CONCURRENT_ITEMS: usize = 5;
-
-/// Items that mostly wait for lifetimes to pass (a token max lifetime, a ticket, a renew
-/// interval): started first.
-const LONG_ITEMS: [&str; 4] = ["L1", "T5", "A3", "T6"];
-
-/// When an item starts: the long waits first, then the rest, then the items that judge the
-/// long-lived application L1 watches.
-fn run_rank(id: &str) -> u8 {
-    match id {
-        _ if LONG_ITEMS.contains(&id) => 0,
-        "L2" | "L3" | "L4" | "L5" | "L6" | "L7" => 2,
-        _ => 1,
-    }
-}
 
 /// Judges one item with a progress line that shows what it waits for (a countdown).
 async fn run_item(item: &ChecklistItem, ctx: &Context<'_>, progress: &yarnsec_harness::progress::Progress) -> ItemResult {
