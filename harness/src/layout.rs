@@ -56,6 +56,8 @@ pub mod paths {
     pub const HTTP_SECRET: &str = "/etc/security/http-secret";
     /// The timeline server's LevelDB store.
     pub const TIMELINE_STORE: &str = "/data/yarn/timeline";
+    /// The KDC's log (in the KDC container): every ticket it issued or refused.
+    pub const KDC_LOG: &str = "/var/log/kerberos/kdc.log";
 }
 
 /// A test user of the cluster.

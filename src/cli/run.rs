@@ -221,7 +221,7 @@ async fn collect_logs(cluster: &SecureCluster, dir: &Path) {
     if let Some(service) = cluster.service() {
         let _ = std::fs::write(dir.join("service.log"), service.log_tail(100_000).await);
     }
-    let _ = std::fs::write(dir.join("kdc.log"), cluster.kdc().tail("/var/log/kerberos/kdc.log", 100_000).await);
+    let _ = std::fs::write(dir.join("kdc.log"), cluster.kdc().tail(yarnsec_harness::layout::paths::KDC_LOG, 100_000).await);
     // Every judged application's container logs, as the NodeManager wrote them (`yarn logs` on
     // the edge node shows the aggregated copy while the cluster runs).
     if let Err(e) = evidence.save_container_logs(&dir.join("applications")).await {

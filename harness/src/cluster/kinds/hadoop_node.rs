@@ -129,8 +129,8 @@ pub(crate) async fn zookeeper_cli(
     Ok(hadoop.exec_as(Some(os_user), &["sh", "-c", &script]).await?.stdout_text())
 }
 
-/// HDFS as the cluster's users find it: `/tmp` and MapReduce's history world-writable and
-/// sticky, and each user's home (the service user's too) owned by that user and closed to others.
+/// HDFS as the cluster's users find it: `/tmp`, MapReduce's history and YARN services' shared
+/// resources world-writable and sticky, and each user's home (the service user's too) owned by that user and closed to others.
 async fn lay_out_hdfs(profile: &SecurityProfile, layout: &Layout, http: &SpnegoClient, state_dir: &Path) -> Result<(), HarnessError> {
     let superuser = keytab_login(profile, &layout.hadoop_principal("nn"), &state_dir.join("keytabs/hdfs.keytab"))?;
     let admin = superuser.as_ref().map_or(Auth::Simple("hdfs"), Auth::Kerberos);
@@ -141,6 +141,16 @@ async fn lay_out_hdfs(profile: &SecurityProfile, layout: &Layout, http: &SpnegoC
     for (dir, mode) in [("/mr-history", "755"), (crate::config::MR_HISTORY_INTERMEDIATE, "1777")] {
         fs.mkdirs(dir, Some(mode), admin, None).await?;
         fs.set_permission(dir, mode, admin, None).await?;
+    }
+    // YARN services keeps its components' public resources in `${hadoop.tmp.dir}/.yarn/services`
+    // (`/tmp/hadoop-${user.name}/…`), created by the ApplicationMaster as its user. Containers run
+    // here as the NodeManager's OS user, `yarn` (no container-executor: see the README), so every
+    // user's AM names the same `/tmp/hadoop-yarn`, and the first would shut the others out, as no
+    // cluster with LinuxContainerExecutor (`/tmp/hadoop-<user>`) would. Each user may create a
+    // service's directory there, and only the user may remove it.
+    for dir in ["/tmp/hadoop-yarn", "/tmp/hadoop-yarn/.yarn", "/tmp/hadoop-yarn/.yarn/services"] {
+        fs.mkdirs(dir, Some("1777"), admin, None).await?;
+        fs.set_permission(dir, "1777", admin, None).await?;
     }
     fs.mkdirs("/user", Some("755"), admin, None).await?;
     fs.set_permission("/user", "755", admin, None).await?;

@@ -13,6 +13,7 @@ use super::write_private;
 use crate::cluster::readiness::poll;
 use crate::config::kdc_files;
 use crate::error::HarnessError;
+use crate::layout::paths::KDC_LOG;
 use crate::layout::{ports, Layout};
 use crate::node::Node;
 use crate::SecurityProfile;
@@ -88,8 +89,7 @@ impl<'a> KdcNode<'a> {
         })
         .await;
         if let Err(last_error) = answered {
-            let log_tail =
-                format!("{}--- /var/log/kerberos/kdc.log ---\n{}", kdc.log_tail(30).await, kdc.tail("/var/log/kerberos/kdc.log", 30).await);
+            let log_tail = format!("{}--- {KDC_LOG} ---\n{}", kdc.log_tail(30).await, kdc.tail(KDC_LOG, 30).await);
             return Err(HarnessError::NotReady {
                 daemon: "kdc".into(),
                 condition: format!("a ticket for alice@{} from the KDC at {kdc_addr} (TCP)", layout.realm),
