@@ -75,17 +75,9 @@ async fn the_edge_node_runs_hadoops_commands_as_each_user_with_that_users_ticket
     assert!(none.contains("no running edge node") && none.contains("yarnsec up --edge"), "{none}");
 }
 
-/// A reference's service file (`references/<name>/service.toml`), with the cluster's Hadoop
-/// version in its jar paths.
-fn reference(name: &str, version: &str) -> ServiceFile {
-    let path = format!("{}/references/{name}/service.toml", env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(&path).unwrap().replace("3.4.2", version);
-    ServiceFile::parse(&text, &path).expect("the reference file is valid")
-}
-
 /// The DistributedShell client's service file.
 fn distributedshell_cli(version: &str) -> ServiceFile {
-    reference("distributedshell-cli", version)
+    common::reference_file("distributedshell-cli", version)
 }
 
 #[tokio::test]
@@ -93,7 +85,7 @@ async fn distributedshell_cli_is_judged_as_a_command_submitter() {
     let Some(cluster) = kerberos_cluster().await else { return };
     let file = distributedshell_cli(cluster.hadoop_version());
     let edge = cluster.start_edge(EdgeOptions::default()).await.expect("the edge node starts");
-    let submitter = CommandSubmitter { argv: file.submit_command.clone(), edge: Arc::new(edge) };
+    let submitter = file.command_submitter(Arc::new(edge));
     let service = ServiceUnderTest::command(&file.name, file.features, submitter);
     let ctx = Context::new(&cluster, &service);
 
@@ -112,10 +104,10 @@ async fn distributedshell_cli_is_judged_as_a_command_submitter() {
 #[tokio::test]
 async fn a_jvm_workload_runs_in_distributedshell_and_is_judged() {
     let Some(cluster) = kerberos_cluster().await else { return };
-    let file = reference("distributedshell-cli-jvm", cluster.hadoop_version());
+    let file = common::reference_file("distributedshell-cli-jvm", cluster.hadoop_version());
     assert_eq!(file.workload, yarnsec_scenarios::workload::Workload::Jvm);
     let edge = cluster.start_edge(EdgeOptions::default()).await.expect("the edge node starts");
-    let submitter = CommandSubmitter { argv: file.submit_command.clone(), edge: Arc::new(edge) };
+    let submitter = file.command_submitter(Arc::new(edge));
     let service = ServiceUnderTest::command(&file.name, file.features, submitter).with_workload(file.workload);
     let ctx = Context::new(&cluster, &service);
 
@@ -134,9 +126,9 @@ async fn a_jvm_workload_runs_in_distributedshell_and_is_judged() {
 #[tokio::test]
 async fn mapreduce_streaming_is_judged_as_a_command_submitter() {
     let Some(cluster) = kerberos_cluster().await else { return };
-    let file = reference("mapreduce-streaming", cluster.hadoop_version());
+    let file = common::reference_file("mapreduce-streaming", cluster.hadoop_version());
     let edge = cluster.start_edge(EdgeOptions::default()).await.expect("the edge node starts");
-    let submitter = CommandSubmitter { argv: file.submit_command.clone(), edge: Arc::new(edge) };
+    let submitter = file.command_submitter(Arc::new(edge));
     let service = ServiceUnderTest::command(&file.name, file.features, submitter);
     let ctx = Context::new(&cluster, &service);
 
@@ -162,10 +154,10 @@ async fn a_command_that_submits_nothing_fails_with_its_output_and_one_without_a_
     let Some(cluster) = kerberos_cluster().await else { return };
     let edge = Arc::new(cluster.start_edge(EdgeOptions::default()).await.expect("the edge node starts"));
     // A submitter that gives up: the item FAILs and quotes the command's own words.
-    let broken = CommandSubmitter {
-        argv: ["sh", "-c", "echo 'no queue for {user}: cannot submit {workload}' >&2; exit 3"].map(String::from).to_vec(),
-        edge: edge.clone(),
-    };
+    let broken = CommandSubmitter::new(
+        ["sh", "-c", "echo 'no queue for {user}: cannot submit {workload}' >&2; exit 3"].map(String::from).to_vec(),
+        edge.clone(),
+    );
     let service = ServiceUnderTest::command("broken", Default::default(), broken);
     let ctx = Context::new(&cluster, &service);
     let v = judge("T2", &ctx).await;
@@ -174,7 +166,7 @@ async fn a_command_that_submits_nothing_fails_with_its_output_and_one_without_a_
 
     // A real client without a ticket launches nothing.
     let file = distributedshell_cli(cluster.hadoop_version());
-    let dshell = CommandSubmitter { argv: file.submit_command.clone(), edge };
+    let dshell = file.command_submitter(edge);
     let run = dshell
         .submit(&cluster, "alice", Ticket::None, Script::sh("echo should-not-run"), "yarnsec-no-ticket", std::time::Duration::from_secs(60))
         .await

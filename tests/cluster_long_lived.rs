@@ -3,12 +3,18 @@
 //! past its first tokens' max lifetime. Beside it, the same service with each long-lived fault
 //! on, started as a service container of its own: each fault moves exactly the items it names.
 //!
-//! Every long-lived application waits out a token max lifetime (300 s in `strict`): the three run
+//! A command-line submitter gets the same items: Hadoop's own services client (`yarn app -launch`,
+//! `references/yarn-services-cli`) run on an edge node as alice, with her keytab.
+//!
+//! Every long-lived application waits out a token max lifetime (300 s in `strict`): the four run
 //! at once, so the test takes one such wait (about seven minutes).
 
 mod common;
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use yarnsec_harness::cluster::EdgeOptions;
 
 use yarnsec_scenarios::{judge, Context, ServiceUnderTest, Status, Verdict};
 use Status::{Fail, NotApplicable, Pass, Skipped};
@@ -79,8 +85,16 @@ async fn the_reference_long_lived_service_is_judged_and_each_fault_moves_its_ite
             (*fault, verdicts, extra)
         }
     }));
-    let (baseline, faulty) = futures::join!(baseline, faulty);
+    let command_line = async {
+        tokio::time::sleep(std::time::Duration::from_secs(10)).await;
+        let file = common::reference_file("yarn-services-cli", cluster.hadoop_version());
+        let edge = cluster.start_edge(EdgeOptions::default().with_mount(file.mount_dir())).await.expect("the edge node starts");
+        let service = ServiceUnderTest::command(&file.name, file.features, file.command_submitter(Arc::new(edge)));
+        verdicts(&cluster, &service, cluster.http().clone()).await
+    };
+    let (baseline, faulty, command_line) = futures::join!(baseline, faulty, command_line);
     eprintln!("{}", shown("baseline", &baseline));
+    eprintln!("{}", shown("yarn app -launch", &command_line));
 
     // The faultless reference: its keytab in HDFS for the AM only, owner-only; the AM's token file
     // and keytab login. L1 and L7 are the framework's to decide (YARN services gives its
@@ -108,6 +122,16 @@ async fn the_reference_long_lived_service_is_judged_and_each_fault_moves_its_ite
             if verdicts[id].status != want {
                 problems.push(format!("{fault} {id}: expected {want:?}, got {:?}: {}", verdicts[id].status, verdicts[id].reason));
             }
+        }
+    }
+    // The services client launches the same framework the same way (keytab owner-only in HDFS,
+    // localized for the AM, which logs in from it): the same verdicts, reached through a command.
+    for id in ITEMS {
+        if command_line[id].status != baseline[id].status {
+            problems.push(format!(
+                "yarn app -launch {id}: expected {:?} as the reference's, got {:?}: {}",
+                baseline[id].status, command_line[id].status, command_line[id].reason
+            ));
         }
     }
     assert!(problems.is_empty(), "the long-lived verdicts changed:\n{}", problems.join("\n"));

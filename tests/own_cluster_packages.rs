@@ -8,7 +8,6 @@ use std::sync::Arc;
 use yarnsec_harness::cluster::EdgeOptions;
 use yarnsec_harness::progress::Progress;
 use yarnsec_harness::SecureCluster;
-use yarnsec_scenarios::command::CommandSubmitter;
 use yarnsec_scenarios::service_file::ServiceFile;
 use yarnsec_scenarios::workload::Workload;
 use yarnsec_scenarios::{judge, Context, ServiceUnderTest, Status};
@@ -45,7 +44,7 @@ async fn the_nodemanagers_node_and_the_edge_node_have_the_packages_a_service_ask
     let text = std::fs::read_to_string(&path).unwrap().replace("3.4.2", cluster.hadoop_version());
     let file = ServiceFile::parse(&format!("workload = \"python\"\n{text}"), &path).expect("the reference with a Python workload");
     assert!(file.all_packages().contains(&"python3".to_string()));
-    let submitter = CommandSubmitter { argv: file.submit_command.clone(), edge: Arc::new(edge) };
+    let submitter = file.command_submitter(Arc::new(edge));
     let service = ServiceUnderTest::command(&file.name, file.features, submitter).with_workload(Workload::Python);
     let ctx = Context::new(&cluster, &service);
     let run = ctx.run_as("alice").await.expect("the Python probe runs");

@@ -2,9 +2,12 @@
 //! cluster's edge node as the submitting user, with that user's ticket, the way a team runs
 //! `yarn jar …`, `spark-submit` or its own client from a gateway host.
 //!
-//! In the template, `{user}`, `{principal}`, `{keytab}` (the user's keytab on the edge node, for
+//! In the template, `{user}`, `{principal}`, `{host_principal}` (the user's principal with the
+//! cluster node's host, `alice/hadoop.yarnsec.test@REALM`, which frameworks that log in on a
+//! node ask for), `{keytab}` (the user's keytab on the edge node, holding both principals, for
 //! submitters that log in themselves), `{workload}` (the probe script's path) and `{name}` (the
-//! application name yarnsec gives this submission) are replaced. The command may wait for its
+//! application name yarnsec gives this submission) are replaced. A second template, for a
+//! long-lived launch with the user's keytab, takes the same placeholders. The command may wait for its
 //! application to end (DistributedShell's client does): yarnsec reads its output while it runs
 //! and takes the application id from a line that says `Submitted application …` (YARN's client
 //! logs it); once the command has ended, from any line that names one; else from the
@@ -34,13 +37,16 @@ pub const SETUP_FAILED: i64 = 77;
 pub const SETUP_PREFIX: &str = "yarnsec edge:";
 
 /// The placeholders a submit command may use.
-pub const PLACEHOLDERS: [&str; 5] = ["user", "principal", "keytab", "workload", "name"];
+pub const PLACEHOLDERS: [&str; 6] = ["user", "principal", "host_principal", "keytab", "workload", "name"];
 
 /// A command-line submitter and the edge node it runs on.
 #[derive(Clone, Debug)]
 pub struct CommandSubmitter {
     /// The argv template.
     pub argv: Vec<String>,
+    /// The argv template of a long-lived launch with the user's keytab (empty: the submitter
+    /// has none).
+    pub long_lived_argv: Vec<String>,
     /// The edge node.
     pub edge: Arc<Edge>,
 }
@@ -159,6 +165,17 @@ pub fn short_command(argv: &[String]) -> String {
 }
 
 impl CommandSubmitter {
+    /// A submitter that runs `argv` on `edge`, with no long-lived launch.
+    pub fn new(argv: Vec<String>, edge: Arc<Edge>) -> Self {
+        Self { argv, long_lived_argv: Vec::new(), edge }
+    }
+
+    /// The same submitter, launching long-lived applications with `argv`.
+    pub fn with_long_lived(mut self, argv: Vec<String>) -> Self {
+        self.long_lived_argv = argv;
+        self
+    }
+
     /// The command, shortened for reports ([`short_command`]).
     pub fn short(&self) -> String {
         short_command(&self.argv)
@@ -169,6 +186,39 @@ impl CommandSubmitter {
     /// command ended, or `wait` passed. The command goes on running in the background.
     pub async fn submit(
         &self,
+        cluster: &SecureCluster,
+        user: &str,
+        ticket: Ticket,
+        script: Script<'_>,
+        name: &str,
+        wait: Duration,
+    ) -> Result<CommandRun, ObserveError> {
+        self.run(&self.argv, cluster, user, ticket, script, name, wait).await
+    }
+
+    /// Runs the long-lived template as `user`, with the user's ticket and keytab, as
+    /// [`CommandSubmitter::submit`] runs the other; an error if the submitter has none.
+    pub async fn submit_long_lived(
+        &self,
+        cluster: &SecureCluster,
+        user: &str,
+        script: Script<'_>,
+        name: &str,
+        wait: Duration,
+    ) -> Result<CommandRun, ObserveError> {
+        if self.long_lived_argv.is_empty() {
+            return Err(ObserveError::Service {
+                what: "the command-line submitter has no long-lived launch (`long_lived_command` in its service file)".into(),
+            });
+        }
+        self.run(&self.long_lived_argv, cluster, user, Ticket::Valid, script, name, wait).await
+    }
+
+    /// Runs `template` as `user` (see [`CommandSubmitter::submit`]).
+    #[allow(clippy::too_many_arguments)]
+    async fn run(
+        &self,
+        template: &[String],
         cluster: &SecureCluster,
         user: &str,
         ticket: Ticket,
@@ -196,14 +246,22 @@ impl CommandSubmitter {
         }
         let dir = out.stdout_text().trim().to_string();
         let principal = format!("{user}@{}", cluster.realm());
+        let host_principal = cluster.layout().hadoop_principal(user);
         // A user without credentials has no keytab either.
         let keytab = match ticket {
             Ticket::Valid => Edge::keytab(user),
             Ticket::None | Ticket::Expired => format!("{dir}/no-keytab"),
         };
         let workload = format!("{dir}/{}", script.file_name);
-        let argv =
-            render(&self.argv, &[("user", user), ("principal", &principal), ("keytab", &keytab), ("workload", &workload), ("name", name)]);
+        let values = [
+            ("user", user),
+            ("principal", principal.as_str()),
+            ("host_principal", host_principal.as_str()),
+            ("keytab", keytab.as_str()),
+            ("workload", workload.as_str()),
+            ("name", name),
+        ];
+        let argv = render(template, &values);
         let command = argv.iter().map(|a| shell_quote(a)).collect::<Vec<_>>().join(" ");
         // As a team debugging Kerberos would run it (C6 sees whether it passes this on).
         let command_line = format!("cd {dir} && HADOOP_JAAS_DEBUG=true {command}");
@@ -360,8 +418,15 @@ mod tests {
     #[test]
     fn every_placeholder_is_replaced() {
         let argv: Vec<String> = PLACEHOLDERS.iter().map(|p| format!("--{p}={{{p}}}")).collect();
-        let values = [("user", "alice"), ("principal", "alice@R"), ("keytab", "/k"), ("workload", "/w"), ("name", "n")];
+        let values = [
+            ("user", "alice"),
+            ("principal", "alice@R"),
+            ("host_principal", "alice/h@R"),
+            ("keytab", "/k"),
+            ("workload", "/w"),
+            ("name", "n"),
+        ];
         let v = render(&argv, &values);
-        assert_eq!(v, ["--user=alice", "--principal=alice@R", "--keytab=/k", "--workload=/w", "--name=n"]);
+        assert_eq!(v, ["--user=alice", "--principal=alice@R", "--host_principal=alice/h@R", "--keytab=/k", "--workload=/w", "--name=n"]);
     }
 }

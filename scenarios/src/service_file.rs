@@ -44,9 +44,17 @@
 //! # mount = "."        # the directory mounted at /team (default: this file's directory)
 //! ```
 //!
-//! The placeholders are `{user}`, `{principal}`, `{keytab}` (the user's keytab on the edge node),
-//! `{workload}` (the probe's path: `workload.sh`, `workload.py` with `workload = "python"`, or
-//! `workload.jar` with `workload = "jvm"`) and `{name}` (the application name to use).
+//! The placeholders are `{user}`, `{principal}` (`alice@REALM`), `{host_principal}`
+//! (`alice/hadoop.yarnsec.test@REALM`), `{keytab}` (the user's keytab on the edge node, holding
+//! both), `{workload}` (the probe's path: `workload.sh`, `workload.py` with `workload = "python"`,
+//! or `workload.jar` with `workload = "jvm"`) and `{name}` (the application name to use).
+//!
+//! With `[features] long_lived = true`, a command-line submitter also says how it launches a
+//! long-lived application with the user's keytab (the same placeholders; L1–L7 judge it):
+//!
+//! ```toml
+//! long_lived_command = ["/team/launch-service", "--principal", "{host_principal}", "--keytab", "{keytab}", "{name}", "{workload}"]
+//! ```
 //!
 //! The JVM probe is a jar whose main class is `YarnsecProbe`; it needs Hadoop's jars and
 //! configuration on its class path, as any Hadoop client in a container does (see
@@ -139,6 +147,10 @@ pub struct ServiceFile {
     /// For `submit = "command"`: the submitter's argv template, run on the edge node.
     #[serde(default)]
     pub submit_command: Vec<String>,
+    /// For `submit = "command"` with `[features] long_lived`: the argv template of a long-lived
+    /// launch with the user's keytab.
+    #[serde(default)]
+    pub long_lived_command: Vec<String>,
     /// For a command on the edge node (`submit = "command"` or `run_on = "edge"`): the host
     /// directory mounted read-only at `/team` there, relative to the file's directory (default:
     /// the file's directory).
@@ -205,8 +217,8 @@ impl ServiceFile {
                 }
             }
         }
-        if !file.submit_command.is_empty() {
-            return Err(invalid("`submit_command` belongs to `submit = \"command\"`".into()));
+        if !file.submit_command.is_empty() || !file.long_lived_command.is_empty() {
+            return Err(invalid("`submit_command` and `long_lived_command` belong to `submit = \"command\"`".into()));
         }
         if file.mount.is_some() && file.run_on != RunOn::Edge {
             return Err(invalid("`mount` belongs to a command on the edge node (`submit = \"command\"` or `run_on = \"edge\"`)".into()));
@@ -263,29 +275,21 @@ impl ServiceFile {
         if self.run_on == RunOn::Edge || self.form.is_some() {
             return Err("a command-line submitter always runs on the edge node and has no `[form]`; leave out `run_on` and `[form]`".into());
         }
-        for arg in &self.submit_command {
-            let mut rest = arg.as_str();
-            while let Some(open) = rest.find('{') {
-                let Some(close) = rest[open..].find('}') else { break };
-                let key = &rest[open + 1..open + close];
-                if !crate::command::PLACEHOLDERS.contains(&key) {
-                    return Err(format!(
-                        "`submit_command` uses `{{{key}}}`, which is not a placeholder; they are {}",
-                        crate::command::PLACEHOLDERS.map(|p| format!("{{{p}}}")).join(", ")
-                    ));
-                }
-                rest = &rest[open + close + 1..];
-            }
+        check_template("submit_command", &self.submit_command)?;
+        match (self.features.long_lived, self.long_lived_command.is_empty()) {
+            (true, true) => Err(
+                "`[features] long_lived = true` on a command-line submitter needs `long_lived_command = [\"program\", \"arg\", …]`: how it launches a long-lived application with the user's keytab (`{keytab}`, `{host_principal}`)"
+                    .into(),
+            ),
+            (false, false) => Err("`long_lived_command` is used only with `[features] long_lived = true`; declare it, or leave the command out".into()),
+            (true, false) => check_template("long_lived_command", &self.long_lived_command),
+            (false, true) => Ok(()),
         }
-        if !self.submit_command.iter().any(|a| a.contains("{workload}")) {
-            return Err("`submit_command` must pass `{workload}` (the probe script each scenario runs) to the application".into());
-        }
-        // The ResourceManager finds each attempt's application by its name: without it, an
-        // attempt without credentials that submitted and said nothing would go unseen.
-        if !self.submit_command.iter().any(|a| a.contains("{name}")) {
-            return Err("`submit_command` must pass `{name}` as the application's name (yarnsec finds each submission at the ResourceManager by it)".into());
-        }
-        Ok(())
+    }
+
+    /// The command-line submitter this file describes, on `edge`.
+    pub fn command_submitter(&self, edge: std::sync::Arc<yarnsec_harness::cluster::Edge>) -> crate::command::CommandSubmitter {
+        crate::command::CommandSubmitter::new(self.submit_command.clone(), edge).with_long_lived(self.long_lived_command.clone())
     }
 
     /// Reads and checks a description file.
@@ -340,6 +344,35 @@ impl ServiceFile {
             workload: self.workload,
         }
     }
+}
+
+/// What an argv template (`key`) must hold: only known placeholders, `{workload}` and `{name}`.
+fn check_template(key: &str, argv: &[String]) -> Result<(), String> {
+    for arg in argv {
+        let mut rest = arg.as_str();
+        while let Some(open) = rest.find('{') {
+            let Some(close) = rest[open..].find('}') else { break };
+            let placeholder = &rest[open + 1..open + close];
+            if !crate::command::PLACEHOLDERS.contains(&placeholder) {
+                return Err(format!(
+                    "`{key}` uses `{{{placeholder}}}`, which is not a placeholder; they are {}",
+                    crate::command::PLACEHOLDERS.map(|p| format!("{{{p}}}")).join(", ")
+                ));
+            }
+            rest = &rest[open + close + 1..];
+        }
+    }
+    if !argv.iter().any(|a| a.contains("{workload}")) {
+        return Err(format!("`{key}` must pass `{{workload}}` (the probe script each scenario runs) to the application"));
+    }
+    // The ResourceManager finds each attempt's application by its name: without it, an
+    // attempt without credentials that submitted and said nothing would go unseen.
+    if !argv.iter().any(|a| a.contains("{name}")) {
+        return Err(format!(
+            "`{key}` must pass `{{name}}` as the application's name (yarnsec finds each submission at the ResourceManager by it)"
+        ));
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -434,7 +467,24 @@ timeline = true
             ("name = \"x\"\nsubmit = \"command\"\nsubmit_command = [\"{workload}\"]", "must pass `{name}`"),
             ("name = \"x\"\nsubmit = \"command\"\nrun_on = \"edge\"\nsubmit_command = [\"{workload}\", \"{name}\"]", "leave out `run_on`"),
             ("name = \"x\"\nurl = \"http://10.0.0.1:8080\"\nrun_on = \"edge\"\ncommand = [\"s\"]", "names the edge node's host"),
-            ("name = \"x\"\nurl = \"http://10.0.0.1:1\"\nsubmit_command = [\"{workload}\"]", "belongs to `submit = \"command\"`"),
+            ("name = \"x\"\nurl = \"http://10.0.0.1:1\"\nsubmit_command = [\"{workload}\"]", "belong to `submit = \"command\"`"),
+            ("name = \"x\"\nurl = \"http://10.0.0.1:1\"\nlong_lived_command = [\"{workload}\"]", "belong to `submit = \"command\"`"),
+            (
+                "name = \"x\"\nsubmit = \"command\"\nsubmit_command = [\"{workload}\", \"{name}\"]\n[features]\nlong_lived = true",
+                "needs `long_lived_command",
+            ),
+            (
+                "name = \"x\"\nsubmit = \"command\"\nsubmit_command = [\"{workload}\", \"{name}\"]\nlong_lived_command = [\"{workload}\", \"{name}\"]",
+                "only with `[features] long_lived = true`",
+            ),
+            (
+                "name = \"x\"\nsubmit = \"command\"\nsubmit_command = [\"{workload}\", \"{name}\"]\nlong_lived_command = [\"{workload}\", \"--ktab={ktab}\"]\n[features]\nlong_lived = true",
+                "`long_lived_command` uses `{ktab}`",
+            ),
+            (
+                "name = \"x\"\nsubmit = \"command\"\nsubmit_command = [\"{workload}\", \"{name}\"]\nlong_lived_command = [\"{workload}\", \"{keytab}\"]\n[features]\nlong_lived = true",
+                "`long_lived_command` must pass `{name}`",
+            ),
             ("name = \"x\"\nurl = \"http://10.0.0.1:1\"\nmount = \"d\"", "`mount` belongs to a command on the edge node"),
             ("name = \"x\"\nurl = \"http://svc.example:1\"\nrun_on = \"edge\"", "needs the `command`"),
             (

@@ -15,7 +15,6 @@ use yarnsec_hadoop::SpnegoClient;
 use yarnsec_harness::cluster::EdgeOptions;
 use yarnsec_harness::process::GroupChild;
 use yarnsec_harness::SecureCluster;
-use yarnsec_scenarios::command::CommandSubmitter;
 use yarnsec_scenarios::edge_service::EdgeService;
 use yarnsec_scenarios::service::SubmitMode;
 use yarnsec_scenarios::service_file::{RunOn, ServiceFile};
@@ -46,7 +45,7 @@ impl ExternalService {
                 .start_edge(EdgeOptions::default().with_mount(&dir))
                 .await
                 .with_context(|| format!("cannot start the edge node for the submit command (with {} at /team)", dir.display()))?;
-            let submitter = CommandSubmitter { argv: file.submit_command.clone(), edge: Arc::new(edge) };
+            let submitter = file.command_submitter(Arc::new(edge));
             let service = ServiceUnderTest::command(&file.name, file.features, submitter).with_workload(file.workload);
             return Ok(Self { service, http, child: None, on_edge: None });
         }

@@ -7,12 +7,14 @@
 use std::time::{Duration, Instant};
 
 use yarnsec_hadoop::http::Auth;
+use yarnsec_hadoop::kerberos::{as_issues, AsIssue};
 use yarnsec_hadoop::yarn::App;
 use yarnsec_harness::SecureCluster;
 
 use super::app_run::{observe_containers, url_path};
 use super::container::ContainerFacts;
-use crate::context::{epoch_ms, namenode_tokens, unique_nanos, Context};
+use crate::command::{CommandRun, Script};
+use crate::context::{epoch_ms, namenode_tokens, unique_nanos, Context, COMMAND_SUBMIT_WAIT};
 use crate::error::ObserveError;
 use crate::service::Submitted;
 use crate::workload::Run;
@@ -75,10 +77,34 @@ pub struct LongLivedRun {
     pub output_path: String,
     /// The output's modification time at the end of the watch.
     pub output_mtime_ms: Option<i64>,
+    /// The user's Kerberos logins the KDC saw from the node the containers run on, from the
+    /// application's start to the end of the watch, and the user's other applications of that
+    /// time; or why they could not be read.
+    pub node_logins: Result<NodeLogins, String>,
     /// The cluster's token max lifetime and renew interval.
     pub max_lifetime: Duration,
     /// The renew interval.
     pub renew_interval: Duration,
+}
+
+/// The user's logins from the node where containers run, as the KDC saw them, and the user's other
+/// applications that ran meanwhile (whose containers log in from the same node).
+#[derive(Clone, Debug, Default)]
+pub struct NodeLogins {
+    /// The initial tickets issued to a principal of the user for a client on that node.
+    pub logins: Vec<AsIssue>,
+    /// The user's other applications that ran during the watch.
+    pub other_apps: Vec<App>,
+}
+
+impl NodeLogins {
+    /// The logins at a time no other application of the user ran (5 s either side): those can
+    /// only be this application's.
+    pub fn attributable(&self) -> Vec<&AsIssue> {
+        let slack = 5_000;
+        let during = |app: &App, ms: i64| app.started_time - slack <= ms && (app.finished_time == 0 || ms <= app.finished_time + slack);
+        self.logins.iter().filter(|l| !self.other_apps.iter().any(|o| during(o, l.authtime * 1000))).collect()
+    }
 }
 
 impl LongLivedRun {
@@ -139,17 +165,10 @@ pub async fn observe(ctx: &Context<'_>) -> Result<LongLivedRun, ObserveError> {
     let user = "alice";
     let cred = ctx.credential(user)?;
     let auth = cluster.auth_for(user, cred.as_ref());
-    let keytab_path = cluster.keytab_path(user);
-    let keytab = std::fs::read(&keytab_path)
-        .map_err(|e| ObserveError::OwnRequest { what: format!("alice's keytab {}", keytab_path.display()), source: Box::new(e) })?;
     let marker = format!("yarnsec-long-lived-{user}-{}", unique_nanos());
     let script = ctx.workload_file(&Run::Loop { marker: &marker, every: WRITE_EVERY }).await?;
     let name = format!("yarnsec-long-lived-{}", unique_nanos() % 1_000_000_000);
-    let submitted = ctx
-        .service
-        .submit_long_lived(ctx.http(), auth, user, &script, &name, &keytab)
-        .await
-        .map_err(|source| ObserveError::Submission { user: user.to_string(), source: Box::new(source) })?;
+    let (submitted, command_run) = launch(ctx, user, auth, &script, &name).await?;
     let app_id = submitted.application_id.clone();
     let output_path = format!("/user/{user}/{marker}.txt");
     let watched = watch(ctx, user, auth, submitted, output_path.clone()).await;
@@ -160,8 +179,45 @@ pub async fn observe(ctx: &Context<'_>) -> Result<LongLivedRun, ObserveError> {
             tracing::warn!(app = %app_id, error = %e, "could not stop the long-lived application");
         }
     }
+    if let (Some(command), Some(run)) = (&ctx.service.command, &command_run) {
+        command.stop(run).await;
+    }
     let _ = cluster.webhdfs().delete(&output_path, auth, None).await;
     watched
+}
+
+/// Launches `script` as a long-lived application named `name` for `user`, with the user's
+/// keytab: through the service's form or JSON API (the keytab uploaded), or by its long-lived
+/// command on the edge node (`{keytab}` names the user's keytab there). Returns the launch, and
+/// the command's run, which may still be going.
+async fn launch(
+    ctx: &Context<'_>,
+    user: &str,
+    auth: Auth<'_>,
+    script: &[u8],
+    name: &str,
+) -> Result<(Submitted, Option<CommandRun>), ObserveError> {
+    let Some(command) = &ctx.service.command else {
+        let keytab_path = ctx.cluster.keytab_path(user);
+        let keytab = std::fs::read(&keytab_path)
+            .map_err(|e| ObserveError::OwnRequest { what: format!("{user}'s keytab {}", keytab_path.display()), source: Box::new(e) })?;
+        let submitted = ctx
+            .service
+            .submit_long_lived(ctx.http(), auth, user, script, name, &keytab)
+            .await
+            .map_err(|source| ObserveError::Submission { user: user.to_string(), source: Box::new(source) })?;
+        return Ok((submitted, None));
+    };
+    let file_name = ctx.service.workload.file_name();
+    let run = command.submit_long_lived(ctx.cluster, user, Script { content: script, file_name }, name, COMMAND_SUBMIT_WAIT).await?;
+    match run.submitted(user) {
+        Ok(application_id) => Ok((Submitted { application_id, tracking_url: String::new(), user: user.to_string() }, Some(run))),
+        Err(e) => {
+            // A client still running may launch later, beside other items' runs.
+            command.stop(&run).await;
+            Err(e)
+        }
+    }
 }
 
 /// Follows a launched long-lived application until its first tokens have passed their max
@@ -229,6 +285,7 @@ async fn watch(
     let output_mtime_ms = fs.status(&output_path, auth, None).await.ok().map(|s| s.modification_time);
     let last = observe_containers(cluster, &app_id).await?;
     let localized = localized_files(cluster, &last).await?;
+    let node_logins = node_logins(cluster, user, auth, &app_id, app_first.started_time).await;
     Ok(LongLivedRun {
         user: user.to_string(),
         submitted,
@@ -241,9 +298,27 @@ async fn watch(
         check_ms,
         output_path,
         output_mtime_ms,
+        node_logins,
         max_lifetime,
         renew_interval,
     })
+}
+
+/// The initial tickets the KDC issued to a principal of `user` (`user@R`, `user/host@R`) for a
+/// client on the node where containers run, since `since_ms` (no daemon of the node logs in as a
+/// user: these are logins in containers), and the user's other applications of that time.
+async fn node_logins(cluster: &SecureCluster, user: &str, auth: Auth<'_>, app_id: &str, since_ms: i64) -> Result<NodeLogins, String> {
+    let log = cluster.kdc().read_file(yarnsec_harness::layout::paths::KDC_LOG).await.map_err(|e| e.to_string())?;
+    let node = cluster.hadoop().ip().to_string();
+    let logins = as_issues(&String::from_utf8_lossy(&log))
+        .into_iter()
+        .filter(|a| a.primary() == user && a.client == node && a.server.starts_with("krbtgt/") && a.authtime * 1000 >= since_ms - 1000)
+        .collect();
+    let apps =
+        cluster.resource_manager().apps(auth).await.map_err(|e| format!("the ResourceManager's list of {user}'s applications: {e}"))?;
+    let other_apps =
+        apps.into_iter().filter(|a| a.user == user && a.id != app_id && (a.finished_time == 0 || a.finished_time >= since_ms)).collect();
+    Ok(NodeLogins { logins, other_apps })
 }
 
 /// The HDFS files localized for `containers`, read as the HDFS superuser: owner, permission,
@@ -319,6 +394,7 @@ pub(crate) mod fixtures {
             check_ms: 1_060_000,
             output_path: "/user/alice/out.txt".into(),
             output_mtime_ms,
+            node_logins: Ok(NodeLogins::default()),
             max_lifetime: Duration::from_secs(300),
             renew_interval: Duration::from_secs(60),
         }

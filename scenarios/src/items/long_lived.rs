@@ -5,6 +5,8 @@
 //! and the ResourceManager's report.
 
 use crate::context::Context;
+#[cfg(test)]
+use crate::facts::long_lived::NodeLogins;
 use crate::facts::long_lived::{LocalizedFile, LongLivedRun};
 use crate::verdict::{Evidence, Verdict};
 
@@ -17,9 +19,9 @@ pub async fn l(id: &str, ctx: &Context<'_>) -> Verdict {
         ));
     }
     or_verdict!(super::require_kerberos(ctx));
-    if ctx.service.is_command() {
+    if ctx.service.command.as_ref().is_some_and(|c| c.long_lived_argv.is_empty()) {
         return Verdict::skipped(
-            "not judged: a command-line submitter has no way yet to ask for a long-lived launch in its service file (only forms and the JSON API do)",
+            "not judged: the command-line submitter declares long-lived applications but no `long_lived_command` (how it launches one with the user's keytab)",
         );
     }
     let run = or_verdict!(ctx.long_lived().await);
@@ -255,23 +257,87 @@ fn keytab_logins<'a>(logs: &'a str, user: &str) -> Vec<&'a str> {
         .collect()
 }
 
-/// L5: the ApplicationMaster logged in from the keytab (`loginUserFromKeytab`).
+/// L5: the ApplicationMaster logged in from the keytab (`loginUserFromKeytab`). Two witnesses:
+/// the AM's own log (UGI's `Login successful … using keytab file` line, at INFO), and the KDC's
+/// (the initial tickets it issued to the user's principals for the node where containers run),
+/// which speaks for the AM when only the AM's container had a keytab of the user and no other
+/// application of the user ran at the time of the login.
 pub fn judge_l5(run: &LongLivedRun) -> Verdict {
     let logs = run.am_logs();
     let logins = keytab_logins(&logs, &run.user);
     let lines: Vec<&str> =
         logs.lines().filter(|l| l.contains("keytab") || l.contains("Login successful") || l.contains("UserGroupInformation")).collect();
-    let evidence = vec![Evidence::new(
-        "log",
-        "the ApplicationMaster's log lines about its login",
-        if lines.is_empty() { "(none)".into() } else { lines.join("\n") },
-    )];
-    match logins.first() {
-        Some(line) => Verdict::pass(format!("the ApplicationMaster logged in from a keytab as {}: `{}`", run.user, line.trim()), evidence),
-        None => Verdict::fail(
+    let kdc_body = match &run.node_logins {
+        Ok(n) if n.logins.is_empty() => "(none)".to_string(),
+        Ok(n) => {
+            let others: Vec<String> = n.other_apps.iter().map(|a| format!("{} ({})", a.id, a.state)).collect();
             format!(
-                "the ApplicationMaster's logs show no login from a keytab as {} (Hadoop's UserGroupInformation logs `Login successful for user … using keytab file …`): it runs on its launch tokens only",
+                "{}\n{}'s other applications meanwhile: {}",
+                n.logins.iter().map(|a| a.line.as_str()).collect::<Vec<_>>().join("\n"),
+                run.user,
+                if others.is_empty() { "none".into() } else { others.join(", ") }
+            )
+        }
+        Err(e) => format!("(could not be read: {e})"),
+    };
+    let evidence = vec![
+        Evidence::new(
+            "log",
+            "the ApplicationMaster's log lines about its login",
+            if lines.is_empty() { "(none)".into() } else { lines.join("\n") },
+        ),
+        Evidence::new(
+            "log",
+            format!(
+                "the KDC: initial tickets for {}'s principals to the node where containers run, since the application started",
                 run.user
+            ),
+            kdc_body,
+        ),
+    ];
+    if let Some(line) = logins.first() {
+        return Verdict::pass(format!("the ApplicationMaster logged in from a keytab as {}: `{}`", run.user, line.trim()), evidence);
+    }
+    let no_line = format!(
+        "the ApplicationMaster's logs show no login from a keytab as {} (Hadoop's UserGroupInformation logs `Login successful for user … using keytab file …` at INFO)",
+        run.user
+    );
+    let kdc = match &run.node_logins {
+        Ok(n) => n,
+        Err(e) => return Verdict::fail(format!("{no_line}; the KDC, the other witness, could not be consulted ({e})"), evidence),
+    };
+    if kdc.logins.is_empty() {
+        return Verdict::fail(
+            format!("{no_line}, and the KDC issued no ticket to {} for the node where containers run after the application started: the AM runs on its launch tokens only", run.user),
+            evidence,
+        );
+    }
+    let attributable = kdc.attributable();
+    let only_am = !run.keytabs_for(true).is_empty() && run.keytabs_for(false).is_empty();
+    match attributable.first() {
+        Some(first) if only_am => Verdict::pass(
+            format!(
+                "the ApplicationMaster logged in from its keytab: the KDC issued {} initial ticket(s) to {} for the node where containers run while no other application of {} ran (first at {}), and only the AM's container had a keytab of {} (its own log does not say so: UGI's login line is at INFO)",
+                attributable.len(),
+                first.principal,
+                run.user,
+                clock(first.authtime * 1000),
+                run.user
+            ),
+            evidence,
+        ),
+        _ => Verdict::fail(
+            format!(
+                "{no_line}; the KDC's {} login(s) of {} from the node where containers run cannot be told to be the AM's: {}",
+                kdc.logins.len(),
+                run.user,
+                if attributable.is_empty() {
+                    format!("each came while another application of {} ran there", run.user)
+                } else if run.keytabs_for(true).is_empty() {
+                    "no keytab was localized into the AM's container (one on the nodes could be anyone's)".to_string()
+                } else {
+                    "the workers had a keytab of the user too, and log in from the same node".to_string()
+                }
             ),
             evidence,
         ),
@@ -415,7 +481,48 @@ mod tests {
     fn l5_needs_a_keytab_login_of_the_user() {
         assert_eq!(judge_l5(&run(LOGIN, &[], vec![], true, None)).status, Pass);
         assert_eq!(judge_l5(&run(&LOGIN.replace("alice/", "bob/"), &[], vec![], true, None)).status, Fail);
-        assert_eq!(judge_l5(&run("INFO ServiceMaster: started", &[], vec![], true, None)).status, Fail);
+        let silent = judge_l5(&run("INFO ServiceMaster: started", &[], vec![], true, None));
+        assert_eq!(silent.status, Fail);
+        assert!(silent.reason.contains("the KDC issued no ticket"), "{}", silent.reason);
+    }
+
+    /// An AM that logs nothing at INFO: the KDC's initial tickets for the node speak for it, when
+    /// only the AM's container had the user's keytab and no other application of the user ran;
+    /// else the log's silence stands.
+    #[test]
+    fn l5_takes_the_kdcs_word_when_only_this_am_can_have_logged_in() {
+        let issued = yarnsec_hadoop::kerberos::AsIssue {
+            authtime: 1_000,
+            client: "198.18.0.3".into(),
+            principal: "alice/hadoop.yarnsec.test@R.TEST".into(),
+            server: "krbtgt/R.TEST@R.TEST".into(),
+            line: "AS_REQ … ISSUE: authtime 1000 …, alice/hadoop.yarnsec.test@R.TEST for krbtgt/R.TEST@R.TEST".into(),
+        };
+        let mut quiet = run("WARN ServiceMaster: quiet", &[], vec![keytab("400", &[AM])], true, None);
+        quiet.node_logins = Ok(NodeLogins { logins: vec![issued], other_apps: vec![] });
+        let v = judge_l5(&quiet);
+        assert_eq!(v.status, Pass, "{}", v.reason);
+        assert!(v.reason.contains("the KDC issued 1 initial ticket(s) to alice/hadoop.yarnsec.test@R.TEST"), "{}", v.reason);
+        assert!(v.evidence.iter().any(|e| e.body.contains("AS_REQ")), "{:#?}", v.evidence);
+        // The workers had the keytab too: anyone's login.
+        let mut shared = quiet.clone();
+        shared.localized = vec![keytab("400", &[AM, WORKER])];
+        assert_eq!(judge_l5(&shared).status, Fail);
+        // Another application of alice ran when the login came (ended 3 s after it): hers, maybe.
+        let mut crowded = quiet.clone();
+        let mut other = crate::facts::app_run::fixtures::app("alice", "FINISHED", "SUCCEEDED");
+        (other.id, other.started_time, other.finished_time) = ("application_1_0009".into(), 900_000, 1_003_000);
+        crowded.node_logins.as_mut().unwrap().other_apps = vec![other.clone()];
+        let v = judge_l5(&crowded);
+        assert_eq!(v.status, Fail);
+        assert!(v.reason.contains("another application of alice ran there"), "{}", v.reason);
+        // One that ended well before does not count.
+        other.finished_time = 990_000;
+        crowded.node_logins.as_mut().unwrap().other_apps = vec![other];
+        assert_eq!(judge_l5(&crowded).status, Pass);
+        let mut unreadable = quiet.clone();
+        unreadable.node_logins = Err("no such file".into());
+        assert_eq!(judge_l5(&unreadable).status, Fail);
     }
 
     #[test]
