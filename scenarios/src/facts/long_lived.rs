@@ -1,8 +1,10 @@
 //! One long-lived application, followed past the max lifetime of the delegation tokens it was
 //! launched with: what its containers were given when its work began and at the end, the HDFS
 //! files localized for them (owner, permissions, whether each is a keytab and whose), and when
-//! its work last reached HDFS, as the NameNode says. Whatever framework runs it: every fact is
-//! the cluster's (the ResourceManager's report, the NodeManager's files and logs, HDFS).
+//! its work last reached HDFS, as the NameNode says, and the user's logins from the containers'
+//! node, as the KDC says. Whatever framework runs it, and whoever launches it (a web service, or
+//! a command-line submitter on the edge node): every fact is the cluster's (the ResourceManager's
+//! report, the NodeManager's files and logs, HDFS, the KDC's log).
 
 use std::time::{Duration, Instant};
 

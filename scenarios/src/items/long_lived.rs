@@ -2,7 +2,7 @@
 //! launches for alice with her keytab ([`crate::facts::long_lived`]), watched until the tokens
 //! it started with have passed their max lifetime by one renew interval. Each judgment reads
 //! only what the cluster shows: HDFS, the NodeManager's token files, localized files and logs,
-//! and the ResourceManager's report.
+//! the ResourceManager's report and the KDC's log.
 
 use crate::context::Context;
 #[cfg(test)]
