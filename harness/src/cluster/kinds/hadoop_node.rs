@@ -135,25 +135,27 @@ async fn lay_out_hdfs(profile: &SecurityProfile, layout: &Layout, http: &SpnegoC
     let superuser = keytab_login(profile, &layout.hadoop_principal("nn"), &state_dir.join("keytabs/hdfs.keytab"))?;
     let admin = superuser.as_ref().map_or(Auth::Simple("hdfs"), Auth::Kerberos);
     let fs = yarnsec_hadoop::webhdfs::WebHdfs::new(http.clone(), &layout.hadoop_url(ports::NAMENODE_HTTP));
-    fs.mkdirs("/tmp", Some("1777"), admin, None).await?;
-    fs.set_permission("/tmp", "1777", admin, None).await?;
-    // MapReduce's job history, written by each job's ApplicationMaster as its user.
-    for (dir, mode) in [("/mr-history", "755"), (crate::config::MR_HISTORY_INTERMEDIATE, "1777")] {
+    let shared = [
+        ("/tmp", "1777"),
+        // MapReduce's job history, written by each job's ApplicationMaster as its user.
+        ("/mr-history", "755"),
+        (crate::config::MR_HISTORY_INTERMEDIATE, "1777"),
+        // YARN services keeps its components' public resources in
+        // `${hadoop.tmp.dir}/.yarn/services` (`/tmp/hadoop-${user.name}/…`), created by the
+        // ApplicationMaster as its user. Containers run here as the NodeManager's OS user, `yarn`
+        // (no container-executor: see the README), so every user's AM names the same
+        // `/tmp/hadoop-yarn`, and the first would shut the others out, as no cluster with
+        // LinuxContainerExecutor (`/tmp/hadoop-<user>`) would. Each user may create a service's
+        // directory there, and only the user may remove it.
+        ("/tmp/hadoop-yarn", "1777"),
+        ("/tmp/hadoop-yarn/.yarn", "1777"),
+        ("/tmp/hadoop-yarn/.yarn/services", "1777"),
+        ("/user", "755"),
+    ];
+    for (dir, mode) in shared {
         fs.mkdirs(dir, Some(mode), admin, None).await?;
         fs.set_permission(dir, mode, admin, None).await?;
     }
-    // YARN services keeps its components' public resources in `${hadoop.tmp.dir}/.yarn/services`
-    // (`/tmp/hadoop-${user.name}/…`), created by the ApplicationMaster as its user. Containers run
-    // here as the NodeManager's OS user, `yarn` (no container-executor: see the README), so every
-    // user's AM names the same `/tmp/hadoop-yarn`, and the first would shut the others out, as no
-    // cluster with LinuxContainerExecutor (`/tmp/hadoop-<user>`) would. Each user may create a
-    // service's directory there, and only the user may remove it.
-    for dir in ["/tmp/hadoop-yarn", "/tmp/hadoop-yarn/.yarn", "/tmp/hadoop-yarn/.yarn/services"] {
-        fs.mkdirs(dir, Some("1777"), admin, None).await?;
-        fs.set_permission(dir, "1777", admin, None).await?;
-    }
-    fs.mkdirs("/user", Some("755"), admin, None).await?;
-    fs.set_permission("/user", "755", admin, None).await?;
     // The test users' homes, and the submission service's own (where a service that forgets
     // `doAs` stages its files: the mistake must show as the wrong owner, not as a missing home).
     let homes = layout.users.iter().map(|u| u.name.as_str()).chain([crate::layout::SERVICE_USER]);
