@@ -326,6 +326,19 @@ impl CommandSubmitter {
     pub async fn stop(&self, run: &CommandRun) {
         self.edge.stop(&Job { dir: run.dir.clone() }).await;
     }
+
+    /// The application `run` submitted for `user`, as a service's answer would name it; if it
+    /// submitted none, the command is stopped first (a client still running may submit later,
+    /// beside other items' runs) and the error says why ([`CommandRun::submitted`]).
+    pub async fn answer(&self, run: &CommandRun, user: &str) -> Result<crate::service::Submitted, ObserveError> {
+        match run.submitted(user) {
+            Ok(application_id) => Ok(crate::service::Submitted { application_id, tracking_url: String::new(), user: user.to_string() }),
+            Err(e) => {
+                self.stop(run).await;
+                Err(e)
+            }
+        }
+    }
 }
 
 /// The ResourceManager's administrator (who sees every application).

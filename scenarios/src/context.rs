@@ -248,15 +248,7 @@ impl<'a> Context<'a> {
                         COMMAND_SUBMIT_WAIT,
                     )
                     .await?;
-                let application_id = match run.submitted(user) {
-                    Ok(id) => id,
-                    Err(e) => {
-                        // A client still running may submit later, beside other items' runs.
-                        command.stop(&run).await;
-                        return Err(e);
-                    }
-                };
-                Submitted { application_id, tracking_url: String::new(), user: user.to_string() }
+                command.answer(&run, user).await?
             }
             None => self
                 .service

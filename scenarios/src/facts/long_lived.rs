@@ -212,14 +212,8 @@ async fn launch(
     };
     let file_name = ctx.service.workload.file_name();
     let run = command.submit_long_lived(ctx.cluster, user, Script { content: script, file_name }, name, COMMAND_SUBMIT_WAIT).await?;
-    match run.submitted(user) {
-        Ok(application_id) => Ok((Submitted { application_id, tracking_url: String::new(), user: user.to_string() }, Some(run))),
-        Err(e) => {
-            // A client still running may launch later, beside other items' runs.
-            command.stop(&run).await;
-            Err(e)
-        }
-    }
+    let submitted = command.answer(&run, user).await?;
+    Ok((submitted, Some(run)))
 }
 
 /// Follows a launched long-lived application until its first tokens have passed their max
