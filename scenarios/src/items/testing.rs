@@ -82,6 +82,8 @@ pub struct UserRunFacts {
     pub output_writes: Vec<String>,
     /// The NameNode's audit lines that made its staged files ([`staging_lines`]).
     pub staging: Vec<String>,
+    /// How the application ended when it did not succeed (`FINISHED/FAILED: diagnostics`).
+    pub failed: Option<String>,
     /// The application, as evidence.
     pub app: Evidence,
 }
@@ -110,6 +112,10 @@ pub async fn t2(ctx: &Context<'_>) -> Verdict {
             output: run.probe_output(),
             output_writes: writes,
             staging,
+            failed: (!run.succeeded()).then(|| {
+                let diagnostics: String = run.app.diagnostics.as_deref().unwrap_or("").trim().chars().take(300).collect();
+                format!("{}/{}: {diagnostics}", run.app.state, run.app.final_status)
+            }),
             app: run.app_evidence(),
         });
     }
@@ -138,7 +144,9 @@ pub fn judge_t2(runs: &[UserRunFacts]) -> Verdict {
             problems.push(format!("the ResourceManager runs {user}'s application as `{}`", r.app_user));
         }
         if !has_line(&r.output, &format!("USER={user}")) {
-            problems.push(format!("{user}'s containers do not run with USER={user}"));
+            // A run that failed may never have reached the probe: say how it ended.
+            let ended = r.failed.as_ref().map(|f| format!(" ({user}'s application ended {f})")).unwrap_or_default();
+            problems.push(format!("{user}'s containers do not run with USER={user}{ended}"));
         }
         if !r.output_writes.iter().any(|l| audit_user(l) == Some(user.as_str())) {
             problems.push(format!("the NameNode audit log shows no write of {user}'s output by ugi={user}"));
@@ -238,6 +246,7 @@ mod tests {
             output: output.into(),
             output_writes: vec![format!("allowed=true\tugi={writer} (auth:TOKEN)\tip=/198.18.7.3\tcmd=create\tsrc=/user/{user}/out.txt")],
             staging: vec![format!("allowed=true\tugi={user} (auth:PROXY) via yarnsec\tip=/198.18.7.5\tcmd=create\tsrc=/user/{user}/yarnsec/application_1_0001/x")],
+            failed: None,
             app: Evidence::new("app", "x", "y"),
         }
     }
@@ -261,6 +270,12 @@ mod tests {
         assert_eq!(v.status, Status::Fail);
         assert!(v.reason.contains("USER=alice"), "{}", v.reason);
         assert_eq!(judge_t2(&[user_run("alice", "yarnsec", "USER=alice\n", "alice")]).status, Status::Fail);
+        // A run that failed before the probe ran says how it ended.
+        let mut failed = user_run("bob", "bob", "", "nobody");
+        failed.failed = Some("FINISHED/FAILED: Task failed task_1_0002_m_000000".into());
+        let v = judge_t2(&[failed]);
+        assert_eq!(v.status, Status::Fail);
+        assert!(v.reason.contains("bob's application ended FINISHED/FAILED: Task failed"), "{}", v.reason);
         assert_eq!(judge_t2(&[user_run("alice", "alice", "USER=alice\n", "yarnsec")]).status, Status::Fail);
         let mut staged_as_service = user_run("alice", "alice", "USER=alice\n", "alice");
         staged_as_service.staging = vec![
