@@ -110,9 +110,10 @@ impl NodeLogins {
 }
 
 impl LongLivedRun {
-    /// The ApplicationMaster's container when the work began.
+    /// The ApplicationMaster's container when the work began, or, when it had not started by
+    /// then (a busy cluster), the first one seen at the end.
     pub fn am(&self) -> Option<&ContainerFacts> {
-        self.first.iter().find(|c| c.is_application_master())
+        self.first.iter().chain(&self.last).find(|c| c.is_application_master())
     }
 
     /// The ApplicationMaster's logs by the end (every attempt's AM).

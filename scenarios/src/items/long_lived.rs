@@ -475,6 +475,13 @@ mod tests {
         let mut no_amrm = r.clone();
         no_amrm.first[0].tokens = crate::facts::token_file::fixtures::file(vec![]);
         assert_eq!(judge_l6(&no_amrm).status, Fail);
+        // An AM that had not started when yarnsec stopped waiting for the work is read at the end.
+        let mut late = r.clone();
+        late.first.retain(|c| !c.is_application_master());
+        assert_eq!(judge_l4(&late, "198.18.0.3:8020").status, Pass);
+        assert_eq!(judge_l6(&late).status, Pass);
+        late.last.retain(|c| !c.is_application_master());
+        assert!(judge_l4(&late, "198.18.0.3:8020").reason.contains("no ApplicationMaster container"));
     }
 
     #[test]
