@@ -287,15 +287,13 @@ mod tests {
                 let script = text.replace(&fs, &if w == Workload::Sh { stand_in.to_string() } else { py_str(stand_in) });
                 let path = dir.path().join("loop");
                 std::fs::write(&path, script).unwrap();
-                let Ok(out) = std::process::Command::new("timeout")
+                let out = std::process::Command::new("timeout")
                     .args(["6", interpreter])
                     .arg(&path)
                     .current_dir(dir.path())
                     .env("USER", "alice")
                     .output()
-                else {
-                    panic!("`timeout` (coreutils) could not be run");
-                };
+                    .expect("`timeout` (coreutils) runs");
                 let out = String::from_utf8_lossy(&out.stdout);
                 assert!(out.starts_with("id=") && out.contains("USER=alice\n"), "{w:?}: {out}");
                 assert!(out.matches(said).count() >= 2, "{w:?} with {stand_in}: {out}");
