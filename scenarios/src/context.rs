@@ -9,6 +9,7 @@ use yarnsec_hadoop::yarn::App;
 use yarnsec_hadoop::{Credential, SpnegoClient};
 use yarnsec_harness::SecureCluster;
 
+use crate::clock::{epoch_ms, unique_nanos};
 use crate::command::{Script, Ticket};
 use crate::error::ObserveError;
 pub use crate::facts::app_run::AppRun;
@@ -285,16 +286,6 @@ impl<'a> Context<'a> {
             }
         }
     }
-}
-
-/// Now, in milliseconds since the epoch.
-pub fn epoch_ms() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or_default()
-}
-
-/// Now, in nanoseconds since the epoch: a name no other run picks at the same time.
-pub fn unique_nanos() -> u128 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or_default()
 }
 
 pub use crate::facts::app_run::app_evidence;

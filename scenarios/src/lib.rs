@@ -3,6 +3,7 @@
 //! ```text
 //! browser.rs    headless Chromium through chromedriver, with a ticket cache of its own (T3)
 //! checklist.rs  the 32 items with their exact text (C1–C7, A1–A7, K1–K2, L1–L7, T1–T9)
+//! clock.rs      now in epoch milliseconds, and unique names from the clock
 //! verdict.rs    Status, Evidence, Verdict, ItemResult: what every report writer reads
 //! kinit.rs      MIT kinit into a file cache (a browser's ticket, a ticket that expires on purpose)
 //! service.rs    the submission service under test and what it declares
@@ -22,6 +23,7 @@
 
 pub mod browser;
 pub mod checklist;
+pub mod clock;
 pub mod command;
 pub mod context;
 pub mod edge_service;

@@ -381,7 +381,7 @@ type FormFile<'a> = (&'a str, &'a str, &'a str, &'a [u8]);
 
 /// A `multipart/form-data` body with text fields and files; returns it and its content type.
 fn multipart_form(fields: &[(&str, &str)], files: &[FormFile<'_>]) -> (Vec<u8>, String) {
-    let nanos = crate::context::unique_nanos();
+    let nanos = crate::clock::unique_nanos();
     let boundary = format!("yarnsec-{nanos:x}");
     let mut body = Vec::new();
     for (name, value) in fields {

@@ -15,8 +15,9 @@ use yarnsec_harness::SecureCluster;
 
 use super::app_run::{observe_containers, url_path};
 use super::container::ContainerFacts;
+use crate::clock::{epoch_ms, unique_nanos};
 use crate::command::{CommandRun, Script};
-use crate::context::{epoch_ms, namenode_tokens, unique_nanos, Context, COMMAND_SUBMIT_WAIT};
+use crate::context::{namenode_tokens, Context, COMMAND_SUBMIT_WAIT};
 use crate::error::ObserveError;
 use crate::service::Submitted;
 use crate::workload::Run;

@@ -100,7 +100,7 @@ pub async fn t6(ctx: &Context<'_>) -> Verdict {
     }
     // Every attempt carries an application name of its own, so that applications other tests
     // run at the same time can neither be mistaken for one of ours nor hide one.
-    let nanos = crate::context::unique_nanos();
+    let nanos = crate::clock::unique_nanos();
     let name = format!("yarnsec-t6-{nanos}");
     let workload = ctx.service.workload;
     let script = match ctx.workload_file(&crate::workload::Run::Harmless).await {
@@ -198,7 +198,7 @@ async fn expired_ticket(ctx: &Context<'_>, name: &str, script: &[u8], target: &s
     let dir = ctx.cluster.state_dir().join("t6");
     let _ = std::fs::create_dir_all(&dir);
     // A cache of this attempt's own: several checklists may run T6 at once in one process.
-    let nanos = crate::context::unique_nanos();
+    let nanos = crate::clock::unique_nanos();
     let ccache = dir.join(format!("alice-expired-{}-{nanos}.ccache", std::process::id()));
     let principal = format!("alice@{}", ctx.cluster.realm());
     let keytab = ctx.cluster.keytab_path("alice");

@@ -101,7 +101,7 @@ fn decode(url_string: &str) -> Result<Token, ObserveError> {
 /// Puts the token file and the probe in the launcher's container and runs the client there.
 async fn launch(ctx: &Context<'_>, launcher: &crate::service::TokenFileLauncher, token_file: &[u8]) -> Result<AppRun, ObserveError> {
     use base64::Engine as _;
-    let nanos = crate::context::unique_nanos();
+    let nanos = crate::clock::unique_nanos();
     let marker = format!("yarnsec-probe-alice-{nanos}");
     let (tokens_path, script_path) = (format!("/tmp/yarnsec-c4-{nanos}.tokens"), format!("/tmp/yarnsec-c4-{nanos}.sh"));
     let b64 = base64::engine::general_purpose::STANDARD;
@@ -123,7 +123,7 @@ async fn launch(ctx: &Context<'_>, launcher: &crate::service::TokenFileLauncher,
     let mut cmd = vec!["env".to_string(), format!("HADOOP_TOKEN_FILE_LOCATION={tokens_path}")];
     cmd.extend(launcher.command("alice", &script_path, "yarnsec-c4"));
     let started = std::time::Instant::now();
-    let submitted_at_ms = crate::context::epoch_ms();
+    let submitted_at_ms = crate::clock::epoch_ms();
     let out = exec(cmd.clone()).await;
     // alice's tokens do not stay in the service's container, whatever happened.
     let _ = exec(vec!["rm".into(), "-f".into(), tokens_path.clone(), script_path.clone()]).await;

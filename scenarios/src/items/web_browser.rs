@@ -157,7 +157,7 @@ async fn browse(ctx: &Context<'_>, tools: &Tools, evidence: &mut Vec<Evidence>) 
     // Submit the service's form as a user would: its own name field and fixed fields (where the
     // page has them as text inputs: a form may require them) and a script file, named as its
     // contract says.
-    let nanos = crate::context::unique_nanos();
+    let nanos = crate::clock::unique_nanos();
     let workload = ctx.service.workload;
     let form = &ctx.service.form;
     let name = format!("yarnsec-browser-{nanos}");
