@@ -341,9 +341,8 @@ impl CommandSubmitter {
     }
 }
 
-/// The ResourceManager's administrator (who sees every application).
-/// Something yarnsec asked of a `container` of the cluster that failed: `what` it was for, the
-/// `command` (or request), and what it said.
+/// The ResourceManager's administrator (who sees every application); none on a cluster without
+/// Kerberos.
 fn rm_admin(cluster: &SecureCluster) -> Result<Option<yarnsec_hadoop::Credential>, ObserveError> {
     if !cluster.profile().kerberos() {
         return Ok(None);
