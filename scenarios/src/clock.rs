@@ -2,8 +2,10 @@
 //! token dates) and names no other run picks at the same moment.
 //!
 //! ```
-//! let before = yarnsec_scenarios::clock::epoch_ms();
-//! assert!(yarnsec_scenarios::clock::unique_nanos() > before as u128);
+//! let ms = yarnsec_scenarios::clock::epoch_ms();
+//! let name = format!("yarnsec-probe-{}", yarnsec_scenarios::clock::unique_nanos());
+//! // Read later, the nanoseconds are not behind the milliseconds.
+//! assert!(name["yarnsec-probe-".len()..].parse::<u128>().unwrap() / 1_000_000 >= ms as u128);
 //! ```
 
 /// Now, in milliseconds since the epoch.
