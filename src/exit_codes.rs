@@ -18,6 +18,9 @@ pub const CLUSTER_START_FAILED: u8 = 5;
 pub const CLEANUP_FAILED: u8 = 6;
 /// Kerberos or HTTP failed outside a cluster start.
 pub const CLIENT_FAILED: u8 = 7;
+/// `run`: no item failed, but the run could not judge everything (the submitter under test did
+/// not submit within its `submit_wait`); the report states why at its top.
+pub const RUN_INCOMPLETE: u8 = 8;
 /// A signal (SIGINT from Ctrl-C, SIGTERM, SIGHUP) stopped the command; what it had started was
 /// removed first (128 + SIGINT, as shells report an interrupted command).
 pub const INTERRUPTED: u8 = 130;

@@ -10,8 +10,8 @@ use yarnsec_scenarios::{Context, ServiceUnderTest};
 async fn each_container_of_a_judged_application_has_its_logs_in_the_report() {
     let Some(cluster) = common::cluster().await else { return };
     let url = cluster.service_url().expect("the shared cluster runs the reference service");
-    let launcher = yarnsec_scenarios::service::TokenFileLauncher::reference(cluster.service().expect("the service runs").id());
-    let service = ServiceUnderTest::reference(&url).with_launcher(launcher);
+    let launcher = yarnsec_submitter::service::TokenFileLauncher::reference(cluster.service().expect("the service runs").id());
+    let service = ServiceUnderTest::reference(&url).with_launcher(launcher).shared();
     let ctx = Context::new(&cluster, &service);
     let run = ctx.run_as("alice").await.expect("alice's application runs");
     assert!(run.succeeded(), "{:?}", run.app);

@@ -8,9 +8,9 @@ mod common;
 use std::sync::Arc;
 
 use yarnsec_harness::cluster::{Edge, EdgeOptions};
-use yarnsec_scenarios::command::{CommandSubmitter, Script, Ticket};
-use yarnsec_scenarios::service_file::ServiceFile;
 use yarnsec_scenarios::{judge, Context, ServiceUnderTest, Status};
+use yarnsec_submitter::command::{CommandSubmitter, Script, Ticket};
+use yarnsec_submitter::service_file::ServiceFile;
 
 /// The shared cluster, when it runs Kerberos (the edge's tickets are what is shown).
 async fn kerberos_cluster() -> Option<yarnsec_harness::SecureCluster> {
@@ -105,7 +105,7 @@ async fn distributedshell_cli_is_judged_as_a_command_submitter() {
 async fn a_jvm_workload_runs_in_distributedshell_and_is_judged() {
     let Some(cluster) = kerberos_cluster().await else { return };
     let file = common::reference_file("distributedshell-cli-jvm", cluster.hadoop_version());
-    assert_eq!(file.workload, yarnsec_scenarios::workload::Workload::Jvm);
+    assert_eq!(file.workload, yarnsec_submitter::workload::Workload::Jvm);
     let edge = cluster.start_edge(EdgeOptions::default()).await.expect("the edge node starts");
     let submitter = file.command_submitter(Arc::new(edge));
     let service = ServiceUnderTest::command(&file.name, file.features, submitter).with_workload(file.workload);
@@ -168,10 +168,17 @@ async fn a_command_that_submits_nothing_fails_with_its_output_and_one_without_a_
     let file = distributedshell_cli(cluster.hadoop_version());
     let dshell = file.command_submitter(edge);
     let run = dshell
-        .submit(&cluster, "alice", Ticket::None, Script::sh("echo should-not-run"), "yarnsec-no-ticket", std::time::Duration::from_secs(60))
+        .attempt(
+            &cluster,
+            "alice",
+            Ticket::None,
+            Script::sh("echo should-not-run"),
+            "yarnsec-no-ticket",
+            std::time::Duration::from_secs(60),
+        )
         .await
         .unwrap();
     dshell.stop(&run).await;
-    assert_eq!(run.application_id, None, "{}", run.output);
+    assert_eq!(run.application_id(), None, "{}", run.output);
     assert!(run.output.contains("Client cannot authenticate") || run.output.contains("GSS"), "{}", run.tail(20));
 }

@@ -5,8 +5,8 @@
 
 mod common;
 
-use yarnsec_scenarios::service_file::ServiceFile;
 use yarnsec_scenarios::{judge, Context, Status};
+use yarnsec_submitter::service_file::ServiceFile;
 
 #[tokio::test]
 async fn a_service_file_drives_the_checklist_through_the_form() {
@@ -90,7 +90,7 @@ async fn a_web_service_runs_on_the_edge_node_as_the_service_user_and_is_judged()
     let path = team.path().join("service.toml.team");
     std::fs::write(&path, text).unwrap();
     let file = ServiceFile::read(&path).unwrap();
-    let running = yarnsec_scenarios::edge_service::start(&file, &cluster).await.expect("the service answers on the edge node");
+    let running = yarnsec_submitter::edge_service::start(&file, &cluster).await.expect("the service answers on the edge node");
     let service = file.service();
     let ctx = Context::with_http(&cluster, &service, running.http.clone());
     for id in ["T2", "C5"] {

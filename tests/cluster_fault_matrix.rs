@@ -14,6 +14,7 @@
 mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
+use yarnsec_submitter::service::ServiceLog;
 
 use futures::StreamExt;
 use yarnsec_scenarios::{judge, Context, ServiceUnderTest, Status, Verdict, CHECKLIST};
@@ -183,8 +184,9 @@ async fn each_fault_moves_exactly_the_items_it_names() {
         return;
     }
     let binary = env!("CARGO_BIN_EXE_yarnsec");
-    let launcher = |node: &yarnsec_harness::node::Node| yarnsec_scenarios::service::TokenFileLauncher::reference(node.id());
-    let baseline_service = ServiceUnderTest::reference(&cluster.service_url().unwrap()).with_launcher(launcher(cluster.service().unwrap()));
+    let launcher = |node: &yarnsec_harness::node::Node| yarnsec_submitter::service::TokenFileLauncher::reference(node.id());
+    let baseline_service =
+        ServiceUnderTest::reference(&cluster.service_url().unwrap()).with_launcher(launcher(cluster.service().unwrap())).shared();
     // Two rounds: the faults that leave tokens on no launch context (the RM refuses the launch,
     // or the client drops a token it got) run on their own after the others, so that their
     // orphan tokens do not cloud the other checklists' C5.
@@ -208,7 +210,8 @@ async fn each_fault_moves_exactly_the_items_it_names() {
                     }
                     Some(name) => {
                         let extra = cluster.start_extra_service(binary, vec![name.to_string()]).await.expect("the faulty service starts");
-                        let mut service = ServiceUnderTest::reference(&extra.url).with_launcher(launcher(&extra.node));
+                        let mut service =
+                            ServiceUnderTest::reference(&extra.url).with_launcher(launcher(&extra.node)).with_log(ServiceLog::Unknown);
                         service.name = format!("reference with {name}");
                         let http = extra.http.clone();
                         let verdicts = checklist(cluster, &service, http.clone()).await;

@@ -13,6 +13,7 @@ mod common;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
+use yarnsec_submitter::service::ServiceLog;
 
 use yarnsec_harness::cluster::EdgeOptions;
 
@@ -69,7 +70,7 @@ async fn the_reference_long_lived_service_is_judged_and_each_fault_moves_its_ite
         return;
     }
     let binary = env!("CARGO_BIN_EXE_yarnsec");
-    let baseline_service = ServiceUnderTest::reference(&cluster.service_url().unwrap());
+    let baseline_service = ServiceUnderTest::reference(&cluster.service_url().unwrap()).shared();
     assert!(baseline_service.features.long_lived, "the reference service launches long-lived applications by default");
 
     let baseline = verdicts(&cluster, &baseline_service, cluster.http().clone());
@@ -79,7 +80,7 @@ async fn the_reference_long_lived_service_is_judged_and_each_fault_moves_its_ite
             // A few seconds apart, so that the issuers' logs tell the launches apart.
             tokio::time::sleep(std::time::Duration::from_secs(5)).await;
             let extra = cluster.start_extra_service(binary, vec![fault.to_string()]).await.expect("the faulty service starts");
-            let mut service = ServiceUnderTest::reference(&extra.url);
+            let mut service = ServiceUnderTest::reference(&extra.url).with_log(ServiceLog::Unknown);
             service.name = format!("reference with {fault}");
             let verdicts = verdicts(cluster, &service, extra.http.clone()).await;
             (*fault, verdicts, extra)

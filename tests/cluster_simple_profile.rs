@@ -5,6 +5,7 @@
 use yarnsec_harness::progress::Progress;
 use yarnsec_harness::{SecureCluster, SecurityProfile};
 use yarnsec_scenarios::{judge, Context, ServiceUnderTest, Status, CHECKLIST};
+use yarnsec_submitter::service::ServiceLog;
 
 #[tokio::test]
 async fn a_simple_cluster_judges_user_name_propagation_and_catches_drop_user_name() {
@@ -36,7 +37,7 @@ async fn a_simple_cluster_judges_user_name_propagation_and_catches_drop_user_nam
     }
 
     let extra = cluster.start_extra_service(env!("CARGO_BIN_EXE_yarnsec"), vec!["drop-user-name".into()]).await.unwrap();
-    let mut faulty = ServiceUnderTest::reference(&extra.url);
+    let mut faulty = ServiceUnderTest::reference(&extra.url).with_log(ServiceLog::Unknown);
     faulty.name = "reference with drop-user-name".into();
     let ctx = Context::with_http(&cluster, &faulty, extra.http.clone());
     let mut moved = std::collections::BTreeMap::new();

@@ -39,7 +39,7 @@ async fn a_service_launched_through_the_services_api_runs_from_the_users_keytab_
 
     // A component that writes her home with its container's tokens, then stays up.
     let marker = format!("/user/alice/{name}.txt");
-    let write = format!("{} -put -f /etc/hostname {marker} && echo put=ok; sleep 600", yarnsec_scenarios::workload::FS_SHELL);
+    let write = format!("{} -put -f /etc/hostname {marker} && echo put=ok; sleep 600", yarnsec_submitter::workload::FS_SHELL);
     let spec = serde_json::json!({
         "name": name,
         "version": "1.0",

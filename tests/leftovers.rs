@@ -60,7 +60,7 @@ fn browser_runs(id: &str) -> bool {
 }
 
 fn browser_installed() -> bool {
-    yarnsec_scenarios::browser::Tools::find().is_ok()
+    yarnsec_submitter::browser::Tools::find().is_ok()
 }
 
 /// Whether the run's progress (its stderr, in `log`) shows that items started.

@@ -5,7 +5,7 @@
 use std::os::unix::fs::PermissionsExt as _;
 use std::path::Path;
 
-use yarnsec_scenarios::service_file::ServiceFile;
+use yarnsec_submitter::service_file::ServiceFile;
 
 #[test]
 fn every_reference_service_file_is_valid_and_its_team_directory_usable() {

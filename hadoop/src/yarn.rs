@@ -35,7 +35,7 @@ pub struct ClusterMetrics {
 }
 
 /// One application as the RM reports it.
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct App {
     /// `application_…` id.
@@ -120,16 +120,22 @@ impl ResourceManager {
 
     /// `GET /ws/v1/cluster/apps`: the applications the caller may see.
     pub async fn apps(&self, auth: Auth<'_>) -> Result<Vec<App>, HttpError> {
-        let v = self.get_json("/ws/v1/cluster/apps", auth, None).await?.json::<Value>()?;
+        self.apps_at("/ws/v1/cluster/apps", auth).await
+    }
+
+    /// The applications the caller may see that the ResourceManager started (accepted) at
+    /// `since_ms` (ms since the epoch) or later (`startedTimeBegin`).
+    pub async fn apps_since(&self, since_ms: i64, auth: Auth<'_>) -> Result<Vec<App>, HttpError> {
+        self.apps_at(&format!("/ws/v1/cluster/apps?startedTimeBegin={}", since_ms.max(0)), auth).await
+    }
+
+    async fn apps_at(&self, path: &str, auth: Auth<'_>) -> Result<Vec<App>, HttpError> {
+        let v = self.get_json(path, auth, None).await?.json::<Value>()?;
         let apps = v["apps"]["app"].clone();
         if apps.is_null() {
             return Ok(Vec::new());
         }
-        serde_json::from_value(apps).map_err(|source| HttpError::Json {
-            url: self.url("/ws/v1/cluster/apps", None),
-            source,
-            body: String::new(),
-        })
+        serde_json::from_value(apps).map_err(|source| HttpError::Json { url: self.url(path, None), source, body: String::new() })
     }
 
     /// `GET /ws/v1/cluster/apps/{id}`.

@@ -9,18 +9,19 @@ use yarnsec_hadoop::yarn::App;
 use yarnsec_hadoop::{Credential, SpnegoClient};
 use yarnsec_harness::SecureCluster;
 
-use crate::clock::{epoch_ms, unique_nanos};
-use crate::command::{Script, Ticket};
 use crate::error::ObserveError;
 pub use crate::facts::app_run::AppRun;
 use crate::facts::long_lived::LongLivedRun;
 use crate::facts::token_file::{FileToken, TokenFile};
-use crate::jvm_probe::JvmProbe;
-use crate::service::{ServiceUnderTest, Submitted};
 use crate::verdict::Verdict;
-use crate::workload::{Before, Run, Workload};
+use yarnsec_submitter::clock::{epoch_ms, unique_nanos};
+use yarnsec_submitter::jvm_probe::JvmProbe;
+use yarnsec_submitter::service::Request;
+use yarnsec_submitter::service::ServiceUnderTest;
+use yarnsec_submitter::workload::{Before, Run, Workload};
+use yarnsec_submitter::{Submission, SubmitError};
 
-/// The shell probe (see [`crate::workload`]): it reports who it runs as and writes to the user's
+/// The shell probe (see [`yarnsec_submitter::workload`]): it reports who it runs as and writes to the user's
 /// HDFS home with the delegation token YARN gave its container.
 pub fn probe_script(marker: &str) -> String {
     sh_text(&Run::Probe { marker, before: &Before::Nothing })
@@ -31,17 +32,13 @@ fn sh_text(run: &Run<'_>) -> String {
     Workload::Sh.text(run).unwrap_or_default()
 }
 
-/// How long a submit command may take to name its application (a JVM client starts, logs in,
-/// uploads its jars and submits).
-pub const COMMAND_SUBMIT_WAIT: Duration = Duration::from_secs(180);
-
 /// An application submitted and not yet followed to its end.
 #[derive(Debug)]
 pub struct Launched {
     /// The user yarnsec submitted as.
     pub user: String,
-    /// The service's answer.
-    pub submitted: Submitted,
+    /// The submission: the application found at the ResourceManager, and the answer.
+    pub submission: Submission,
     /// The HDFS file the probe will write.
     pub output_path: String,
     /// When it was submitted.
@@ -84,8 +81,20 @@ pub struct Context<'a> {
     long_lived: OnceCell<Result<LongLivedRun, ObserveError>>,
     jvm_probe: OnceCell<JvmProbe>,
     artifacts: std::path::PathBuf,
-    waits: std::sync::Mutex<std::collections::HashMap<&'static str, Wait>>,
+    waits: Waits,
+    run_errors: std::sync::Mutex<Vec<String>>,
+    names: std::sync::Mutex<NamesSeen>,
 }
+
+/// How many submissions' applications carried the name yarnsec asked for, and how many did not.
+#[derive(Clone, Copy, Debug, Default)]
+struct NamesSeen {
+    honored: u32,
+    ignored: u32,
+}
+
+/// What each running item waits for.
+type Waits = std::sync::Arc<std::sync::Mutex<std::collections::HashMap<&'static str, Wait>>>;
 
 /// What a running scenario waits for, and until when: for live progress (an expiry countdown).
 #[derive(Clone, Debug)]
@@ -115,7 +124,50 @@ impl<'a> Context<'a> {
             jvm_probe: OnceCell::new(),
             artifacts,
             waits: Default::default(),
+            run_errors: Default::default(),
+            names: Default::default(),
         }
+    }
+
+    /// The run's own errors so far (a submitter that never submitted in time), each once: the
+    /// report states them above the items, which say SKIPPED.
+    pub fn run_errors(&self) -> Vec<String> {
+        self.run_errors.lock().map(|e| e.clone()).unwrap_or_default()
+    }
+
+    /// Whether the submitter gives its applications the name yarnsec asks for (`None`: no
+    /// submission found yet to tell); a submitter that names them itself can only be followed
+    /// by "the only new application" of a user.
+    pub fn names_honored(&self) -> Option<bool> {
+        let seen = self.names.lock().map(|n| *n).unwrap_or_default();
+        match (seen.honored, seen.ignored) {
+            (0, 0) => None,
+            (honored, _) => Some(honored > 0),
+        }
+    }
+
+    /// Notes what a submission showed about the submitter (whether it names as asked).
+    pub fn saw(&self, submission: &Submission) {
+        if let Ok(mut n) = self.names.lock() {
+            if submission.named_as_asked() {
+                n.honored += 1;
+            } else {
+                n.ignored += 1;
+            }
+        }
+    }
+
+    /// A submission error as an observation error; one that is the run's (the submitter did not
+    /// submit in time) is recorded once, with its output, for the report.
+    pub fn submit_error(&self, e: SubmitError) -> ObserveError {
+        if let SubmitError::TimedOut { .. } = &e {
+            if let Ok(mut errors) = self.run_errors.lock() {
+                if errors.is_empty() {
+                    errors.push(e.to_string());
+                }
+            }
+        }
+        ObserveError::Submit(e)
     }
 
     /// Says that item `id` now waits for `what` until `until` (shown as a countdown).
@@ -123,6 +175,17 @@ impl<'a> Context<'a> {
         if let Ok(mut waits) = self.waits.lock() {
             waits.insert(id, Wait { what: what.into(), until });
         }
+    }
+
+    /// Where the submitter tells what item `id`'s submissions wait for (see
+    /// [`yarnsec_submitter::progress`]).
+    pub fn waits_of(&self, id: &'static str) -> yarnsec_submitter::progress::Tell {
+        let waits = self.waits.clone();
+        std::sync::Arc::new(move |what: &str, until: Instant| {
+            if let Ok(mut waits) = waits.lock() {
+                waits.insert(id, Wait { what: what.to_string(), until });
+            }
+        })
     }
 
     /// What item `id` waits for now, if its wait has not ended.
@@ -148,6 +211,24 @@ impl<'a> Context<'a> {
     /// The HTTP client for the cluster and the service.
     pub fn http(&self) -> &SpnegoClient {
         &self.http
+    }
+
+    /// The address the submitter's requests reach the cluster from: a command's edge node, a web
+    /// service's host's address in the HTTP client's table, or, for a service on this host
+    /// (loopback), the cluster network's gateway.
+    pub fn submitter_address(&self) -> Option<String> {
+        if let Some(command) = &self.service.command {
+            return Some(command.edge.ip().to_string());
+        }
+        let host = url::Url::parse(&self.service.base_url).ok()?.host_str()?.to_string();
+        let ip = match host.parse::<std::net::IpAddr>() {
+            Ok(ip) => ip,
+            Err(_) => *self.http().hosts().get(&host)?,
+        };
+        if ip.is_loopback() {
+            return self.cluster.gateway().map(|g| g.to_string());
+        }
+        Some(ip.to_string())
     }
 
     /// A user's keytab credential, if the profile uses Kerberos.
@@ -227,46 +308,28 @@ impl<'a> Context<'a> {
         self.finish(launched, watch_auth, timeout).await
     }
 
-    /// Submits the probe (doing `before` first) as `user` and returns at once, so that a scenario
-    /// can watch the application while it runs; [`Context::finish`] follows it to its end.
+    /// Submits the probe (doing `before` first) as `user` and returns once the application it
+    /// led to is found at the ResourceManager, so that a scenario can watch the application while
+    /// it runs; [`Context::finish`] follows it to its end.
     pub async fn launch_script(&self, user: &str, submit_auth: Auth<'_>, before: &Before) -> Result<Launched, ObserveError> {
         let started = Instant::now();
         let submitted_at_ms = epoch_ms();
         let marker = format!("yarnsec-probe-{user}-{}", unique_nanos());
-        let workload = self.service.workload;
         let script = self.workload_file(&Run::Probe { marker: &marker, before }).await?;
-        let submitted = match &self.service.command {
-            Some(command) => {
-                let ticket = if matches!(submit_auth, Auth::Anonymous) { Ticket::None } else { Ticket::Valid };
-                let name = format!("yarnsec-probe-{}", unique_nanos());
-                let run = command
-                    .submit(
-                        self.cluster,
-                        user,
-                        ticket,
-                        Script { content: &script, file_name: workload.file_name() },
-                        &name,
-                        COMMAND_SUBMIT_WAIT,
-                    )
-                    .await?;
-                command.answer(&run, user).await?
-            }
-            None => self
-                .service
-                .submit(&self.http, submit_auth, user, &script)
-                .await
-                .map_err(|source| ObserveError::Submission { user: user.to_string(), source: Box::new(source) })?,
-        };
-        Ok(Launched { user: user.to_string(), submitted, output_path: format!("/user/{user}/{marker}.txt"), started, submitted_at_ms })
+        let name = format!("yarnsec-probe-{}", unique_nanos());
+        let request = Request::new(user, submit_auth, &script, &name);
+        let submission = self.service.submit(self.cluster, &self.http, &request).await.map_err(|e| self.submit_error(e))?;
+        self.saw(&submission);
+        Ok(Launched { user: user.to_string(), submission, output_path: format!("/user/{user}/{marker}.txt"), started, submitted_at_ms })
     }
 
     /// Waits for a launched application's end and gathers what its containers were given.
     pub async fn finish(&self, launched: Launched, watch_auth: Auth<'_>, timeout: Duration) -> Result<AppRun, ObserveError> {
-        let Launched { user: launched_user, submitted, output_path, started, submitted_at_ms } = launched;
-        let app = self.wait_for_end(&submitted.application_id, watch_auth, timeout).await?;
+        let Launched { user: launched_user, submission, output_path, started, submitted_at_ms } = launched;
+        let app = self.wait_for_end(&submission.application_id, watch_auth, timeout).await?;
         let took = started.elapsed();
         let containers = crate::facts::app_run::observe_containers(self.cluster, &app.id).await?;
-        Ok(AppRun { user: launched_user, submitted, app, containers, output_path, submitted_at_ms, took })
+        Ok(AppRun { user: launched_user, submission, app, containers, output_path, submitted_at_ms, took })
     }
 
     /// Polls the ResourceManager (as the user) until the application reaches a final state.

@@ -1,37 +1,23 @@
 //! Why an observation could not be made. Each message says what to check. An error in what the
-//! service did (it refused a submission, its application never ended) makes the item FAIL; an
-//! error in reaching the cluster itself (an exec, a log that cannot be read, a credential that
-//! cannot be had) makes it SKIPPED: nothing was shown either way.
+//! service's application did (it never ended, its user may not see it) makes the item FAIL; a
+//! submission that launched nothing leaves the item with nothing to judge (SKIPPED: only the
+//! launch item, T1, judges the launch itself); an error in reaching the cluster (an exec, a log
+//! that cannot be read, a credential that cannot be had) makes it SKIPPED: nothing was shown
+//! either way.
 
 use yarnsec_hadoop::HttpError;
 use yarnsec_harness::HarnessError;
+use yarnsec_submitter::SubmitError;
 
 use crate::verdict::Verdict;
 
 /// What could not be observed.
 #[derive(Debug, thiserror::Error)]
 pub enum ObserveError {
-    /// The service did not take a submission.
-    #[error("the service did not take {user}'s submission: {source}\nhint: the service's log (logs/service.log in the report directory) says why")]
-    Submission {
-        /// For whom.
-        user: String,
-        /// The exchange that failed.
-        #[source]
-        source: Box<HttpError>,
-    },
-    /// A command-line submitter did not submit: it ended, or went on, without an application.
-    #[error("the submit command did not submit {user}'s application ({ended}): `{command}`\n--- its output (last lines) ---\n{tail}\nhint: every submit command's whole output is in logs/submit-commands.log of the report directory; try it by hand on a cluster of `yarnsec up --edge` with `yarnsec exec --user {user} -- …`")]
-    CommandSubmission {
-        /// For whom.
-        user: String,
-        /// The command as run.
-        command: String,
-        /// How it ended (`exited 1`, `still running after 180 s`).
-        ended: String,
-        /// The last lines of its output.
-        tail: String,
-    },
+    /// A submission led to no application yarnsec can judge (nothing launched, several
+    /// candidates, the submitter did not submit in time, the ResourceManager could not be asked).
+    #[error(transparent)]
+    Submit(#[from] SubmitError),
     /// An application did not reach a final state in time.
     #[error("{app} was still {state} after {waited_s} s\nhint: the ResourceManager's log and the application's container logs (logs/ in the report directory) say where it hangs")]
     NotEnded {
@@ -122,12 +108,14 @@ impl ObserveError {
     /// The verdict of an item whose observation ended with this error.
     pub fn verdict(&self) -> Verdict {
         match self {
-            Self::Submission { .. }
-            | Self::CommandSubmission { .. }
-            | Self::NotEnded { .. }
-            | Self::AppReport { .. }
-            | Self::Service { .. } => Verdict::fail(self.to_string(), Vec::new()),
-            Self::Cluster { .. } | Self::Credential { .. } | Self::Unreachable { .. } | Self::OwnRequest { .. } => {
+            Self::NotEnded { .. } | Self::AppReport { .. } | Self::Service { .. } => Verdict::fail(self.to_string(), Vec::new()),
+            Self::Submit(e) if e.nothing_launched() => {
+                Verdict::skipped(format!("nothing to judge: the submission launched no application (T1 judges the launch): {self}"))
+            }
+            Self::Submit(SubmitError::TimedOut { waited_s, .. }) => Verdict::skipped(format!(
+                "not judged: the submitter did not submit within {waited_s} s (the run's error, at the top of the report, has its output)"
+            )),
+            Self::Submit(_) | Self::Cluster { .. } | Self::Credential { .. } | Self::Unreachable { .. } | Self::OwnRequest { .. } => {
                 Verdict::skipped(format!("nothing could be observed: {self}"))
             }
         }

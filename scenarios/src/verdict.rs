@@ -63,6 +63,10 @@ impl Verdict {
     pub fn skipped(reason: impl Into<String>) -> Self {
         Self { status: Status::Skipped, reason: reason.into(), evidence: Vec::new() }
     }
+    /// SKIPPED, with the evidence that was gathered before it turned out nothing could be judged.
+    pub fn skipped_with(reason: impl Into<String>, evidence: Vec<Evidence>) -> Self {
+        Self { status: Status::Skipped, reason: reason.into(), evidence }
+    }
     /// PASS when `ok`, else FAIL, with the matching reason.
     pub fn check(ok: bool, pass: impl Into<String>, fail: impl Into<String>, evidence: Vec<Evidence>) -> Self {
         if ok {

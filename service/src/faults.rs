@@ -41,8 +41,8 @@ pub enum Fault {
     /// Launched with `HADOOP_TOKEN_FILE_LOCATION` (Oozie-style), ignores the file: logs in from
     /// its keytab and gets fresh tokens instead of using the user's.
     IgnoreTokenFile,
-    /// Long-lived mode: stores the user's keytab in HDFS readable by everyone (mode 644 in a
-    /// directory others may enter) and launches anyway.
+    /// Long-lived mode: stores the user's keytab in HDFS readable by everyone (mode 644, in a
+    /// shared directory under `/tmp` that others may enter, mode 755) and launches anyway.
     WorldReadableKeytabInHdfs,
     /// Long-lived mode: launches without the user's keytab, so the application lives on its
     /// delegation tokens alone and dies when they reach their max lifetime.

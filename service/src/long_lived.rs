@@ -132,7 +132,10 @@ impl Submitter {
         let name = service_name(&submission.name, unique);
         let fs = WebHdfs::new(self.http().clone(), &cfg.namenode_http);
         let exposed = cfg.fault(Fault::WorldReadableKeytabInHdfs);
-        let dir = format!("/user/{user}/.yarnsec/services/{name}");
+        // The mistake is real only where other users can reach the file: the user's home is
+        // theirs alone (700), so the faulty service stages in a shared directory, as a service
+        // that keeps its users' files in one place of its own would.
+        let dir = if exposed { format!("/tmp/yarnsec-services-{user}/{name}") } else { format!("/user/{user}/.yarnsec/services/{name}") };
         fs.mkdirs(&dir, Some(if exposed { "755" } else { "700" }), auth, do_as).await?;
         let script_path = format!("{dir}/{SCRIPT_FILE}");
         fs.create(&script_path, submission.script.clone(), true, auth, do_as).await?;

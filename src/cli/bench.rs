@@ -138,7 +138,7 @@ async fn service_bench(profile: &SecurityProfile, n: u32, quiet: &Progress, tabl
         .service(std::env::current_exe()?, Vec::new())
         .start()
         .await?;
-    let service = yarnsec_scenarios::ServiceUnderTest::reference(&cluster.service_url().expect("the service runs"));
+    let service = yarnsec_submitter::ServiceUnderTest::reference(&cluster.service_url().expect("the service runs"));
     let alice = cluster.user("alice")?.credential()?;
     let auth = cluster.auth_for("alice", Some(&alice));
     let rm = cluster.resource_manager();
@@ -146,7 +146,10 @@ async fn service_bench(profile: &SecurityProfile, n: u32, quiet: &Progress, tabl
     let (mut to_running, mut to_finished) = (Vec::new(), Vec::new());
     for i in 0..n {
         let t = Instant::now();
-        let submitted = service.submit(cluster.http(), auth, "alice", format!("echo submission {i}").as_bytes()).await?;
+        let script = format!("echo submission {i}");
+        let name = format!("yarnsec-bench-{i}-{}", yarnsec_submitter::clock::unique_nanos());
+        let request = yarnsec_submitter::Request::new("alice", auth, script.as_bytes(), &name);
+        let submitted = service.submit(&cluster, cluster.http(), &request).await?;
         let mut running = None;
         loop {
             let app = rm.app(&submitted.application_id, Auth::Kerberos(&alice)).await?;

@@ -15,10 +15,10 @@ use yarnsec_hadoop::SpnegoClient;
 use yarnsec_harness::cluster::EdgeOptions;
 use yarnsec_harness::process::GroupChild;
 use yarnsec_harness::SecureCluster;
-use yarnsec_scenarios::edge_service::EdgeService;
-use yarnsec_scenarios::service::SubmitMode;
-use yarnsec_scenarios::service_file::{RunOn, ServiceFile};
-use yarnsec_scenarios::ServiceUnderTest;
+use yarnsec_submitter::edge_service::EdgeService;
+use yarnsec_submitter::service::{ServiceLog, SubmitMode};
+use yarnsec_submitter::service_file::{RunOn, ServiceFile};
+use yarnsec_submitter::ServiceUnderTest;
 
 /// A running (or merely reachable) external service.
 pub struct ExternalService {
@@ -50,9 +50,10 @@ impl ExternalService {
             return Ok(Self { service, http, child: None, on_edge: None });
         }
         if file.run_on == RunOn::Edge {
-            let running = yarnsec_scenarios::edge_service::start(file, cluster).await?;
+            let running = yarnsec_submitter::edge_service::start(file, cluster).await?;
             let http = running.http.clone();
-            return Ok(Self { service: file.service(), http, child: None, on_edge: Some(running) });
+            let service = file.service().with_log(ServiceLog::Edge(running.edge.clone(), running.job.clone()));
+            return Ok(Self { service, http, child: None, on_edge: Some(running) });
         }
         let description = dir.join("cluster.json");
         std::fs::write(&description, serde_json::to_string_pretty(&cluster.describe())?)
@@ -78,7 +79,8 @@ impl ExternalService {
                 Some(child)
             }
         };
-        let mut external = Self { service: file.service(), http, child, on_edge: None };
+        let log = if child.is_some() { ServiceLog::File(dir.join("logs/service.log")) } else { ServiceLog::Unknown };
+        let mut external = Self { service: file.service().with_log(log), http, child, on_edge: None };
         external.wait_ready(file.ready_path.as_deref().unwrap_or("/")).await?;
         Ok(external)
     }

@@ -10,9 +10,9 @@ use yarnsec::report::{to_json, to_junit, to_markdown, Report};
 use yarnsec_harness::{SecureCluster, SecurityProfile};
 
 use super::external::ExternalService;
-use yarnsec_scenarios::service::SubmitMode;
-use yarnsec_scenarios::service_file::{ServiceAuth, ServiceFile};
 use yarnsec_scenarios::{judge, ChecklistItem, Context, ItemResult, ServiceUnderTest, Status, CHECKLIST};
+use yarnsec_submitter::service::SubmitMode;
+use yarnsec_submitter::service_file::{ServiceAuth, ServiceFile};
 
 #[derive(Debug, Args)]
 pub struct RunArgs {
@@ -92,7 +92,7 @@ pub async fn run(args: RunArgs) -> anyhow::Result<u8> {
         None => {
             let mut service = ServiceUnderTest::reference(&cluster.service_url().expect("the cluster runs the service"));
             if let Some(node) = cluster.service() {
-                service = service.with_launcher(yarnsec_scenarios::service::TokenFileLauncher::reference(node.id()));
+                service = service.with_launcher(yarnsec_submitter::service::TokenFileLauncher::reference(node.id()));
             }
             if !faults.is_empty() {
                 service.name = format!("reference (faults: {})", faults.join(", "));
@@ -128,7 +128,8 @@ pub async fn run(args: RunArgs) -> anyhow::Result<u8> {
     } {
         let _ = std::fs::write(args.report_dir.join("logs/service.log"), log);
     }
-    let report = Report::new(service.name.clone(), cluster.profile().summary(), started_at, started.elapsed().as_secs_f64(), results);
+    let report = Report::new(service.name.clone(), cluster.profile().summary(), started_at, started.elapsed().as_secs_f64(), results)
+        .with_run_errors(ctx.run_errors());
     write(&args.report_dir.join("report.md"), &to_markdown(&report))?;
     write(&args.report_dir.join("report.json"), &to_json(&report))?;
     write(&args.report_dir.join("junit.xml"), &to_junit(&report))?;
@@ -147,7 +148,16 @@ pub async fn run(args: RunArgs) -> anyhow::Result<u8> {
         report.duration_s,
         args.report_dir.join("report.md").display()
     );
-    Ok(if report.items.iter().any(|i| i.status == Status::Fail) { yarnsec::exit_codes::SCENARIO_FAILED } else { yarnsec::exit_codes::OK })
+    for e in &report.run_errors {
+        eprintln!("yarnsec: the run could not judge everything: {}", e.lines().next().unwrap_or_default());
+    }
+    Ok(if report.items.iter().any(|i| i.status == Status::Fail) {
+        yarnsec::exit_codes::SCENARIO_FAILED
+    } else if !report.run_errors.is_empty() {
+        yarnsec::exit_codes::RUN_INCOMPLETE
+    } else {
+        yarnsec::exit_codes::OK
+    })
 }
 
 /// How many items run at once.
@@ -199,7 +209,7 @@ fn write(path: &Path, text: &str) -> anyhow::Result<()> {
 }
 
 /// Every submit command's output on the edge node, each after its directory and exit code.
-async fn collect_command_logs(command: &yarnsec_scenarios::command::CommandSubmitter, path: &Path) {
+async fn collect_command_logs(command: &yarnsec_submitter::command::CommandSubmitter, path: &Path) {
     let script = "for d in /tmp/yarnsec-submit-*; do [ -f \"$d/out\" ] || continue; echo \"=== $d (exit code: $(cat $d/rc 2>/dev/null || echo 'none, stopped or still running'))\"; cat \"$d/out\"; done";
     if let Ok(out) = command.edge.node().exec(&["sh", "-c", script]).await {
         let _ = std::fs::write(path, out.stdout);

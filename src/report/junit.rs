@@ -33,6 +33,11 @@ pub fn to_junit(report: &Report) -> String {
         }
         suite.add_test_case(case);
     }
+    for e in &report.run_errors {
+        let mut s = TestCaseStatus::non_success(NonSuccessKind::Error);
+        s.set_message(e.lines().next().unwrap_or_default().to_string()).set_description(e.clone());
+        suite.add_test_case(TestCase::new("the run", s));
+    }
     suite.set_time(Duration::from_secs_f64(report.duration_s));
     let mut junit = Junit::new("yarnsec");
     junit.add_test_suite(suite);

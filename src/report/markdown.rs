@@ -36,6 +36,16 @@ pub fn to_markdown(report: &Report) -> String {
         "Started {}, took {:.0} s. **{} PASS, {} FAIL, {} NOT APPLICABLE, {} SKIPPED.**\n",
         report.started_at, report.duration_s, s.pass, s.fail, s.not_applicable, s.skipped
     );
+    if !report.run_errors.is_empty() {
+        let _ = writeln!(out, "## The run could not judge everything\n");
+        for e in &report.run_errors {
+            let _ = writeln!(out, "```text");
+            for line in e.lines() {
+                let _ = writeln!(out, "{line}");
+            }
+            let _ = writeln!(out, "```\n");
+        }
+    }
     let _ = writeln!(out, "Legend: `[x]` PASS, `[ ]` FAIL, `[-]` NOT APPLICABLE, `[?]` SKIPPED.");
     let mut section = "";
     for item in &report.items {
@@ -66,5 +76,21 @@ mod tests {
     #[test]
     fn snapshot() {
         insta::assert_snapshot!(super::to_markdown(&super::super::tests::sample()));
+    }
+}
+
+#[cfg(test)]
+mod run_error_tests {
+    /// A run that could not judge everything says so once, above the items, with the output.
+    #[test]
+    fn the_runs_own_error_comes_first_and_once() {
+        let report = super::super::tests::sample()
+            .with_run_errors(vec!["the submitter did not submit alice's application within 300 s\n--- its output ---\nuploading".into()]);
+        let md = super::to_markdown(&report);
+        let at = md.find("## The run could not judge everything").expect("the run's error is shown");
+        assert!(at < md.find("## Client").unwrap(), "{md}");
+        assert_eq!(md.matches("did not submit alice's application").count(), 1, "{md}");
+        let junit = super::super::to_junit(&report);
+        assert!(junit.contains("the run") && junit.contains("<error"), "{junit}");
     }
 }

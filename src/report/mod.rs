@@ -41,6 +41,9 @@ pub struct Report {
     pub items: Vec<ItemResult>,
     /// Counts by status.
     pub summary: Summary,
+    /// What kept the run from judging items (a submitter that never submitted in time), each
+    /// once; the items it touched say SKIPPED.
+    pub run_errors: Vec<String>,
 }
 
 impl Report {
@@ -55,7 +58,13 @@ impl Report {
                 Status::Skipped => summary.skipped += 1,
             }
         }
-        Self { service, profile, started_at, duration_s, items, summary }
+        Self { service, profile, started_at, duration_s, items, summary, run_errors: Vec::new() }
+    }
+
+    /// The same report, with the run's own errors.
+    pub fn with_run_errors(mut self, errors: Vec<String>) -> Self {
+        self.run_errors = errors;
+        self
     }
 }
 

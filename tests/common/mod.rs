@@ -77,10 +77,10 @@ fn docker_answers() -> bool {
 
 /// A reference's service file (`references/<name>/service.toml`), with the cluster's Hadoop
 /// version in its jar paths, and its directory as the one mounted at `/team`.
-pub fn reference_file(name: &str, version: &str) -> yarnsec_scenarios::service_file::ServiceFile {
+pub fn reference_file(name: &str, version: &str) -> yarnsec_submitter::service_file::ServiceFile {
     let path = format!("{}/references/{name}/service.toml", env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(&path).unwrap().replace("3.4.2", version);
-    let mut file = yarnsec_scenarios::service_file::ServiceFile::parse(&text, &path).expect("the reference file is valid");
+    let mut file = yarnsec_submitter::service_file::ServiceFile::parse(&text, &path).expect("the reference file is valid");
     file.base_dir = std::path::Path::new(&path).parent().map(std::path::Path::to_path_buf);
     file
 }

@@ -10,16 +10,16 @@ use yarnsec_harness::SecureCluster;
 use super::container::{has_line, ContainerFacts};
 use super::token_file::TokenFile;
 use crate::error::ObserveError;
-use crate::service::Submitted;
 use crate::verdict::Evidence;
+use yarnsec_submitter::Submission;
 
 /// One application run to its end.
 #[derive(Clone, Debug)]
 pub struct AppRun {
-    /// The user yarnsec submitted as (what the service says about it is in `submitted`).
+    /// The user yarnsec submitted as.
     pub user: String,
-    /// The service's answer.
-    pub submitted: Submitted,
+    /// The submission: how its application was found, and what the submitter answered.
+    pub submission: Submission,
     /// The application in its final state, as the ResourceManager reports it.
     pub app: App,
     /// Every container the NodeManager ran for it, by id (the ApplicationMaster's first).
@@ -161,6 +161,22 @@ pub async fn observe_containers(cluster: &SecureCluster, app_id: &str) -> Result
 pub(crate) mod fixtures {
     use super::*;
 
+    /// alice's submission that led to `id`, found by the answer that named it.
+    pub fn submission(id: &str) -> Submission {
+        Submission {
+            user: "alice".into(),
+            name: "yarnsec-probe-1".into(),
+            application_id: id.into(),
+            app_name: "yarnsec-probe-1".into(),
+            found_by: yarnsec_submitter::found::FoundBy::Answer,
+            answer: yarnsec_submitter::web::Answer {
+                said: "200".into(),
+                body: format!("{{\"application_id\": \"{id}\"}}"),
+                named: Some(id.into()),
+            },
+        }
+    }
+
     /// An application of `user` in `state`/`final_status`.
     pub fn app(user: &str, state: &str, final_status: &str) -> App {
         App {
@@ -193,11 +209,7 @@ pub(crate) mod fixtures {
     pub fn run(am_tokens: TokenFile, worker_tokens: TokenFile, am_launch: &str, worker_launch: &str, stdout: &str) -> AppRun {
         AppRun {
             user: "alice".into(),
-            submitted: Submitted {
-                application_id: "application_1_0001".into(),
-                tracking_url: "http://hadoop.yarnsec.test:8088/proxy/application_1_0001/".into(),
-                user: "alice".into(),
-            },
+            submission: submission("application_1_0001"),
             app: app("alice", "FINISHED", "SUCCEEDED"),
             containers: vec![
                 container("container_1_0001_01_000001", am_tokens, am_launch, &[("AppMaster.stdout", "")]),

@@ -180,6 +180,18 @@ pub fn tie_timeline_requests(created: &[(i32, i64)], requests: &[TokenRequest]) 
         .collect()
 }
 
+/// Whether a token owner as an issuer logged it (`alice`, `alice@REALM` over RPC,
+/// `alice/host@REALM`) is the user `user`.
+///
+/// ```
+/// use yarnsec_scenarios::facts::issued::same_user;
+/// assert!(same_user("alice@C7.YARNSEC.TEST", "alice") && same_user("alice", "alice") && same_user("alice/h@R", "alice"));
+/// assert!(!same_user("alicea", "alice") && !same_user("bob@R", "alice"));
+/// ```
+pub fn same_user(logged: &str, user: &str) -> bool {
+    logged.split(['/', '@']).next() == Some(user)
+}
+
 /// A token as its issuer logged it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct IssuedToken<'a> {
@@ -233,13 +245,19 @@ impl IssuedTokens {
         self.requesters.get(&(service.to_string(), sequence))
     }
 
-    /// Tokens created for `owner` with `renewer`, issued between `from_ms` and `to_ms` (epoch ms).
+    /// Tokens created for the user `owner` (in any form an issuer writes it: `alice`,
+    /// `alice@REALM`, `alice/host@REALM`) with `renewer`, issued between `from_ms` and `to_ms`
+    /// (epoch ms).
     pub fn created_for(&self, owner: &str, renewer: &str, from_ms: i64, to_ms: i64) -> Vec<IssuedToken<'_>> {
+        self.created_between(from_ms, to_ms).into_iter().filter(|t| same_user(&t.id.owner, owner) && t.id.renewer == renewer).collect()
+    }
+
+    /// Every token created between `from_ms` and `to_ms` (epoch ms), whoever's.
+    pub fn created_between(&self, from_ms: i64, to_ms: i64) -> Vec<IssuedToken<'_>> {
         self.issuers
             .iter()
             .flat_map(|issuer| issuer.events.iter().map(move |e| (issuer, e)))
-            .filter(|(_, e)| e.action == TokenAction::Created)
-            .filter(|(_, e)| e.id.owner == owner && e.id.renewer == renewer && (from_ms..=to_ms).contains(&e.id.issue_date))
+            .filter(|(_, e)| e.action == TokenAction::Created && (from_ms..=to_ms).contains(&e.id.issue_date))
             .map(|(issuer, e)| IssuedToken { issuer, id: &e.id })
             .collect()
     }
@@ -276,6 +294,38 @@ impl IssuedTokens {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Tokens obtained over RPC carry the owner's whole principal (`alice@REALM`), those through
+    /// WebHDFS with `doas` its short name: both are alice's (C5 counted only the second).
+    #[test]
+    fn tokens_are_the_users_in_every_form_an_issuer_writes_it() {
+        let event = |owner: &str, seq: i32| TokenEvent {
+            time: "2026-12-01 16:12:38,774".into(),
+            action: TokenAction::Created,
+            id: LoggedIdentifier {
+                kind: "HDFS_DELEGATION_TOKEN".into(),
+                owner: owner.into(),
+                renewer: "yarn".into(),
+                real_user: String::new(),
+                issue_date: 1_000,
+                max_date: 300_000,
+                sequence_number: seq,
+                master_key_id: 1,
+            },
+        };
+        let issued = IssuedTokens {
+            issuers: vec![Issuer {
+                name: "NameNode".into(),
+                service: "198.18.7.3:8020".into(),
+                events: vec![event("alice@C7.YARNSEC.TEST", 1), event("alice", 2), event("bob@C7.YARNSEC.TEST", 3)],
+            }],
+            ..Default::default()
+        };
+        let seqs: Vec<i32> = issued.created_for("alice", "yarn", 0, 2_000).iter().map(|t| t.id.sequence_number).collect();
+        assert_eq!(seqs, [1, 2]);
+        assert!(issued.created_for("alice", "yarn", 2_000, 3_000).is_empty());
+        assert_eq!(issued.created_between(0, 2_000).len(), 3);
+    }
 
     #[test]
     fn the_namenode_audit_names_who_asked_for_which_token() {

@@ -15,12 +15,13 @@ use yarnsec_harness::SecureCluster;
 
 use super::app_run::{observe_containers, url_path};
 use super::container::ContainerFacts;
-use crate::clock::{epoch_ms, unique_nanos};
-use crate::command::{CommandRun, Script};
-use crate::context::{namenode_tokens, Context, COMMAND_SUBMIT_WAIT};
+use crate::context::{namenode_tokens, Context};
 use crate::error::ObserveError;
-use crate::service::Submitted;
-use crate::workload::Run;
+use yarnsec_submitter::clock::{epoch_ms, unique_nanos};
+use yarnsec_submitter::command::{CommandRun, Script, Ticket};
+use yarnsec_submitter::service::Request;
+use yarnsec_submitter::workload::Run;
+use yarnsec_submitter::Submission;
 
 /// How often the long-lived workload writes the user's HDFS home.
 pub const WRITE_EVERY: Duration = Duration::from_secs(20);
@@ -45,12 +46,80 @@ pub struct LocalizedFile {
     pub keytab_principals: Option<Vec<String>>,
     /// The containers it was localized for.
     pub containers: Vec<String>,
+    /// Its group.
+    pub group: String,
+    /// The directories on its path, from its parent up to `/` (empty when they could not be read).
+    pub dirs: Vec<PathDir>,
+}
+
+/// A directory on the path to a file: who may pass through it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PathDir {
+    /// Its path.
+    pub path: String,
+    /// Its owner.
+    pub owner: String,
+    /// Its group.
+    pub group: String,
+    /// Its permission, octal (`700`).
+    pub permission: String,
+}
+
+/// Who besides its owner can read a file, counting every directory on its path.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// Only its owner (and HDFS superusers, who read anything).
+    OwnerOnly {
+        /// The file's own bits allow others to read, but a directory on its path lets them
+        /// not reach it: that directory.
+        shut_by: Option<String>,
+    },
+    /// Others can read it.
+    Others(String),
+    /// Its permissions could not be read.
+    Unknown,
 }
 
 impl LocalizedFile {
-    /// Whether anyone but its owner may read it (group or other read bits).
-    pub fn readable_by_others(&self) -> bool {
-        u32::from_str_radix(&self.permission, 8).map(|m| m & 0o044 != 0).unwrap_or(true)
+    /// Who besides its owner can read it: the group when the file grants the group read and every
+    /// directory on its path lets the group's members pass (`x` for the group where the
+    /// directory has the file's group, else for others); anyone when the file grants others read
+    /// and every directory lets others pass. ACLs are not read.
+    pub fn access(&self) -> Access {
+        let Ok(mode) = u32::from_str_radix(&self.permission, 8) else { return Access::Unknown };
+        let dirs: Option<Vec<(&PathDir, u32)>> =
+            self.dirs.iter().map(|d| u32::from_str_radix(&d.permission, 8).ok().map(|m| (d, m))).collect();
+        let Some(dirs) = dirs else { return Access::Unknown };
+        if self.dirs.is_empty() && mode & 0o044 != 0 {
+            return Access::Unknown;
+        }
+        let shut = |class_bit: u32, group: bool| {
+            dirs.iter().find(|(d, m)| {
+                let bit = if group && d.group == self.group { class_bit } else { 0o001 };
+                m & bit == 0
+            })
+        };
+        if mode & 0o004 != 0 {
+            match shut(0o001, false) {
+                None => {
+                    return Access::Others(format!(
+                        "everyone (permission {}, and every directory on its path lets others through)",
+                        self.permission
+                    ))
+                }
+                Some((d, _)) if mode & 0o040 == 0 => {
+                    return Access::OwnerOnly { shut_by: Some(format!("{} ({} {})", d.path, d.owner, d.permission)) }
+                }
+                Some(_) => {}
+            }
+        }
+        if mode & 0o040 != 0 {
+            return match shut(0o010, true) {
+                None => Access::Others(format!("the group {} (permission {})", self.group, self.permission)),
+                Some((d, _)) => Access::OwnerOnly { shut_by: Some(format!("{} ({} {})", d.path, d.owner, d.permission)) },
+            };
+        }
+        Access::OwnerOnly { shut_by: None }
     }
 }
 
@@ -59,8 +128,8 @@ impl LocalizedFile {
 pub struct LongLivedRun {
     /// The user yarnsec launched it as (not what the service answered).
     pub user: String,
-    /// The service's answer.
-    pub submitted: Submitted,
+    /// The submission: the application found at the ResourceManager, and the answer.
+    pub submitted: Submission,
     /// The application when its work began (or yarnsec stopped waiting for it), and at the end.
     pub app_first: App,
     /// The application at the end of the watch.
@@ -192,30 +261,32 @@ pub async fn observe(ctx: &Context<'_>) -> Result<LongLivedRun, ObserveError> {
 
 /// Launches `script` as a long-lived application named `name` for `user`, with the user's
 /// keytab: through the service's form or JSON API (the keytab uploaded), or by its long-lived
-/// command on the edge node (`{keytab}` names the user's keytab there). Returns the launch, and
-/// the command's run, which may still be going.
+/// command on the edge node (`{keytab}` names the user's keytab there). Returns the submission,
+/// and the command's run, which may still be going.
 async fn launch(
     ctx: &Context<'_>,
     user: &str,
     auth: Auth<'_>,
     script: &[u8],
     name: &str,
-) -> Result<(Submitted, Option<CommandRun>), ObserveError> {
+) -> Result<(Submission, Option<CommandRun>), ObserveError> {
     let Some(command) = &ctx.service.command else {
         let keytab_path = ctx.cluster.keytab_path(user);
         let keytab = std::fs::read(&keytab_path)
             .map_err(|e| ObserveError::OwnRequest { what: format!("{user}'s keytab {}", keytab_path.display()), source: Box::new(e) })?;
-        let submitted = ctx
-            .service
-            .submit_long_lived(ctx.http(), auth, user, script, name, &keytab)
-            .await
-            .map_err(|source| ObserveError::Submission { user: user.to_string(), source: Box::new(source) })?;
-        return Ok((submitted, None));
+        let request = Request::new(user, auth, script, name).long_lived(&keytab);
+        let submission = ctx.service.submit(ctx.cluster, ctx.http(), &request).await.map_err(|e| ctx.submit_error(e))?;
+        ctx.saw(&submission);
+        return Ok((submission, None));
     };
     let file_name = ctx.service.workload.file_name();
-    let run = command.submit_long_lived(ctx.cluster, user, Script { content: script, file_name }, name, COMMAND_SUBMIT_WAIT).await?;
-    let submitted = command.answer(&run, user).await?;
-    Ok((submitted, Some(run)))
+    let run = command
+        .submit(ctx.cluster, user, Ticket::Valid, Script { content: script, file_name }, name, true)
+        .await
+        .map_err(|e| ctx.submit_error(e))?;
+    let submission = command.submission(&run, user, name).await.map_err(|e| ctx.submit_error(e))?;
+    ctx.saw(&submission);
+    Ok((submission, Some(run)))
 }
 
 /// Follows a launched long-lived application until its first tokens have passed their max
@@ -224,15 +295,22 @@ async fn watch(
     ctx: &Context<'_>,
     user: &str,
     auth: Auth<'_>,
-    submitted: Submitted,
+    submitted: Submission,
     output_path: String,
 ) -> Result<LongLivedRun, ObserveError> {
     let cluster = ctx.cluster;
     let app_id = submitted.application_id.clone();
     let rm = cluster.resource_manager();
     let fs = cluster.webhdfs();
+    // Only the ResourceManager's own refusal speaks of the application (its ACLs); a transport
+    // error says nothing about it (SKIPPED).
     let report = |app: Result<App, yarnsec_hadoop::HttpError>| {
-        app.map_err(|source| ObserveError::AppReport { app: app_id.clone(), source: Box::new(source) })
+        app.map_err(|source| match source {
+            source @ yarnsec_hadoop::HttpError::Status { status: 401 | 403, .. } => {
+                ObserveError::AppReport { app: app_id.clone(), source: Box::new(source) }
+            }
+            source => ObserveError::Unreachable { app: app_id.clone(), source: Box::new(source) },
+        })
     };
 
     // Its work begins: the application runs and its output is in HDFS (or it ended, or time ran out).
@@ -333,6 +411,8 @@ async fn localized_files(cluster: &SecureCluster, containers: &[ContainerFacts])
                     permission: String::new(),
                     keytab_principals: None,
                     containers: vec![c.id.clone()],
+                    group: String::new(),
+                    dirs: Vec::new(),
                 }),
             }
         }
@@ -347,6 +427,7 @@ async fn localized_files(cluster: &SecureCluster, containers: &[ContainerFacts])
         // A file gone since (a relaunch's staging removed) keeps empty owner and permission.
         if let Ok(status) = fs.status(&f.path, auth, None).await {
             f.owner = status.owner;
+            f.group = status.group;
             f.permission = status.permission;
             if status.length <= 64 * 1024 {
                 if let Ok(bytes) = fs.open(&f.path, auth, None).await {
@@ -355,8 +436,65 @@ async fn localized_files(cluster: &SecureCluster, containers: &[ContainerFacts])
                 }
             }
         }
+        // Who can reach a keytab depends on every directory on its path (L3).
+        if f.keytab_principals.is_some() {
+            let mut dirs = Vec::new();
+            let mut path = f.path.as_str();
+            while let Some((parent, _)) = path.rsplit_once('/') {
+                let parent = if parent.is_empty() { "/" } else { parent };
+                match fs.status(parent, auth, None).await {
+                    Ok(d) => dirs.push(PathDir { path: parent.to_string(), owner: d.owner, group: d.group, permission: d.permission }),
+                    Err(_) => {
+                        dirs.clear();
+                        break;
+                    }
+                }
+                if parent == "/" {
+                    break;
+                }
+                path = parent;
+            }
+            f.dirs = dirs;
+        }
     }
     Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fixtures::{dir, localized};
+    use super::*;
+
+    /// A keytab's own bits are half the story: a 644 keytab inside a 700 directory of its owner
+    /// is owner-only (Spark stages its keytab so), and a 600 keytab is owner-only anywhere.
+    #[test]
+    fn access_counts_every_directory_on_the_path() {
+        let k = |perm: &str, dirs: Vec<PathDir>| LocalizedFile {
+            dirs,
+            ..localized("/user/alice/.sparkStaging/app_1/alice.keytab", perm, Some("alice@R"), &[])
+        };
+        let open = vec![dir("/user/alice/.sparkStaging/app_1", "755"), dir("/user/alice", "755"), dir("/user", "755"), dir("/", "755")];
+        let mut shut = open.clone();
+        shut[0].permission = "700".into();
+        assert!(matches!(k("644", open.clone()).access(), Access::Others(w) if w.starts_with("everyone")));
+        assert!(matches!(k("644", shut.clone()).access(), Access::OwnerOnly { shut_by: Some(d) } if d.contains(".sparkStaging/app_1")));
+        assert_eq!(k("600", open.clone()).access(), Access::OwnerOnly { shut_by: None });
+        assert_eq!(k("400", open.clone()).access(), Access::OwnerOnly { shut_by: None });
+        // The group: through directories of its own group that let the group pass.
+        assert!(matches!(k("640", open.clone()).access(), Access::Others(w) if w.contains("group supergroup")));
+        let mut group_shut = open.clone();
+        group_shut[1].permission = "701".into();
+        assert!(matches!(k("640", group_shut).access(), Access::OwnerOnly { .. }));
+        // A directory of another group lets the file's group through only by its "others" bits.
+        let mut other_group = open.clone();
+        other_group[0].group = "staff".into();
+        other_group[0].permission = "770".into();
+        assert!(matches!(k("640", other_group).access(), Access::OwnerOnly { .. }));
+        // Unreadable directories, or a bad mode: not known.
+        assert_eq!(k("644", vec![]).access(), Access::Unknown);
+        assert_eq!(k("600", vec![]).access(), Access::OwnerOnly { shut_by: None });
+        assert_eq!(k("x", open).access(), Access::Unknown);
+    }
 }
 
 #[cfg(test)]
@@ -382,7 +520,7 @@ pub(crate) mod fixtures {
         let state = if still_running { "RUNNING" } else { "FINISHED" };
         LongLivedRun {
             user: "alice".into(),
-            submitted: Submitted { application_id: "application_1_0001".into(), tracking_url: String::new(), user: "alice".into() },
+            submitted: crate::facts::app_run::fixtures::submission("application_1_0001"),
             app_first: app("alice", "RUNNING", "UNDEFINED"),
             app_last: app("alice", state, if still_running { "UNDEFINED" } else { "FAILED" }),
             first: vec![am.clone(), worker.clone()],
@@ -406,6 +544,13 @@ pub(crate) mod fixtures {
             permission: permission.into(),
             keytab_principals: keytab_of.map(|p| vec![p.to_string()]),
             containers: containers.iter().map(|c| c.to_string()).collect(),
+            group: "supergroup".into(),
+            dirs: vec![dir("/user/alice/.yarnsec", "700"), dir("/user/alice", "755"), dir("/user", "755"), dir("/", "755")],
         }
+    }
+
+    /// A directory of alice's (group `supergroup`).
+    pub fn dir(path: &str, permission: &str) -> PathDir {
+        PathDir { path: path.into(), owner: "alice".into(), group: "supergroup".into(), permission: permission.into() }
     }
 }

@@ -32,8 +32,11 @@ pub async fn a3(ctx: &Context<'_>) -> Verdict {
     let alice = ctx.cluster.auth_for("alice", cred.as_ref());
     // The application outlives one renew interval, so that a renewer has had to act.
     let lifetime = renew + Duration::from_secs(25);
-    let launched = or_verdict!(ctx.launch_script("alice", alice, &crate::workload::Before::Sleep(lifetime)).await.map_err(|e| e.verdict()));
-    let app_id = launched.submitted.application_id.clone();
+    let launched = or_verdict!(ctx
+        .launch_script("alice", alice, &yarnsec_submitter::workload::Before::Sleep(lifetime))
+        .await
+        .map_err(|e| e.verdict()));
+    let app_id = launched.submission.application_id.clone();
     let dump_after = renew + Duration::from_secs(5);
     let dump_at = launched.started + dump_after;
     ctx.waiting("A3", format!("the ApplicationMaster lives one {}s token renew interval before its thread dump", renew.as_secs()), dump_at);

@@ -253,39 +253,73 @@ pub async fn a5(ctx: &Context<'_>) -> Verdict {
     am_decides(judge_a5(run, &ctx.cluster.namenode_token_service()))
 }
 
-/// A5's judgment: every container the AM launched holds the AM's HDFS delegation token for the
-/// NameNode at `namenode` (the filesystem tokens it must pass on). Without such a token in the
-/// AM, or without a container whose token file was kept, there is nothing to judge.
+/// A5's judgment: every container the AM launched got an HDFS delegation token for the cluster's
+/// NameNode at `namenode` through its launch context: the AM's own, or a fresh one it obtained
+/// (an AM that logs in from a keytab and gets new tokens, as Spark's with `--keytab`, does the
+/// right thing too). No container launched: NOT APPLICABLE; token files not found: SKIPPED.
 pub fn judge_a5(run: &AppRun, namenode: &str) -> Verdict {
     let Some(am) = run.am() else { return Verdict::skipped(format!("no ApplicationMaster container of {} was found", run.app.id)) };
-    let am_seqs: Vec<i32> = am.tokens.find("HDFS_DELEGATION_TOKEN", namenode).filter_map(|t| t.sequence()).collect();
-    if am_seqs.is_empty() {
-        return Verdict::skipped("the ApplicationMaster held no HDFS delegation token to pass on, so passing it on cannot be shown (C2 judges the client that did not get one)");
+    let launched: Vec<&ContainerFacts> = run.workers().collect();
+    if launched.is_empty() {
+        return Verdict::not_applicable(format!(
+            "the ApplicationMaster of {} launched no container, so it had no launch context to pass tokens through",
+            run.app.id
+        ));
     }
-    let workers: Vec<&ContainerFacts> = run.workers().filter(|c| c.tokens.is_read()).collect();
+    let workers: Vec<&ContainerFacts> = launched.iter().copied().filter(|c| c.tokens.is_read()).collect();
     if workers.is_empty() {
-        return Verdict::skipped(
-            "no token file of a container the ApplicationMaster launched was found, so what it passes on cannot be shown",
-        );
+        return Verdict::skipped(format!(
+            "the token files of the {} container(s) the ApplicationMaster launched were not found, so what it passed on cannot be shown",
+            launched.len()
+        ));
     }
+    let am_seqs: Vec<i32> = am.tokens.find("HDFS_DELEGATION_TOKEN", namenode).filter_map(|t| t.sequence()).collect();
     let mut evidence = vec![am.tokens.evidence("ApplicationMaster token file")];
     evidence.extend(workers.iter().map(|c| c.tokens.evidence(format!("{} token file", c.id))));
     if let Some(probe) = run.probe_container() {
         evidence.push(Evidence::new("log", format!("{} output (the write with the token)", probe.id), probe.all_logs()));
     }
-    let without: Vec<&str> = workers
-        .iter()
-        .filter(|c| !c.tokens.find("HDFS_DELEGATION_TOKEN", namenode).any(|t| t.sequence().is_some_and(|s| am_seqs.contains(&s))))
-        .map(|c| c.id.as_str())
-        .collect();
+    let mut without = Vec::new();
+    let (mut passed_on, mut fresh) = (Vec::new(), Vec::new());
+    for c in &workers {
+        let seqs: Vec<i32> = c.tokens.find("HDFS_DELEGATION_TOKEN", namenode).filter_map(|t| t.sequence()).collect();
+        match seqs.first() {
+            None => without.push(c.id.as_str()),
+            Some(_) if seqs.iter().any(|s| am_seqs.contains(s)) => passed_on.push(c.id.as_str()),
+            Some(s) => fresh.push(format!("{} (sequenceNumber {s})", c.id)),
+        }
+    }
+    if am_seqs.is_empty() && passed_on.is_empty() && fresh.is_empty() {
+        // The client's mistake, not the AM's: it had nothing to pass on and got nothing itself.
+        return Verdict::skipped_with(
+            "the ApplicationMaster held no HDFS delegation token for the cluster's NameNode and obtained none for its containers, so passing one on cannot be shown (C2 judges the client that did not get one)",
+            evidence,
+        );
+    }
+    let unseen = launched.len() - workers.len();
+    let mut how = Vec::new();
+    if !passed_on.is_empty() {
+        how.push(format!(
+            "the ApplicationMaster's own (sequenceNumber {}) to {}",
+            am_seqs.iter().map(i32::to_string).collect::<Vec<_>>().join(", "),
+            passed_on.join(", ")
+        ));
+    }
+    if !fresh.is_empty() {
+        how.push(format!("a fresh one it obtained to {}", fresh.join(", ")));
+    }
     Verdict::check(
         without.is_empty(),
         format!(
-            "the ApplicationMaster passed its HDFS delegation token (sequenceNumber {}) to every container it launched, through their launch contexts{}",
-            am_seqs.iter().map(i32::to_string).collect::<Vec<_>>().join(", "),
-            if run.probe_wrote() { "; the user's code wrote to HDFS with it" } else { "" }
+            "every container the ApplicationMaster launched got an HDFS delegation token for the cluster's NameNode through its launch context: {}{}{}",
+            how.join("; "),
+            if run.probe_wrote() { "; the user's code wrote to HDFS with it" } else { "" },
+            if unseen > 0 { format!(" ({unseen} container(s) whose token file was not found are not counted)") } else { String::new() }
         ),
-        format!("the ApplicationMaster did not pass its HDFS delegation token to {}", without.join(", ")),
+        format!(
+            "the ApplicationMaster launched {} without an HDFS delegation token for the cluster's NameNode ({namenode}) in the launch context: its work there cannot reach HDFS",
+            without.join(", ")
+        ),
         evidence,
     )
 }
@@ -429,13 +463,26 @@ mod tests {
     fn a5_a6_a7_table() {
         let worker = file(vec![delegation("HDFS_DELEGATION_TOKEN", NN, "alice", "yarn", 4)]);
         assert_eq!(judge_a5(&run(am_file(), worker.clone(), "", "", "id=alice\nput=ok"), NN).status, Status::Pass);
-        assert_eq!(judge_a5(&run(am_file(), file(vec![]), "", "", "id=alice\nput=ok"), NN).status, Status::Fail);
-        // Another token than the AM's is not the AM's passed on.
-        let other = file(vec![delegation("HDFS_DELEGATION_TOKEN", NN, "alice", "yarn", 9)]);
-        assert_eq!(judge_a5(&run(am_file(), other, "", "", ""), NN).status, Status::Fail);
-        // Nothing to pass on, or nobody to pass it to: nothing shown.
+        let v = judge_a5(&run(am_file(), file(vec![]), "", "", "id=alice\nput=ok"), NN);
+        assert_eq!(v.status, Status::Fail);
+        assert!(v.reason.contains("container_1_0001_01_000002 without"), "{}", v.reason);
+        // A fresh token the AM obtained (logged in from a keytab) is passed on as well as its own.
+        let fresh = file(vec![delegation("HDFS_DELEGATION_TOKEN", NN, "alice", "yarn", 9)]);
+        let v = judge_a5(&run(am_file(), fresh, "", "", ""), NN);
+        assert_eq!(v.status, Status::Pass, "{}", v.reason);
+        assert!(v.reason.contains("a fresh one it obtained") && v.reason.contains("sequenceNumber 9"), "{}", v.reason);
+        // An AM that held none itself and gave its containers fresh ones.
         let am_without = file(vec![opaque("YARN_AM_RM_TOKEN")]);
-        assert_eq!(judge_a5(&run(am_without, worker.clone(), "", "", ""), NN).status, Status::Skipped);
+        assert_eq!(judge_a5(&run(am_without.clone(), worker.clone(), "", "", ""), NN).status, Status::Pass);
+        // Nothing to pass on and nothing obtained: the client's mistake (C2), not shown here.
+        assert_eq!(judge_a5(&run(am_without, file(vec![]), "", "", ""), NN).status, Status::Skipped);
+        // A token for another filesystem is not the cluster's.
+        let remote = file(vec![delegation("HDFS_DELEGATION_TOKEN", "198.18.7.4:8020", "alice", "yarn", 4)]);
+        assert_eq!(judge_a5(&run(am_file(), remote, "", "", ""), NN).status, Status::Fail);
+        // No container launched: nothing to pass through (NOT APPLICABLE); token files not found: SKIPPED.
+        let mut alone = run(am_file(), TokenFile::Missing, "", "", "");
+        alone.containers.truncate(1);
+        assert_eq!(judge_a5(&alone, NN).status, Status::NotApplicable);
         assert_eq!(judge_a5(&run(am_file(), TokenFile::Missing, "", "", ""), NN).status, Status::Skipped);
 
         let user = "export HADOOP_USER_NAME=\"alice\"\n";

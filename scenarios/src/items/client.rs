@@ -217,7 +217,7 @@ pub async fn c5(ctx: &Context<'_>) -> Verdict {
     or_verdict!(require_kerberos(ctx));
     let run = or_verdict!(ctx.alice().await);
     let renewer = ctx.cluster.layout().rm_renewer();
-    let Some(client) = service_address(ctx) else {
+    let Some(client) = ctx.submitter_address() else {
         return Verdict::skipped(format!(
             "the address of the service at {} is not known, so the tokens it asked for cannot be told from others",
             ctx.service.base_url
@@ -238,24 +238,6 @@ pub async fn c5(ctx: &Context<'_>) -> Verdict {
         }
     }
     judge_c5(run, &obtained)
-}
-
-/// The address the service's requests reach the cluster from: a command's edge node, its host's
-/// address in the HTTP client's table, or, for a service on this host (loopback), the cluster
-/// network's gateway.
-fn service_address(ctx: &Context<'_>) -> Option<String> {
-    if let Some(command) = &ctx.service.command {
-        return Some(command.edge.ip().to_string());
-    }
-    let host = url::Url::parse(&ctx.service.base_url).ok()?.host_str()?.to_string();
-    let ip = match host.parse::<std::net::IpAddr>() {
-        Ok(ip) => ip,
-        Err(_) => *ctx.http().hosts().get(&host)?,
-    };
-    if ip.is_loopback() {
-        return ctx.cluster.gateway().map(|g| g.to_string());
-    }
-    Some(ip.to_string())
 }
 
 /// The tokens created for the application's user with the RM as renewer from the start of the

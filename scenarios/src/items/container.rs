@@ -2,8 +2,8 @@
 //! Judged only for services that declare it (`container_code = "jvm"`).
 
 use crate::context::Context;
-use crate::service::ContainerCode;
 use crate::verdict::Verdict;
+use yarnsec_submitter::service::ContainerCode;
 
 /// K1, K2.
 pub fn k(ctx: &Context<'_>) -> Verdict {

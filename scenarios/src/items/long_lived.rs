@@ -195,8 +195,12 @@ pub fn judge_l2(run: &LongLivedRun) -> Verdict {
     }
 }
 
-/// L3: a keytab in HDFS is readable by its owner, the user, only.
+/// L3: a keytab in HDFS is the user's and no other user can read it, counting the permissions of
+/// every directory on its path (a 644 keytab inside a 700 directory of the user is owner-only).
+/// A keytab others can read that the application was launched with means the launch did not
+/// check, or checked and went on.
 pub fn judge_l3(run: &LongLivedRun) -> Verdict {
+    use crate::facts::long_lived::Access;
     let keytabs: Vec<&LocalizedFile> = run.localized.iter().filter(|f| f.keytab_principals.is_some()).collect();
     if keytabs.is_empty() {
         return Verdict::not_applicable(format!(
@@ -205,38 +209,61 @@ pub fn judge_l3(run: &LongLivedRun) -> Verdict {
         ));
     }
     let evidence = vec![files_evidence(&run.localized)];
-    let exposed: Vec<String> = keytabs
-        .iter()
-        .filter(|k| k.readable_by_others() || k.owner != run.user)
-        .map(|k| format!("{} (owner {}, permission {})", k.path, k.owner, k.permission))
-        .collect();
-    if exposed.is_empty() {
-        Verdict::pass(
-            format!(
-                "the keytab(s) in HDFS are {}'s and readable by {} only: {}",
-                run.user,
-                run.user,
-                keytabs.iter().map(|k| format!("{} ({})", k.path, k.permission)).collect::<Vec<_>>().join(", ")
-            ),
-            evidence,
-        )
-    } else {
-        Verdict::fail(
-            format!(
-                "a keytab others may read was launched with: {}; the launch should have checked its permissions and refused (`hdfs dfs -chmod 400`)",
-                exposed.join(", ")
-            ),
-            evidence,
-        )
+    let mut exposed = Vec::new();
+    let mut unknown = Vec::new();
+    let mut safe = Vec::new();
+    for k in &keytabs {
+        match (k.owner == run.user, k.access()) {
+            (false, _) => exposed.push(format!("{} is owned by {}, not {}", k.path, k.owner, run.user)),
+            (true, Access::Others(who)) => exposed.push(format!("{} can be read by {who}", k.path)),
+            (true, Access::Unknown) => unknown.push(format!("{} (permission {:?}, its directories unread)", k.path, k.permission)),
+            (true, Access::OwnerOnly { shut_by: None }) => safe.push(format!("{} ({})", k.path, k.permission)),
+            (true, Access::OwnerOnly { shut_by: Some(dir) }) => safe.push(format!(
+                "{} ({}, but no other user can reach it: the directory {dir} lets nobody else through)",
+                k.path, k.permission
+            )),
+        }
     }
+    if !exposed.is_empty() {
+        return Verdict::fail(
+            format!(
+                "a keytab other users can read was launched with: {}; the submitter launched anyway, where it should have checked the keytab's permissions and refused (`hdfs dfs -chmod 400` the keytab, or keep it in a directory only the user can enter)",
+                exposed.join("; ")
+            ),
+            evidence,
+        );
+    }
+    if !unknown.is_empty() {
+        return Verdict::skipped_with(
+            format!("who can read the keytab is not known: the permissions on its path could not be read: {}", unknown.join("; ")),
+            evidence,
+        );
+    }
+    Verdict::pass(format!("the keytab(s) in HDFS are {}'s and no other user can read them: {}", run.user, safe.join(", ")), evidence)
+}
+
+/// The verdict when no ApplicationMaster container of the application was found on the node:
+/// what it was given cannot be seen (SKIPPED; an application that never launched one is L1's).
+fn no_am_container(run: &LongLivedRun) -> Verdict {
+    Verdict::skipped_with(
+        format!(
+            "no ApplicationMaster container of {} was found on the NodeManager's node (it ended {} before one was seen, or its files were not kept), so what it was given cannot be seen",
+            run.submitted.application_id, run.app_last.state
+        ),
+        vec![timeline(run)],
+    )
 }
 
 /// L4: the ApplicationMaster's launch context carried an HDFS delegation token.
 pub fn judge_l4(run: &LongLivedRun, namenode: &str) -> Verdict {
-    let Some(am) = run.am() else {
-        return Verdict::fail(format!("no ApplicationMaster container of {} was found", run.submitted.application_id), vec![timeline(run)]);
-    };
+    let Some(am) = run.am() else { return no_am_container(run) };
     let evidence = vec![am.tokens.evidence(format!("{}'s token file (its launch context's tokens)", am.id))];
+    if !am.tokens.is_read() {
+        return Verdict::skipped_with(
+            format!("the token file of {} could not be read, so its launch context cannot be seen", am.id),
+            evidence,
+        );
+    }
     let found = am.tokens.tokens().iter().any(|t| t.kind == "HDFS_DELEGATION_TOKEN" && t.service == namenode);
     Verdict::check(
         found,
@@ -304,7 +331,8 @@ pub fn judge_l5(run: &LongLivedRun) -> Verdict {
     );
     let kdc = match &run.node_logins {
         Ok(n) => n,
-        Err(e) => return Verdict::fail(format!("{no_line}; the KDC, the other witness, could not be consulted ({e})"), evidence),
+        // The AM's log is silent and the other witness cannot be read: nothing is shown either way.
+        Err(e) => return Verdict::skipped_with(format!("{no_line}; the KDC, the other witness, could not be consulted ({e})"), evidence),
     };
     if kdc.logins.is_empty() {
         return Verdict::fail(
@@ -346,9 +374,10 @@ pub fn judge_l5(run: &LongLivedRun) -> Verdict {
 
 /// L6: the ApplicationMaster got its AM/RM token from its token file and registered with it.
 pub fn judge_l6(run: &LongLivedRun) -> Verdict {
-    let Some(am) = run.am() else {
-        return Verdict::fail(format!("no ApplicationMaster container of {} was found", run.submitted.application_id), vec![timeline(run)]);
-    };
+    let Some(am) = run.am() else { return no_am_container(run) };
+    if !am.tokens.is_read() {
+        return Verdict::skipped(format!("the token file of {} could not be read, so its AM/RM token cannot be seen", am.id));
+    }
     let evidence = vec![
         am.tokens.evidence(format!("{}'s token file (HADOOP_TOKEN_FILE_LOCATION)", am.id)),
         crate::context::app_evidence(&run.app_first),
@@ -449,11 +478,24 @@ mod tests {
         let good = run(LOGIN, &[], vec![keytab("400", &[AM])], true, None);
         assert_eq!(judge_l2(&good).status, Pass);
         assert_eq!(judge_l3(&good).status, Pass);
-        let exposed = run(LOGIN, &[], vec![keytab("644", &[AM])], true, None);
+        let mut exposed = run(LOGIN, &[], vec![keytab("644", &[AM])], true, None);
+        exposed.localized[0].dirs[0].permission = "755".into();
         assert_eq!(judge_l2(&exposed).status, Pass);
         let l3 = judge_l3(&exposed);
         assert_eq!(l3.status, Fail);
-        assert!(l3.reason.contains("644"), "{}", l3.reason);
+        assert!(l3.reason.contains("644") && l3.reason.contains("launched anyway"), "{}", l3.reason);
+        // The same 644 keytab inside the user's 700 directory: no other user can reach it.
+        let shut = run(LOGIN, &[], vec![keytab("644", &[AM])], true, None);
+        let l3 = judge_l3(&shut);
+        assert_eq!(l3.status, Pass, "{}", l3.reason);
+        assert!(l3.reason.contains("lets nobody else through"), "{}", l3.reason);
+        // Someone else's keytab, or one whose path could not be read.
+        let mut bobs = shut.clone();
+        bobs.localized[0].owner = "bob".into();
+        assert_eq!(judge_l3(&bobs).status, Fail);
+        let mut unread = exposed.clone();
+        unread.localized[0].dirs.clear();
+        assert_eq!(judge_l3(&unread).status, crate::verdict::Status::Skipped);
         let none = run(LOGIN, &[], vec![localized("/user/alice/s/script.sh", "644", None, &[WORKER])], true, None);
         assert_eq!(judge_l2(&none).status, Fail);
         assert_eq!(judge_l3(&none).status, NotApplicable);
@@ -481,7 +523,15 @@ mod tests {
         assert_eq!(judge_l4(&late, "198.18.0.3:8020").status, Pass);
         assert_eq!(judge_l6(&late).status, Pass);
         late.last.retain(|c| !c.is_application_master());
-        assert!(judge_l4(&late, "198.18.0.3:8020").reason.contains("no ApplicationMaster container"));
+        let v = judge_l4(&late, "198.18.0.3:8020");
+        assert_eq!(v.status, crate::verdict::Status::Skipped);
+        assert!(v.reason.contains("no ApplicationMaster container"), "{}", v.reason);
+        assert_eq!(judge_l6(&late).status, crate::verdict::Status::Skipped);
+        // A token file that could not be read shows nothing either way.
+        let mut unread = r.clone();
+        unread.first[0].tokens = crate::facts::token_file::TokenFile::Missing;
+        assert_eq!(judge_l4(&unread, "198.18.0.3:8020").status, crate::verdict::Status::Skipped);
+        assert_eq!(judge_l6(&unread).status, crate::verdict::Status::Skipped);
     }
 
     #[test]
@@ -529,7 +579,7 @@ mod tests {
         assert_eq!(judge_l5(&crowded).status, Pass);
         let mut unreadable = quiet.clone();
         unreadable.node_logins = Err("no such file".into());
-        assert_eq!(judge_l5(&unreadable).status, Fail);
+        assert_eq!(judge_l5(&unreadable).status, crate::verdict::Status::Skipped);
     }
 
     #[test]

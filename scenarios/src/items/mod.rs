@@ -45,8 +45,15 @@ pub mod web_browser;
 use crate::context::Context;
 use crate::verdict::Verdict;
 
-/// Runs the scenario of one checklist item.
+/// Runs the scenario of one checklist item; what its submissions wait for is shown as the item's
+/// wait ([`Context::wait_of`]).
 pub async fn judge(id: &str, ctx: &Context<'_>) -> Verdict {
+    let Some(item) = crate::checklist::find(id) else { return Verdict::skipped(format!("no scenario has the id {id}")) };
+    yarnsec_submitter::progress::scope(ctx.waits_of(item.id), judge_item(item.id, ctx)).await
+}
+
+/// The scenario of one item, by its id.
+async fn judge_item(id: &str, ctx: &Context<'_>) -> Verdict {
     match id {
         "C1" => client::c1(ctx).await,
         "C2" => client::c2(ctx).await,

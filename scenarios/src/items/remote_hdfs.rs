@@ -34,7 +34,7 @@ pub async fn t9(ctx: &Context<'_>) -> Verdict {
     };
     let layout = ctx.cluster.layout();
     let url = format!("hdfs://{}:{}{}", layout.remote_host(), yarnsec_harness::layout::ports::NAMENODE_RPC, yarnsec_harness::REMOTE_FILE);
-    let before = crate::workload::Before::ReadRemote(url.clone());
+    let before = yarnsec_submitter::workload::Before::ReadRemote(url.clone());
     let cred = or_verdict!(ctx.credential_or_fail("alice"));
     let alice = ctx.cluster.auth_for("alice", cred.as_ref());
     let run = or_verdict!(ctx.run_script("alice", alice, alice, &before, Duration::from_secs(240)).await.map_err(|e| e.verdict()));

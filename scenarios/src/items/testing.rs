@@ -5,6 +5,7 @@
 use yarnsec_hadoop::http::{Auth, HttpResponse};
 
 use crate::context::Context;
+use crate::error::ObserveError;
 use crate::facts::app_run::AppRun;
 use crate::facts::container::has_line;
 use crate::verdict::{Evidence, Verdict};
@@ -20,7 +21,20 @@ pub async fn t1(ctx: &Context<'_>) -> Verdict {
     if !ctx.cluster.profile().kerberos() {
         return Verdict::not_applicable("this profile is not a secure cluster");
     }
-    judge_t1(or_verdict!(ctx.alice().await), ctx.cluster.profile().name())
+    judge_t1_launch(ctx.alice_run().await, ctx.cluster.profile().name())
+}
+
+/// T1's judgment of alice's submission, launched or not: the launch is this item's to judge, so
+/// a submission after which nothing launched fails it (the other items have nothing to judge);
+/// what could not be observed leaves it SKIPPED.
+pub fn judge_t1_launch(run: Result<&AppRun, &ObserveError>, profile: &str) -> Verdict {
+    match run {
+        Ok(run) => judge_t1(run, profile),
+        Err(ObserveError::Submit(e)) if e.nothing_launched() => {
+            Verdict::fail(format!("alice's application was not launched on the {profile} cluster: {e}"), Vec::new())
+        }
+        Err(e) => e.verdict_of("alice's application through the service"),
+    }
 }
 
 /// T1's judgment.
@@ -212,15 +226,20 @@ pub async fn t4(ctx: &Context<'_>) -> Verdict {
 /// Kerberos cluster get 401.
 pub fn judge_t4(gets: &[Get], kerberos: bool) -> Verdict {
     let mut problems = Vec::new();
+    let mut unanswered = Vec::new();
     for g in gets {
         match (&g.status, g.who.as_str()) {
-            (Err(e), _) => problems.push(format!("GET {} as {}: no answer ({e})", g.url, g.who)),
+            // A transport error shows nothing about the endpoint's authentication.
+            (Err(e), _) => unanswered.push(format!("GET {} as {}: no answer ({e})", g.url, g.who)),
             (Ok(s), "alice") if !(200..300).contains(s) => problems.push(format!("GET {} as alice answered {s}", g.url)),
             (Ok(s), "anonymous") if (200..300).contains(s) || (kerberos && *s != 401) => {
                 problems.push(format!("GET {} anonymously answered {s}", g.url))
             }
             _ => {}
         }
+    }
+    if problems.is_empty() && !unanswered.is_empty() {
+        return Verdict::skipped(format!("not every GET could be made: {}", unanswered.join("; ")));
     }
     Verdict::check(
         problems.is_empty(),
@@ -249,6 +268,49 @@ mod tests {
             failed: None,
             app: Evidence::new("app", "x", "y"),
         }
+    }
+
+    #[test]
+    fn t1_table() {
+        use crate::facts::app_run::fixtures::run;
+        use crate::facts::token_file::TokenFile;
+        let ok = run(TokenFile::Missing, TokenFile::Missing, "", "", "put=ok");
+        let v = judge_t1_launch(Ok(&ok), "strict");
+        assert_eq!(v.status, Status::Pass, "{}", v.reason);
+        assert!(v.reason.contains("FINISHED/SUCCEEDED") && v.reason.contains("strict"), "{}", v.reason);
+        let mut failed = ok.clone();
+        (failed.app.final_status, failed.app.diagnostics) = ("FAILED".into(), Some("Application application_1_0001 failed 1 times".into()));
+        let v = judge_t1_launch(Ok(&failed), "strict");
+        assert_eq!(v.status, Status::Fail);
+        assert!(v.reason.contains("FINISHED/FAILED") && v.reason.contains("failed 1 times"), "{}", v.reason);
+        let mut killed = ok.clone();
+        (killed.app.state, killed.app.final_status) = ("KILLED".into(), "KILLED".into());
+        assert_eq!(judge_t1_launch(Ok(&killed), "strict").status, Status::Fail);
+        // Nothing launched: T1 fails, quoting how the submitter ended.
+        let nothing = ObserveError::Submit(yarnsec_submitter::SubmitError::NothingLaunched {
+            user: "alice".into(),
+            how: "the submit command `spark-submit …` exited 1 (Failed to find any Kerberos tgt)".into(),
+            detail: String::new(),
+            watched_s: 0,
+        });
+        let v = judge_t1_launch(Err(&nothing), "strict");
+        assert_eq!(v.status, Status::Fail);
+        assert!(v.reason.contains("Failed to find any Kerberos tgt"), "{}", v.reason);
+        // A submitter that did not submit in time, or the cluster unread: not judged.
+        let late = ObserveError::Submit(yarnsec_submitter::SubmitError::TimedOut {
+            user: "alice".into(),
+            target: "spark-submit".into(),
+            waited_s: 300,
+            tail: "uploading".into(),
+        });
+        assert_eq!(judge_t1_launch(Err(&late), "strict").status, Status::Skipped);
+        // Several candidates: not judged either; the other items say nothing launched (SKIPPED).
+        let several = ObserveError::Submit(yarnsec_submitter::SubmitError::Ambiguous {
+            user: "alice".into(),
+            candidates: vec!["a".into(), "b".into()],
+        });
+        assert_eq!(judge_t1_launch(Err(&several), "strict").status, Status::Skipped);
+        assert_eq!(nothing.verdict().status, Status::Skipped);
     }
 
     #[test]
@@ -313,6 +375,8 @@ mod tests {
         assert_eq!(judge_t4(&[get("alice", Ok(200)), get("anonymous", Ok(403))], true).status, Status::Fail);
         assert_eq!(judge_t4(&[get("alice", Ok(200)), get("anonymous", Ok(403))], false).status, Status::Pass);
         assert_eq!(judge_t4(&[get("alice", Ok(401)), get("anonymous", Ok(401))], true).status, Status::Fail);
-        assert_eq!(judge_t4(&[get("alice", Err("timed out".into()))], true).status, Status::Fail);
+        // No answer is no verdict; but a refusal seen elsewhere still fails.
+        assert_eq!(judge_t4(&[get("alice", Err("timed out".into()))], true).status, Status::Skipped);
+        assert_eq!(judge_t4(&[get("alice", Err("timed out".into())), get("anonymous", Ok(200))], true).status, Status::Fail);
     }
 }

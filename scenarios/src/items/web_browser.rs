@@ -1,31 +1,40 @@
 //! T3: web browser interaction, in a real browser. Headless Chromium with alice's ticket opens the
 //! service's page (200, after SPNEGO), submits the service's own form with a script file, and
-//! opens the application's tracking page through the ResourceManager's web proxy (where the
-//! service's redirect leads, or, when the service shows a page of its own that names the
-//! application, the proxy's address for it); a second Chromium, without a ticket, gets 401 from
-//! the service and from the ResourceManager. Judged by HTTP statuses and the cluster's word on who
-//! runs the application, not by any page's markup. Screenshots of each page are evidence.
+//! lands where the service sends it: that page is what the service's user sees, and it must work
+//! (2xx; a redirect to a page that does not exist is a FAIL, with the screenshot). The
+//! application the submission led to is found at the ResourceManager, whatever the page said; the
+//! browser then opens its tracking page through the ResourceManager's web proxy, as a user
+//! following a link to it would. A second Chromium, without a ticket, gets 401 from the service
+//! and from the ResourceManager. Judged by HTTP statuses and the cluster's word on who runs the
+//! application, not by any page's markup. Screenshots of each page are evidence.
 
 use std::path::Path;
 use std::time::Duration;
 
 use super::require_kerberos;
-use crate::browser::{Browser, BrowserError, Launch, Tools};
 use crate::context::{app_evidence, Context};
 use crate::verdict::{Evidence, Verdict};
+use yarnsec_submitter::browser::{Browser, BrowserError, Launch, Tools};
 
 /// What T3 saw.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BrowserFacts {
     /// The status of the service's page for alice's browser.
     pub home_as_user: Option<u16>,
-    /// Where the form's submission led (`Err`: it led nowhere that names an application).
-    pub after_submit: Result<String, String>,
-    /// The application's tracking page alice's browser opened: where the submission led, if that
-    /// is the ResourceManager's, else the ResourceManager proxy's page of the named application.
+    /// Where alice's browser landed after Submit (`Err`: no new page loaded).
+    pub landed: Result<String, String>,
+    /// The status of that page (`None`: an error page, no HTTP status).
+    pub landed_status: Option<u16>,
+    /// Whether that page (its address or its text) names the application.
+    pub landed_names_app: bool,
+    /// The application the submission led to, found at the ResourceManager (`Err`: why none).
+    pub app: Result<String, String>,
+    /// Whether `app` could not be told from others (then nothing about it is judged).
+    pub app_ambiguous: bool,
+    /// The application's tracking page alice's browser opened.
     pub tracking: Option<String>,
     /// The status of the tracking page.
-    pub after_submit_status: Option<u16>,
+    pub tracking_status: Option<u16>,
     /// The ResourceManager's host name (the tracking page must be its).
     pub rm_host: String,
     /// Who the ResourceManager runs the submitted application as (`Err`: why unknown).
@@ -59,29 +68,45 @@ pub async fn t3(ctx: &Context<'_>) -> Verdict {
     }
 }
 
-/// T3's judgment.
+/// T3's judgment: the service's page answers alice's browser 200; after Submit the browser
+/// lands on a page that works (2xx); the submission launched an application, whose tracking page
+/// at the ResourceManager answers alice 200 and which runs as alice; the browser without a ticket
+/// gets 401 from the service and the ResourceManager. An application that cannot be told apart
+/// from others leaves its part unjudged (SKIPPED when nothing else failed).
 pub fn judge_t3(f: &BrowserFacts) -> Verdict {
     let mut problems = Vec::new();
     if f.home_as_user != Some(200) {
         problems.push(format!("the service's page answered alice's browser {} after SPNEGO, not 200", show(f.home_as_user)));
     }
-    match &f.after_submit {
-        Err(e) => problems.push(format!("submitting the service's form did not lead to the application: {e}")),
-        Ok(_) => match &f.tracking {
-            Some(url) if !url.contains(&format!("{}:", f.rm_host)) => {
-                problems.push(format!("the tracking page alice's browser opened is not the ResourceManager's: {url}"));
-            }
-            Some(_) if f.after_submit_status != Some(200) => {
-                problems.push(format!("the tracking page answered alice's browser {}", show(f.after_submit_status)));
-            }
-            Some(_) => {}
-            None => problems.push("no tracking page of the application was opened".into()),
-        },
+    match &f.landed {
+        Err(e) => problems.push(format!("submitting the service's form led to no new page: {e}")),
+        Ok(url) if !f.landed_status.is_some_and(|s| (200..300).contains(&s)) => problems.push(format!(
+            "after Submit, alice's browser landed on {url}, which answered {}: the service's user sees no working page",
+            show(f.landed_status)
+        )),
+        Ok(_) => {}
     }
-    match &f.app_user {
-        Ok(u) if u == "alice" => {}
-        Ok(u) => problems.push(format!("the application submitted from the browser runs as {u}")),
-        Err(e) => problems.push(format!("the application submitted from the browser: {e}")),
+    let mut unjudged = None;
+    match (&f.app, f.app_ambiguous) {
+        (Err(e), true) => unjudged = Some(e.clone()),
+        (Err(e), false) => problems.push(format!("the submission from the browser launched no application: {e}")),
+        (Ok(_), _) => {
+            match &f.tracking {
+                Some(url) if !url.contains(&format!("{}:", f.rm_host)) => {
+                    problems.push(format!("the tracking page alice's browser opened is not the ResourceManager's: {url}"));
+                }
+                Some(_) if f.tracking_status != Some(200) => {
+                    problems.push(format!("the application's tracking page answered alice's browser {}", show(f.tracking_status)));
+                }
+                Some(_) => {}
+                None => problems.push("no tracking page of the application was opened".into()),
+            }
+            match &f.app_user {
+                Ok(u) if u == "alice" => {}
+                Ok(u) => problems.push(format!("the application submitted from the browser runs as {u}")),
+                Err(e) => problems.push(format!("the application submitted from the browser: {e}")),
+            }
+        }
     }
     if f.stranger.is_empty() {
         problems.push("the browser without a ticket was not tried".into());
@@ -91,10 +116,20 @@ pub fn judge_t3(f: &BrowserFacts) -> Verdict {
             problems.push(format!("{what} answered the browser without a ticket {}, not 401", show(*status)));
         }
     }
-    Verdict::check(
-        problems.is_empty(),
-        "Chromium with alice's ticket was served the service's page (200 after SPNEGO), submitted its form with a script file, which led to a page naming the application, and opened the application's tracking page through the ResourceManager proxy (200), and the application runs as alice; Chromium without a ticket got 401 from the service and from the ResourceManager",
-        problems.join("; "),
+    if !problems.is_empty() {
+        return Verdict::fail(problems.join("; "), Vec::new());
+    }
+    if let Some(why) = unjudged {
+        return Verdict::skipped(format!(
+            "the pages worked, but the application the browser's submission led to cannot be told apart: {why}"
+        ));
+    }
+    Verdict::pass(
+        format!(
+            "Chromium with alice's ticket was served the service's page (200 after SPNEGO), submitted its form with a script file and landed on a working page ({}{}), and opened the application's tracking page through the ResourceManager proxy (200); the application runs as alice; Chromium without a ticket got 401 from the service and from the ResourceManager",
+            f.landed.as_deref().unwrap_or_default(),
+            if f.landed_names_app { ", which names the application" } else { ", which does not name the application" }
+        ),
         Vec::new(),
     )
 }
@@ -120,9 +155,13 @@ async fn browse(ctx: &Context<'_>, tools: &Tools, evidence: &mut Vec<Evidence>) 
     let keytab = ctx.cluster.keytab_path("alice");
     let mut facts = BrowserFacts {
         home_as_user: None,
-        after_submit: Err("not submitted".into()),
+        landed: Err("not submitted".into()),
+        landed_status: None,
+        landed_names_app: false,
+        app: Err("not submitted".into()),
+        app_ambiguous: false,
         tracking: None,
-        after_submit_status: None,
+        tracking_status: None,
         rm_host: ctx.cluster.layout().hadoop_host(),
         app_user: Err("not submitted".into()),
         stranger: Vec::new(),
@@ -157,13 +196,13 @@ async fn browse(ctx: &Context<'_>, tools: &Tools, evidence: &mut Vec<Evidence>) 
     // Submit the service's form as a user would: its own name field and fixed fields (where the
     // page has them as text inputs: a form may require them) and a script file, named as its
     // contract says.
-    let nanos = crate::clock::unique_nanos();
+    let nanos = yarnsec_submitter::clock::unique_nanos();
     let workload = ctx.service.workload;
     let form = &ctx.service.form;
     let name = format!("yarnsec-browser-{nanos}");
     let script = alice_dir.join(form.file_name(workload, &name));
     let probe = ctx
-        .workload_file(&crate::workload::Run::Probe { marker: &name, before: &crate::workload::Before::Nothing })
+        .workload_file(&yarnsec_submitter::workload::Run::Probe { marker: &name, before: &yarnsec_submitter::workload::Before::Nothing })
         .await
         .map_err(|e| BrowserError::Driver(e.to_string()))?;
     std::fs::write(&script, probe).map_err(|e| BrowserError::Driver(e.to_string()))?;
@@ -174,48 +213,77 @@ async fn browse(ctx: &Context<'_>, tools: &Tools, evidence: &mut Vec<Evidence>) 
         browser.fill(&format!("form [name=\"{field}\"]"), value).await?;
     }
     browser.choose_file("input[type=file]", &script).await?;
+    // The submission takes its turn among the run's web submissions, so that the application it
+    // led to can be found even when the service names its applications itself.
+    let ledger = yarnsec_submitter::found::ledger(ctx.cluster.id());
+    let turn = ledger.turn().await;
+    let since_ms = yarnsec_submitter::clock::epoch_ms();
+    let before = browser.page_id().await?;
     browser.click("[type=submit]").await?;
-    match browser.wait_for_url(Duration::from_secs(60), |u| crate::service::application_id_in(u).is_some()).await {
+    let mut named = None;
+    match browser.wait_for_new_page(&before, Duration::from_secs(60)).await {
         Ok(url) => {
-            // The service may show a page of its own that names the application: the browser
-            // then goes to the application's page at the ResourceManager's proxy, as a user
-            // following the service's link would.
-            let tracking = if url.contains(&format!("{}:", facts.rm_host)) {
-                url.clone()
-            } else {
-                let app_id = crate::service::application_id_in(&url).unwrap_or_default();
-                shot(ctx, &browser, "2-service-page.png", "the service's page after Submit", evidence).await?;
-                let proxy = format!("{}/proxy/{app_id}/", ctx.cluster.layout().hadoop_url(yarnsec_harness::layout::ports::RM_HTTP));
-                browser.goto(&proxy).await?;
-                proxy
-            };
-            facts.after_submit_status = browser.status().await?;
-            shot(ctx, &browser, "2-tracking-page.png", "the application's tracking page", evidence).await?;
-            facts.after_submit = Ok(url);
-            facts.tracking = Some(tracking);
+            facts.landed_status = browser.status().await?;
+            let page = browser.source().await.unwrap_or_default();
+            named = yarnsec_submitter::service::application_id_in(&url)
+                .map(str::to_string)
+                .or_else(|| yarnsec_submitter::command::application_id_in_output(&page));
+            facts.landed_names_app = named.is_some();
+            shot(ctx, &browser, "2-after-submit.png", "where alice's browser landed after Submit", evidence).await?;
+            evidence.push(Evidence::new(
+                "http",
+                "the page alice's browser landed on after Submit",
+                format!("{} {url}", show(facts.landed_status)),
+            ));
+            facts.landed = Ok(url);
         }
         Err(e) => {
             shot(ctx, &browser, "2-after-submit.png", "after submitting the form", evidence).await?;
-
             let page: String = browser.source().await.unwrap_or_default().chars().take(300).collect();
-            facts.after_submit = Err(format!("{e}; status {}; page: {page}", show(browser.status().await.unwrap_or(None))));
+            facts.landed = Err(format!("{e}; status {}; page: {page}", show(browser.status().await.unwrap_or(None))));
         }
     }
-    browser.close().await;
-    // Closed, the browser has finished its network log.
-    if facts.after_submit.is_err() && std::fs::copy(&net_log, report.join("netlog-alice.json")).is_ok() {
-        evidence.push(Evidence::new(
-            "file",
-            "Chromium's network log of alice's session (load it in the netlog viewer)",
-            "T3/netlog-alice.json",
-        ));
+    // The cluster, not the page, says what launched and who runs it.
+    let clues = yarnsec_submitter::found::Clues { user: "alice", name: &name, named: None, since_ms, only_new: true };
+    let deadline = std::time::Instant::now() + ctx.service.answer_wait;
+    let search = yarnsec_submitter::found::find(ctx.cluster, &ledger, clues, named.as_deref(), deadline).await;
+    drop(turn);
+    match search {
+        Ok(yarnsec_submitter::found::Search::Found(app, found_by)) => {
+            evidence.push(Evidence::new(
+                "app",
+                "the application the browser's submission led to",
+                format!("{} ({})", app.id, found_by.describe()),
+            ));
+            facts.app = Ok(app.id);
+        }
+        Ok(yarnsec_submitter::found::Search::Several(apps)) => {
+            facts.app = Err(format!("several new applications of alice's: {}", yarnsec_submitter::found::listing(&apps).join(", ")));
+            facts.app_ambiguous = true;
+        }
+        Ok(yarnsec_submitter::found::Search::None(notes)) => {
+            facts.app = Err(format!(
+                "the ResourceManager shows none {} s after the page loaded{}",
+                ctx.service.answer_wait.as_secs(),
+                notes.iter().map(|n| format!("; {n}")).collect::<String>()
+            ));
+        }
+        Err(e) => {
+            facts.app = Err(e.to_string());
+            facts.app_ambiguous = true;
+        }
     }
-    let tracking = facts.tracking.clone();
-    if let (Ok(led_to), Some(url)) = (&facts.after_submit, &tracking) {
-        let way = if led_to == url { format!("{home} → Submit → {url}") } else { format!("{home} → Submit → {led_to} → {url}") };
-        evidence.push(Evidence::new("http", "the browser's way after Submit", way));
-        let app_id = crate::service::application_id_in(url).unwrap_or_default().to_string();
-        // The cluster, not the page, says who runs it.
+    if let Ok(app_id) = facts.app.clone() {
+        // The application's page at the ResourceManager's proxy, as a user following a link to it
+        // would open it (where the service's redirect already led there, that page).
+        let proxy = format!("{}/proxy/{app_id}/", ctx.cluster.layout().hadoop_url(yarnsec_harness::layout::ports::RM_HTTP));
+        let landed_there = facts.landed.as_ref().is_ok_and(|u| u.contains(&format!("{}:", facts.rm_host)) && u.contains(&app_id));
+        if !landed_there {
+            browser.goto(&proxy).await?;
+        }
+        facts.tracking_status = browser.status().await?;
+        facts.tracking = Some(browser.current_url().await.unwrap_or(proxy));
+        shot(ctx, &browser, "3-tracking-page.png", "the application's tracking page", evidence).await?;
         let cred = ctx.credential("alice").map_err(|e| BrowserError::Driver(e.to_string()))?;
         let auth = ctx.cluster.auth_for("alice", cred.as_ref());
         facts.app_user = match ctx.wait_for_end(&app_id, auth, Duration::from_secs(240)).await {
@@ -226,8 +294,19 @@ async fn browse(ctx: &Context<'_>, tools: &Tools, evidence: &mut Vec<Evidence>) 
             Err(e) => Err(e.to_string()),
         };
     } else {
-        facts.app_user = Err("no application was submitted".into());
+        facts.app_user = Err("no application was found".into());
     }
+    browser.close().await;
+    // Closed, the browser has finished its network log.
+    let went_wrong = facts.landed.is_err() || !facts.landed_status.is_some_and(|s| (200..300).contains(&s)) || facts.app.is_err();
+    if went_wrong && std::fs::copy(&net_log, report.join("netlog-alice.json")).is_ok() {
+        evidence.push(Evidence::new(
+            "file",
+            "Chromium's network log of alice's session (load it in the netlog viewer)",
+            "T3/netlog-alice.json",
+        ));
+    }
+    let tracking = facts.tracking.clone();
 
     // A user who never ran kinit.
     let anon_dir = work.path().join("no-ticket");
@@ -242,7 +321,7 @@ async fn browse(ctx: &Context<'_>, tools: &Tools, evidence: &mut Vec<Evidence>) 
         shot(
             ctx,
             &stranger,
-            &format!("{}-no-ticket-{}.png", i + 3, if i == 0 { "service" } else { "tracking" }),
+            &format!("{}-no-ticket-{}.png", i + 4, if i == 0 { "service" } else { "tracking" }),
             &format!("{what} in Chromium without a ticket"),
             evidence,
         )
@@ -271,9 +350,13 @@ mod tests {
     fn good() -> BrowserFacts {
         BrowserFacts {
             home_as_user: Some(200),
-            after_submit: Ok("http://service.yarnsec.test:8080/jobs/application_1_0001".into()),
+            landed: Ok("http://service.yarnsec.test:8080/jobs/application_1_0001".into()),
+            landed_status: Some(200),
+            landed_names_app: true,
+            app: Ok("application_1_0001".into()),
+            app_ambiguous: false,
             tracking: Some("http://hadoop.yarnsec.test:8088/proxy/application_1_0001/".into()),
-            after_submit_status: Some(200),
+            tracking_status: Some(200),
             rm_host: "hadoop.yarnsec.test".into(),
             app_user: Ok("alice".into()),
             stranger: vec![("the service's page".into(), Some(401)), ("the tracking page".into(), Some(401))],
@@ -291,12 +374,37 @@ mod tests {
             BrowserFacts { stranger: vec![("the service's page".into(), Some(500)), ("the tracking page".into(), Some(401))], ..good() };
         assert_eq!(judge_t3(&five_hundred).status, Status::Fail);
         assert_eq!(judge_t3(&BrowserFacts { home_as_user: Some(401), ..good() }).status, Status::Fail);
-        assert_eq!(judge_t3(&BrowserFacts { after_submit: Err("still at /".into()), ..good() }).status, Status::Fail);
+        assert_eq!(judge_t3(&BrowserFacts { landed: Err("no new page".into()), ..good() }).status, Status::Fail);
         assert_eq!(judge_t3(&BrowserFacts { app_user: Ok("yarnsec".into()), ..good() }).status, Status::Fail);
         assert_eq!(judge_t3(&BrowserFacts { stranger: vec![], ..good() }).status, Status::Fail);
-        assert_eq!(judge_t3(&BrowserFacts { after_submit_status: Some(403), ..good() }).status, Status::Fail);
+        assert_eq!(judge_t3(&BrowserFacts { tracking_status: Some(403), ..good() }).status, Status::Fail);
         let elsewhere = BrowserFacts { tracking: Some("http://evil.example:8088/proxy/application_1_0001/".into()), ..good() };
         assert_eq!(judge_t3(&elsewhere).status, Status::Fail);
         assert_eq!(judge_t3(&BrowserFacts { tracking: None, ..good() }).status, Status::Fail);
+    }
+
+    /// The third-party service's redirect to the tracking URL the RM reported as `N/A`: the
+    /// application launched, but the user lands on a page that does not exist.
+    #[test]
+    fn t3_judges_the_page_the_user_lands_on() {
+        let na = BrowserFacts {
+            landed: Ok("http://service.yarnsec.test:8080/N/A".into()),
+            landed_status: Some(404),
+            landed_names_app: false,
+            ..good()
+        };
+        let v = judge_t3(&na);
+        assert_eq!(v.status, Status::Fail);
+        assert!(v.reason.contains("/N/A, which answered 404"), "{}", v.reason);
+        // A working page that does not name the application is no fault: the cluster found it.
+        let plain = BrowserFacts { landed: Ok("http://service.yarnsec.test:8080/done".into()), landed_names_app: false, ..good() };
+        let v = judge_t3(&plain);
+        assert_eq!(v.status, Status::Pass, "{}", v.reason);
+        assert!(v.reason.contains("does not name the application"), "{}", v.reason);
+        // Nothing launched: FAIL; several candidates: that part is not judged.
+        assert_eq!(judge_t3(&BrowserFacts { app: Err("none".into()), ..good() }).status, Status::Fail);
+        let several = BrowserFacts { app: Err("several".into()), app_ambiguous: true, tracking: None, app_user: Err("x".into()), ..good() };
+        assert_eq!(judge_t3(&several).status, Status::Skipped);
+        assert_eq!(judge_t3(&BrowserFacts { landed_status: Some(404), ..several }).status, Status::Fail);
     }
 }

@@ -1,9 +1,9 @@
-//! Wall-clock readings the scenarios share: times to compare with the cluster's own (audit log,
+//! Wall-clock readings the submitter and the checklist share: times to compare with the cluster's own (audit log,
 //! token dates) and names no other run picks at the same moment.
 //!
 //! ```
-//! let ms = yarnsec_scenarios::clock::epoch_ms();
-//! let name = format!("yarnsec-probe-{}", yarnsec_scenarios::clock::unique_nanos());
+//! let ms = yarnsec_submitter::clock::epoch_ms();
+//! let name = format!("yarnsec-probe-{}", yarnsec_submitter::clock::unique_nanos());
 //! // Read later, the nanoseconds are not behind the milliseconds.
 //! assert!(name["yarnsec-probe-".len()..].parse::<u128>().unwrap() / 1_000_000 >= ms as u128);
 //! ```

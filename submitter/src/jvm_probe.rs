@@ -1,14 +1,14 @@
 //! The probe of `workload = "jvm"`: a jar whose `YarnsecProbe` class does what the shell and
 //! Python probes do, through Hadoop's own `FileSystem` API, as a team's JVM code would.
 //!
-//! The class (`scenarios/probe/YarnsecProbe.java`) is compiled once per run *in the cluster*, on
+//! The class (`submitter/probe/YarnsecProbe.java`) is compiled once per run *in the cluster*, on
 //! its Hadoop node, against that node's Hadoop jars and with its Java (the JRE's `jdk.compiler`
 //! module: no JDK and no Maven needed on the host). Each run's jar then holds the class, a
 //! manifest naming it, and `yarnsec-probe.properties` saying what this run does.
 //!
 //! ```
-//! use yarnsec_scenarios::jvm_probe::JvmProbe;
-//! use yarnsec_scenarios::workload::{Before, Run};
+//! use yarnsec_submitter::jvm_probe::JvmProbe;
+//! use yarnsec_submitter::workload::{Before, Run};
 //! let probe = JvmProbe::from_class(b"\xca\xfe\xba\xbe".to_vec());
 //! let jar = probe.jar(&Run::Probe { marker: "m-1", before: &Before::Nothing });
 //! assert_eq!(&jar[..2], b"PK");
@@ -20,7 +20,7 @@ use yarnsec_harness::SecureCluster;
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipWriter};
 
-use crate::error::ObserveError;
+use crate::error::SubmitError;
 use crate::workload::{Before, Run};
 
 /// The probe's Java source.
@@ -40,7 +40,7 @@ pub struct JvmProbe {
 
 impl JvmProbe {
     /// Compiles [`SOURCE`] on the cluster's Hadoop node against its `hadoop-common` jar.
-    pub async fn compile(cluster: &SecureCluster) -> Result<JvmProbe, ObserveError> {
+    pub async fn compile(cluster: &SecureCluster) -> Result<JvmProbe, SubmitError> {
         use base64::Engine as _;
         let node = cluster.hadoop();
         let source = base64::engine::general_purpose::STANDARD.encode(SOURCE);
@@ -51,7 +51,7 @@ impl JvmProbe {
         );
         let failed = |detail: String| {
             let what = "compiling the JVM probe on the Hadoop node with its Java's compiler module";
-            ObserveError::command_failed("hadoop", what, "java -m jdk.compiler/com.sun.tools.javac.Main … YarnsecProbe.java", detail)
+            SubmitError::command_failed("hadoop", what, "java -m jdk.compiler/com.sun.tools.javac.Main … YarnsecProbe.java", detail)
         };
         let out = node.exec(&["sh", "-c", &script]).await.map_err(|e| failed(e.to_string()))?;
         if out.code != 0 {

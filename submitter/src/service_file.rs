@@ -12,6 +12,7 @@
 //! ready_path = "/healthz"                     # optional: polled until it answers below 500
 //! packages = ["python3"]                      # optional: Debian packages its applications need
 //! workload = "sh"                             # or "python", or "jvm" (a jar): the language its applications run users' code in
+//! submit_wait = "30s"                         # optional: how long after its answer an application may take to show (default 30 s)
 //!
 //! [form]                                    # optional, for submit = "form": the form's own fields
 //! path = "/"                                  # where it posts
@@ -42,6 +43,9 @@
 //! submit = "command"
 //! submit_command = ["yarn", "jar", "/team/client.jar", "--name", "{name}", "--script", "{workload}"]
 //! # mount = "."        # the directory mounted at /team (default: this file's directory)
+//! # submit_wait = "5m"  # how long the command may take to submit (default 5 minutes: a JVM client
+//! #                     # that uploads its framework takes minutes on a busy node)
+//! # parallel_submissions = 2   # at most this many submit commands at once (default: no limit)
 //! ```
 //!
 //! The placeholders are `{user}`, `{principal}` (`alice@REALM`), `{host_principal}`
@@ -65,7 +69,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use crate::service::{Features, FormContract, ServiceUnderTest, SubmitMode};
+use crate::service::{Features, FormContract, ServiceLog, ServiceUnderTest, SubmitMode};
 use crate::workload::Workload;
 
 /// What is wrong with a service file.
@@ -164,6 +168,15 @@ pub struct ServiceFile {
     /// `python3` to `packages`); yarnsec's probe is written in it.
     #[serde(default)]
     pub workload: crate::workload::Workload,
+    /// How long a submission may take to show its application at the ResourceManager: for a
+    /// web service, after its answer (default 30 s); for a command, from its start (default 5
+    /// minutes). A duration: `"90s"`, `"5m"`.
+    #[serde(default, with = "humantime_option")]
+    pub submit_wait: Option<std::time::Duration>,
+    /// For `submit = "command"`: at most this many submit commands at once (a JVM client that
+    /// uploads its framework loads the node); no limit by default.
+    #[serde(default)]
+    pub parallel_submissions: Option<usize>,
     /// The directory of the file this was read from (relative paths start there).
     #[serde(skip)]
     pub base_dir: Option<std::path::PathBuf>,
@@ -181,8 +194,21 @@ impl ServiceFile {
             return Err(invalid("`name` is empty".into()));
         }
         yarnsec_harness::images::check_packages(&file.packages).map_err(|e| invalid(format!("`packages`: {e}")))?;
+        if file.submit_wait.is_some_and(|w| w.is_zero()) {
+            return Err(invalid("`submit_wait` must be longer than zero (e.g. \"90s\", \"5m\")".into()));
+        }
+        if file.parallel_submissions == Some(0) {
+            return Err(invalid(
+                "`parallel_submissions = 0` would let no submission run: leave it out (no limit) or give 1 or more".into(),
+            ));
+        }
         if file.submit == SubmitMode::Command {
             return file.check_command().map_err(invalid).map(|()| file);
+        }
+        if file.parallel_submissions.is_some() {
+            return Err(invalid(
+                "`parallel_submissions` belongs to `submit = \"command\"` (a web service's submissions take turns already)".into(),
+            ));
         }
         if file.submit == SubmitMode::Json && file.workload == Workload::Jvm {
             return Err(invalid(
@@ -289,7 +315,10 @@ impl ServiceFile {
 
     /// The command-line submitter this file describes, on `edge`.
     pub fn command_submitter(&self, edge: std::sync::Arc<yarnsec_harness::cluster::Edge>) -> crate::command::CommandSubmitter {
-        crate::command::CommandSubmitter::new(self.submit_command.clone(), edge).with_long_lived(self.long_lived_command.clone())
+        crate::command::CommandSubmitter::new(self.submit_command.clone(), edge)
+            .with_long_lived(self.long_lived_command.clone())
+            .with_wait(self.submit_wait.unwrap_or(crate::command::SUBMIT_WAIT))
+            .with_parallel(self.parallel_submissions)
     }
 
     /// Reads and checks a description file.
@@ -342,7 +371,24 @@ impl ServiceFile {
             command: None,
             form: self.form.clone().unwrap_or_default(),
             workload: self.workload,
+            answer_wait: self.submit_wait.unwrap_or(crate::service::ANSWER_WAIT),
+            log: ServiceLog::Unknown,
+            shared: false,
         }
+    }
+}
+
+/// `Option<Duration>` read from a humantime string (`"90s"`, `"5m"`).
+mod humantime_option {
+    use serde::{Deserialize, Deserializer};
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<std::time::Duration>, D::Error> {
+        let text = Option::<String>::deserialize(d)?;
+        text.map(|t| {
+            humantime::parse_duration(&t)
+                .map_err(|e| serde::de::Error::custom(format!("`{t}` is not a duration ({e}); write e.g. \"90s\" or \"5m\"")))
+        })
+        .transpose()
     }
 }
 
@@ -447,6 +493,18 @@ timeline = true
         assert_eq!(f.submit, SubmitMode::Command);
         f.base_dir = Some("/home/team".into());
         assert_eq!(f.mount_dir(), std::path::PathBuf::from("/home/team/sub"));
+        assert_eq!((f.submit_wait, f.parallel_submissions), (None, None));
+    }
+
+    #[test]
+    fn a_slow_submitter_gets_its_wait_and_a_limit() {
+        let text = "name = \"spark\"\nsubmit = \"command\"\nsubmit_wait = \"8m\"\nparallel_submissions = 2\nsubmit_command = [\"spark-submit\", \"--name\", \"{name}\", \"{workload}\"]";
+        let f = ServiceFile::parse(text, "spark.toml").unwrap();
+        assert_eq!((f.submit_wait, f.parallel_submissions), (Some(std::time::Duration::from_secs(480)), Some(2)));
+        let web = ServiceFile::parse("name = \"w\"\nurl = \"http://10.0.0.1:1\"\nsubmit_wait = \"90s\"", "w.toml").unwrap();
+        assert_eq!(web.service().answer_wait, std::time::Duration::from_secs(90));
+        let plain = ServiceFile::parse("name = \"w\"\nurl = \"http://10.0.0.1:1\"", "w.toml").unwrap();
+        assert_eq!(plain.service().answer_wait, crate::service::ANSWER_WAIT);
     }
 
     #[test]
@@ -495,6 +553,10 @@ timeline = true
             ("name = \"x\"\nurl = \"http://10.0.0.1:1\"\nsubmit = \"form\"\n[form]\npath = \"jobs\"", "must start with /"),
             ("name = \"x\"\nurl = \"http://10.0.0.1:1\"\nsubmit = \"form\"\n[form]\nscript_field = \"\"", "needs a `script_field`"),
             ("name = \"x\"\nurl = \"http://10.0.0.1:1\"\nsubmit = \"form\"\n[form]\nmemory = \"1\"", "memory"),
+            ("name = \"x\"\nurl = \"http://10.0.0.1:1\"\nsubmit_wait = \"soon\"", "`soon` is not a duration"),
+            ("name = \"x\"\nurl = \"http://10.0.0.1:1\"\nsubmit_wait = \"0s\"", "longer than zero"),
+            ("name = \"x\"\nurl = \"http://10.0.0.1:1\"\nparallel_submissions = 2", "belongs to `submit = \"command\"`"),
+            ("name = \"x\"\nsubmit = \"command\"\nparallel_submissions = 0\nsubmit_command = [\"{workload}\", \"{name}\"]", "would let no submission run"),
             (
                 "name = \"x\"\nurl = \"http://10.0.0.1:1\"\npackages = [\"python3 && curl x\"]",
                 "`packages`: `python3 && curl x` is not a Debian package name",

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use yarnsec_harness::process::labelled;
-use yarnsec_scenarios::browser::{Browser, Launch, Tools};
+use yarnsec_submitter::browser::{Browser, Launch, Tools};
 
 fn tools() -> Option<Tools> {
     match Tools::find() {

@@ -10,7 +10,7 @@
 //!
 //! ```
 //! use std::time::Duration;
-//! use yarnsec_scenarios::workload::{Before, Run, Workload};
+//! use yarnsec_submitter::workload::{Before, Run, Workload};
 //! let sleep = Before::Sleep(Duration::from_secs(5));
 //! let py = Workload::Python.text(&Run::Probe { marker: "yarnsec-probe-1", before: &sleep }).unwrap();
 //! assert!(py.starts_with("#!/usr/bin/env python3") && py.contains("time.sleep(5)"));

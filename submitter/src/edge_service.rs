@@ -4,9 +4,9 @@
 //!
 //! ```no_run
 //! # async fn f(cluster: &yarnsec_harness::SecureCluster) -> Result<(), Box<dyn std::error::Error>> {
-//! use yarnsec_scenarios::service_file::ServiceFile;
+//! use yarnsec_submitter::service_file::ServiceFile;
 //! let file = ServiceFile::read(std::path::Path::new("team/service.toml"))?;
-//! let running = yarnsec_scenarios::edge_service::start(&file, cluster).await?;
+//! let running = yarnsec_submitter::edge_service::start(&file, cluster).await?;
 //! let service = file.service(); // reached through running.http
 //! # Ok(()) }
 //! ```

@@ -13,8 +13,8 @@
 //! kills whatever is left (see `yarnsec_harness::process`).
 //!
 //! ```no_run
-//! # async fn demo(hosts: std::collections::BTreeMap<String, std::net::IpAddr>) -> Result<(), yarnsec_scenarios::browser::BrowserError> {
-//! use yarnsec_scenarios::browser::{Browser, Launch, Tools};
+//! # async fn demo(hosts: std::collections::BTreeMap<String, std::net::IpAddr>) -> Result<(), yarnsec_submitter::browser::BrowserError> {
+//! use yarnsec_submitter::browser::{Browser, Launch, Tools};
 //! let tools = Tools::find()?;
 //! let dir = std::path::Path::new("target/yarnsec/browser");
 //! let launch = Launch { cluster_id: "yarnsec-042-beef", hosts: &hosts, ccache: Some(&dir.join("alice.ccache")), dir, log: &dir.join("chromedriver.log"), net_log: None };
@@ -299,6 +299,39 @@ impl Browser {
             }
             if Instant::now() > deadline {
                 return Err(BrowserError::WebDriver(format!("still at {url} after {} s", timeout.as_secs())));
+            }
+            tokio::time::sleep(Duration::from_millis(300)).await;
+        }
+    }
+
+    /// An identity of the document shown now (its time origin): a new page, even at the same
+    /// address, has another.
+    pub async fn page_id(&self) -> Result<String, BrowserError> {
+        let value = self.client().execute("return String(performance.timeOrigin);", Vec::new()).await.map_err(webdriver)?;
+        Ok(value.as_str().unwrap_or_default().to_string())
+    }
+
+    /// Waits, up to `timeout`, until the browser shows a page other than `before` ([`page_id`])
+    /// and that page has loaded; returns its address.
+    ///
+    /// [`page_id`]: Browser::page_id
+    pub async fn wait_for_new_page(&self, before: &str, timeout: Duration) -> Result<String, BrowserError> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            // While the browser navigates, a script may find no document to run in: ask again.
+            let page = self.page_id().await.unwrap_or_else(|_| before.to_string());
+            if page != before {
+                let ready = self.client().execute("return document.readyState;", Vec::new()).await.map_err(webdriver)?;
+                if ready.as_str() == Some("complete") {
+                    return self.current_url().await;
+                }
+            }
+            if Instant::now() > deadline {
+                let url = self.current_url().await.unwrap_or_default();
+                return Err(BrowserError::WebDriver(format!(
+                    "no new page had loaded {} s after the click (still at {url})",
+                    timeout.as_secs()
+                )));
             }
             tokio::time::sleep(Duration::from_millis(300)).await;
         }

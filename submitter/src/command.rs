@@ -7,15 +7,20 @@
 //! node ask for), `{keytab}` (the user's keytab on the edge node, holding both principals, for
 //! submitters that log in themselves), `{workload}` (the probe script's path) and `{name}` (the
 //! application name yarnsec gives this submission) are replaced. A second template, for a
-//! long-lived launch with the user's keytab, takes the same placeholders. The command may wait for its
-//! application to end (DistributedShell's client does): yarnsec reads its output while it runs
-//! and takes the application id from a line that says `Submitted application …` (YARN's client
-//! logs it); once the command has ended, from any line that names one; else from the
-//! ResourceManager: the user's application of that name. An id from the output counts only if
-//! the ResourceManager says the application is the user's.
+//! long-lived launch with the user's keytab, takes the same placeholders.
+//!
+//! The command may wait for its application to end (DistributedShell's client does), and may
+//! take minutes to submit (a JVM client that uploads its framework): yarnsec gives it
+//! `submit_wait` and reads its output while it runs. The application is the one the
+//! ResourceManager knows by the id on a `Submitted application …` line (YARN's client logs it;
+//! once the command has ended, any line that names one), if that application is the user's or
+//! carries the name; else the application carrying the name. An id the ResourceManager does not
+//! know is no submission (Spark's client names the id it was allocated before it uploads, and
+//! may still fail to submit). A command that ended without an application launched nothing; one
+//! still running when its wait is over did not submit in time.
 //!
 //! ```
-//! use yarnsec_scenarios::command::render;
+//! use yarnsec_submitter::command::render;
 //! let argv = vec!["yarn".into(), "jar".into(), "app.jar".into(), "-appname".into(), "{name}".into(), "{workload}".into()];
 //! let v = render(&argv, &[("name", "probe-1"), ("workload", "/tmp/w.sh")]);
 //! assert_eq!(v, ["yarn", "jar", "app.jar", "-appname", "probe-1", "/tmp/w.sh"]);
@@ -24,11 +29,15 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use yarnsec_hadoop::yarn::App;
 use yarnsec_harness::cluster::edge::{shell_quote, Job, JobState};
 use yarnsec_harness::cluster::Edge;
 use yarnsec_harness::SecureCluster;
 
-use crate::error::ObserveError;
+use crate::error::SubmitError;
+use crate::found::{self, FoundBy};
+use crate::service::Submission;
+use crate::web::Answer;
 
 /// The exit code of a job whose preparation by yarnsec failed (its line starts with
 /// [`SETUP_PREFIX`]).
@@ -49,7 +58,15 @@ pub struct CommandSubmitter {
     pub long_lived_argv: Vec<String>,
     /// The edge node.
     pub edge: Arc<Edge>,
+    /// How long a submission may take to show its application (`submit_wait`).
+    pub wait: Duration,
+    /// How many submissions may run at once (`parallel_submissions`; `None`: no limit).
+    pub slots: Option<Arc<tokio::sync::Semaphore>>,
 }
+
+/// The default [`CommandSubmitter::wait`]: a JVM client that uploads its framework (Spark's
+/// jars, about 300 MB) took 110–125 s alone on two cores, and longer beside other submissions.
+pub const SUBMIT_WAIT: Duration = Duration::from_secs(300);
 
 /// What the user brings to a submission.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -72,8 +89,10 @@ pub struct CommandRun {
     pub code: Option<i64>,
     /// Its standard output and error, interleaved.
     pub output: String,
-    /// The application it submitted, from its output or the ResourceManager.
-    pub application_id: Option<String>,
+    /// The application it submitted, as the ResourceManager reports it, and how it was found.
+    pub found: Option<(App, FoundBy)>,
+    /// What was noted on the way (an id the output named that the ResourceManager does not know).
+    pub notes: Vec<String>,
     /// How long yarnsec waited for it.
     pub waited: Duration,
     /// Its directory on the edge node (workload, output, exit code, process group).
@@ -90,27 +109,80 @@ impl CommandRun {
         self.output.lines().find(|l| l.starts_with(SETUP_PREFIX))
     }
 
-    /// The application it submitted for `user`, or the error that says it did not (SKIPPED
-    /// when yarnsec's own preparation failed).
-    pub fn submitted(&self, user: &str) -> Result<String, ObserveError> {
+    /// The application it submitted, if any.
+    pub fn application_id(&self) -> Option<&str> {
+        self.found.as_ref().map(|(app, _)| app.id.as_str())
+    }
+
+    /// The line of its output that says best why it failed: the last that reports an error or an
+    /// exception, else its last line.
+    pub fn telling_line(&self) -> &str {
+        let lines: Vec<&str> = self.output.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+        let telling = |l: &&&str| {
+            ["Exception", "Error", "error:", "ERROR", "Failed", "failed", "denied", "refused", "No such file"].iter().any(|w| l.contains(w))
+        };
+        lines.iter().rev().find(telling).or(lines.last()).copied().unwrap_or("(no output)")
+    }
+
+    /// The submission this run made for `user` under `name`, or the error that says it made none:
+    /// nothing launched (it ended), it did not submit in time (still running), or yarnsec's own
+    /// preparation failed.
+    pub fn submission(&self, user: &str, name: &str) -> Result<Submission, SubmitError> {
         if let Some(line) = self.setup_failure() {
-            return Err(ObserveError::command_failed("edge", format!("{user}'s ticket on the edge node"), "kinit", line.to_string()));
+            return Err(SubmitError::command_failed("edge", format!("{user}'s ticket on the edge node"), "kinit", line.to_string()));
         }
-        self.application_id.clone().ok_or_else(|| ObserveError::CommandSubmission {
-            user: user.to_string(),
-            command: self.command.clone(),
-            ended: match self.code {
-                Some(code) => format!("it exited {code} and the ResourceManager has no application of that name"),
-                None => format!("it was still running after {} s without naming an application", self.waited.as_secs()),
+        let answer = Answer {
+            said: match self.code {
+                Some(code) => format!("the command exited {code}"),
+                None => "the command was still running".into(),
             },
-            tail: self.tail(20),
-        })
+            body: self.tail(20),
+            named: submitted_id_in_output(&self.output).or_else(|| application_id_in_output(&self.output)),
+        };
+        match (&self.found, self.code) {
+            (Some((app, found_by)), _) => Ok(Submission {
+                user: user.to_string(),
+                name: name.to_string(),
+                application_id: app.id.clone(),
+                app_name: app.name.clone(),
+                found_by: *found_by,
+                answer,
+            }),
+            (None, Some(code)) => {
+                let mut detail = format!("--- its output (last lines) ---\n{}", self.tail(20));
+                for note in &self.notes {
+                    detail = format!("{note}\n{detail}");
+                }
+                Err(SubmitError::NothingLaunched {
+                    user: user.to_string(),
+                    how: format!("the submit command `{}` exited {code} ({})", short_words(&self.command), self.telling_line()),
+                    detail,
+                    watched_s: 0,
+                })
+            }
+            (None, None) => Err(SubmitError::TimedOut {
+                user: user.to_string(),
+                target: format!("the submit command `{}`", short_words(&self.command)),
+                waited_s: self.waited.as_secs(),
+                tail: self.tail(20),
+            }),
+        }
     }
 
     /// The last `n` lines of the output, for reports.
     pub fn tail(&self, n: usize) -> String {
         let lines: Vec<&str> = self.output.lines().collect();
         lines[lines.len().saturating_sub(n)..].join("\n")
+    }
+}
+
+/// A command line cut to its first 120 characters, for one-line reports.
+fn short_words(command: &str) -> String {
+    let one_line: String = command.split_whitespace().collect::<Vec<_>>().join(" ");
+    if one_line.chars().count() > 120 {
+        format!("{}…", one_line.chars().take(120).collect::<String>())
+    } else {
+        one_line
     }
 }
 
@@ -165,9 +237,10 @@ pub fn short_command(argv: &[String]) -> String {
 }
 
 impl CommandSubmitter {
-    /// A submitter that runs `argv` on `edge`, with no long-lived launch.
+    /// A submitter that runs `argv` on `edge`, with no long-lived launch, [`SUBMIT_WAIT`] and no
+    /// limit on submissions at once.
     pub fn new(argv: Vec<String>, edge: Arc<Edge>) -> Self {
-        Self { argv, long_lived_argv: Vec::new(), edge }
+        Self { argv, long_lived_argv: Vec::new(), edge, wait: SUBMIT_WAIT, slots: None }
     }
 
     /// The same submitter, launching long-lived applications with `argv`.
@@ -176,14 +249,27 @@ impl CommandSubmitter {
         self
     }
 
+    /// The same submitter, given `wait` to submit.
+    pub fn with_wait(mut self, wait: Duration) -> Self {
+        self.wait = wait;
+        self
+    }
+
+    /// The same submitter, running at most `n` submissions at once.
+    pub fn with_parallel(mut self, n: Option<usize>) -> Self {
+        self.slots = n.map(|n| Arc::new(tokio::sync::Semaphore::new(n.max(1))));
+        self
+    }
+
     /// The command, shortened for reports ([`short_command`]).
     pub fn short(&self) -> String {
         short_command(&self.argv)
     }
 
-    /// Runs the command as `user` on the edge node with the workload `script` (`{workload}` is
-    /// its path) and application name `name`; returns once the output or the ResourceManager names the application, or the
-    /// command ended, or `wait` passed. The command goes on running in the background.
+    /// Runs the command (the long-lived template when `long_lived`) as `user` on the edge node
+    /// with the workload `script` (`{workload}` is its path) and application name `name`;
+    /// returns once the application is found, or the command ended, or its wait passed. The
+    /// command goes on running in the background.
     pub async fn submit(
         &self,
         cluster: &SecureCluster,
@@ -191,27 +277,33 @@ impl CommandSubmitter {
         ticket: Ticket,
         script: Script<'_>,
         name: &str,
-        wait: Duration,
-    ) -> Result<CommandRun, ObserveError> {
-        self.run(&self.argv, cluster, user, ticket, script, name, wait).await
+        long_lived: bool,
+    ) -> Result<CommandRun, SubmitError> {
+        let template = if long_lived {
+            if self.long_lived_argv.is_empty() {
+                return Err(SubmitError::Unsupported {
+                    what: "the command-line submitter has no long-lived launch (`long_lived_command` in its service file)".into(),
+                });
+            }
+            &self.long_lived_argv
+        } else {
+            &self.argv
+        };
+        self.run(template, cluster, user, ticket, script, name, self.wait).await
     }
 
-    /// Runs the long-lived template as `user`, with the user's ticket and keytab, as
-    /// [`CommandSubmitter::submit`] runs the other; an error if the submitter has none.
-    pub async fn submit_long_lived(
+    /// Runs the one-off template as `user` with `ticket`, for at most `wait` (an attempt that
+    /// should be refused: a client that retries without credentials takes its time to give up).
+    pub async fn attempt(
         &self,
         cluster: &SecureCluster,
         user: &str,
+        ticket: Ticket,
         script: Script<'_>,
         name: &str,
         wait: Duration,
-    ) -> Result<CommandRun, ObserveError> {
-        if self.long_lived_argv.is_empty() {
-            return Err(ObserveError::Service {
-                what: "the command-line submitter has no long-lived launch (`long_lived_command` in its service file)".into(),
-            });
-        }
-        self.run(&self.long_lived_argv, cluster, user, Ticket::Valid, script, name, wait).await
+    ) -> Result<CommandRun, SubmitError> {
+        self.run(&self.argv, cluster, user, ticket, script, name, wait).await
     }
 
     /// Runs `template` as `user` (see [`CommandSubmitter::submit`]).
@@ -225,10 +317,18 @@ impl CommandSubmitter {
         script: Script<'_>,
         name: &str,
         wait: Duration,
-    ) -> Result<CommandRun, ObserveError> {
+    ) -> Result<CommandRun, SubmitError> {
         use base64::Engine as _;
+        // Submissions that load the node wait their turn (`parallel_submissions`).
+        let _slot = match &self.slots {
+            Some(slots) => {
+                crate::progress::waiting("a free submission slot (`parallel_submissions`)", Instant::now() + wait);
+                Some(slots.acquire().await.expect("the semaphore is never closed"))
+            }
+            None => None,
+        };
         let node = self.edge.node();
-        let failed = |what: &str| ObserveError::cluster(format!("the edge node ({what})"));
+        let failed = |what: &str| SubmitError::cluster(format!("the edge node ({what})"));
         // The workload, in a directory of this submission's own, owned by the user.
         let b64 = base64::engine::general_purpose::STANDARD.encode(script.content);
         let file = shell_quote(script.file_name);
@@ -237,7 +337,7 @@ impl CommandSubmitter {
         );
         let out = node.exec_as(Some(user), &["sh", "-c", &prepare]).await.map_err(failed("writing the workload"))?;
         if out.code != 0 {
-            return Err(ObserveError::command_failed(
+            return Err(SubmitError::command_failed(
                 "edge",
                 format!("the edge node (writing the workload as {user})"),
                 "mktemp …",
@@ -273,29 +373,58 @@ impl CommandSubmitter {
                 own = Edge::keytab(user)
             ),
         };
+        let since_ms = crate::clock::epoch_ms();
         let job = self.edge.start_job(user, &dir, &job).await.map_err(failed("starting the submit command"))?;
         let deadline = Instant::now() + wait;
+        crate::progress::waiting(&format!("the submit command to submit {user}'s application {name}"), deadline);
+        let ledger = found::ledger(cluster.id());
+        let clues = found::Clues { user, name, named: None, since_ms, only_new: false };
+        let mut notes: Vec<String> = Vec::new();
+        let mut unknown: Vec<String> = Vec::new();
         let mut polls = 0u32;
         loop {
             let JobState { output, code } = self.edge.job_state(&job).await.map_err(failed("reading the command's output"))?;
             let ended = code.is_some() || Instant::now() >= deadline;
             // While it runs, only YARN's own "Submitted application" line names the application
-            // (a client may list others first); once it ended, any line that names one.
+            // (a client may list others first); once it ended, any line that names one. The
+            // ResourceManager says whether it is real, and whose.
             let said = if code.is_some() { application_id_in_output(&output) } else { submitted_id_in_output(&output) };
-            let mut application_id = match said {
-                Some(id) => Some(confirmed(cluster, user, &id).await?),
-                None => None,
-            };
-            // Every few seconds, and at the end: the ResourceManager's own word.
-            if application_id.is_none() && (ended || polls % 5 == 4) {
-                match application_named(cluster, user, name).await {
-                    Ok(found) => application_id = found,
+            let mut found = None;
+            if let Some(id) = said.filter(|id| !unknown.contains(id)) {
+                match found::known(cluster, &id).await {
+                    Ok(Some(app)) if app.user == user || app.name == name => found = Some((app, FoundBy::Answer)),
+                    Ok(Some(app)) => {
+                        notes.push(format!("the command named {id}, which is {}'s application {}, not this submission", app.user, app.name))
+                    }
+                    Ok(None) => {
+                        notes.push(format!("the command named {id}, which the ResourceManager does not know: no submission"));
+                        unknown.push(id);
+                    }
                     Err(e) if ended => return Err(e),
                     Err(_) => {}
                 }
             }
-            if application_id.is_some() || ended {
-                return Ok(CommandRun { command, code, output, application_id, waited: wait, dir: job.dir });
+            // Every few seconds, and at the end: the ResourceManager's own word.
+            if found.is_none() && (ended || polls % 5 == 4) {
+                match found::started_since(cluster, since_ms).await {
+                    Ok(apps) => match found::decide(&clues, &apps, &ledger.claimed()) {
+                        found::Decision::Found(app, by) => found = Some((app, by)),
+                        found::Decision::Several(apps) => {
+                            return Err(SubmitError::Ambiguous { user: user.to_string(), candidates: found::listing(&apps) })
+                        }
+                        found::Decision::NotYet => {}
+                    },
+                    Err(e) if ended => return Err(e),
+                    Err(_) => {}
+                }
+            }
+            if let Some((app, _)) = &found {
+                ledger.claim(&app.id);
+            }
+            if found.is_some() || ended {
+                crate::progress::done();
+                notes.dedup();
+                return Ok(CommandRun { command, code, output, found, notes, waited: wait, dir: job.dir });
             }
             polls += 1;
             tokio::time::sleep(Duration::from_secs(1)).await;
@@ -327,62 +456,15 @@ impl CommandSubmitter {
         self.edge.stop(&Job { dir: run.dir.clone() }).await;
     }
 
-    /// The application `run` submitted for `user`, as a service's answer would name it; if it
-    /// submitted none, the command is stopped first (a client still running may submit later,
-    /// beside other items' runs) and the error says why ([`CommandRun::submitted`]).
-    pub async fn answer(&self, run: &CommandRun, user: &str) -> Result<crate::service::Submitted, ObserveError> {
-        match run.submitted(user) {
-            Ok(application_id) => Ok(crate::service::Submitted { application_id, tracking_url: String::new(), user: user.to_string() }),
-            Err(e) => {
-                self.stop(run).await;
-                Err(e)
-            }
+    /// The submission `run` made for `user` under `name` ([`CommandRun::submission`]); if it made
+    /// none, the command is stopped first (a client still running may submit later, beside other
+    /// items' runs).
+    pub async fn submission(&self, run: &CommandRun, user: &str, name: &str) -> Result<Submission, SubmitError> {
+        let submission = run.submission(user, name);
+        if submission.is_err() {
+            self.stop(run).await;
         }
-    }
-}
-
-/// The ResourceManager's administrator (who sees every application); none on a cluster without
-/// Kerberos.
-fn rm_admin(cluster: &SecureCluster) -> Result<Option<yarnsec_hadoop::Credential>, ObserveError> {
-    if !cluster.profile().kerberos() {
-        return Ok(None);
-    }
-    cluster.service_credential("rm").map(Some).map_err(ObserveError::cluster("the ResourceManager administrator's credential"))
-}
-
-/// The application of `user` named `name` at the ResourceManager, if there is exactly one.
-async fn application_named(cluster: &SecureCluster, user: &str, name: &str) -> Result<Option<String>, ObserveError> {
-    let admin = rm_admin(cluster)?;
-    let auth = admin.as_ref().map_or(yarnsec_hadoop::http::Auth::Simple("yarn"), yarnsec_hadoop::http::Auth::Kerberos);
-    let apps = cluster.resource_manager().apps(auth).await.map_err(|e| {
-        ObserveError::command_failed("hadoop", "the ResourceManager's applications", "GET /ws/v1/cluster/apps", e.to_string())
-    })?;
-    let mut named = apps.into_iter().filter(|a| a.name == name && a.user == user);
-    Ok(match (named.next(), named.next()) {
-        (Some(app), None) => Some(app.id),
-        _ => None,
-    })
-}
-
-/// `id`, once the ResourceManager says it is `user`'s application: an id in a command's output is
-/// the command's word, the owner is the cluster's.
-async fn confirmed(cluster: &SecureCluster, user: &str, id: &str) -> Result<String, ObserveError> {
-    let admin = rm_admin(cluster)?;
-    let auth = admin.as_ref().map_or(yarnsec_hadoop::http::Auth::Simple("yarn"), yarnsec_hadoop::http::Auth::Kerberos);
-    match cluster.resource_manager().app(id, auth).await {
-        Ok(app) if app.user == user => Ok(app.id),
-        Ok(app) => Err(ObserveError::Service {
-            what: format!("the submit command named {id}, which the ResourceManager says is {}'s, not {user}'s", app.user),
-        }),
-        Err(e @ yarnsec_hadoop::HttpError::Status { status: 404, .. }) => {
-            Err(ObserveError::Service { what: format!("the submit command named {id}, which the ResourceManager does not know: {e}") })
-        }
-        Err(e) => Err(ObserveError::command_failed(
-            "hadoop",
-            format!("the ResourceManager's report of {id}"),
-            &format!("GET /ws/v1/cluster/apps/{id}"),
-            e.to_string(),
-        )),
+        submission
     }
 }
 
