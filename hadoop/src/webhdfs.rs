@@ -46,6 +46,18 @@ pub struct FileStatus {
 }
 
 #[derive(Deserialize)]
+struct ListEnvelope {
+    #[serde(rename = "FileStatuses")]
+    statuses: ListInner,
+}
+
+#[derive(Deserialize)]
+struct ListInner {
+    #[serde(rename = "FileStatus", default)]
+    file_status: Vec<FileStatus>,
+}
+
+#[derive(Deserialize)]
 struct StatusEnvelope {
     #[serde(rename = "FileStatus")]
     file_status: FileStatus,
@@ -112,6 +124,12 @@ impl WebHdfs {
     pub async fn status(&self, path: &str, auth: Auth<'_>, do_as: Option<&str>) -> Result<FileStatus, HttpError> {
         let r = self.call(Method::GET, path, "GETFILESTATUS", &[], auth, do_as).await?;
         Ok(r.json::<StatusEnvelope>()?.file_status)
+    }
+
+    /// `LISTSTATUS`: the entries of the directory at `path` (their names in `path_suffix`).
+    pub async fn list(&self, path: &str, auth: Auth<'_>, do_as: Option<&str>) -> Result<Vec<FileStatus>, HttpError> {
+        let r = self.call(Method::GET, path, "LISTSTATUS", &[], auth, do_as).await?;
+        Ok(r.json::<ListEnvelope>()?.statuses.file_status)
     }
 
     /// `MKDIRS`, with an optional octal permission.

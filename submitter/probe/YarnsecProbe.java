@@ -1,13 +1,23 @@
 // yarnsec's probe on the JVM: the same lines the shell and Python probes print, and a write to the
-// user's HDFS home through Hadoop's FileSystem API with the container's delegation token. yarnsec
-// compiles it in the cluster, against the cluster's own Hadoop jars, and packs it in a jar with
-// yarnsec-probe.properties (what this run does: mode, marker, sleep_s, remote).
+// user's HDFS home through Hadoop's FileSystem API with the credentials of the JVM it runs in.
+// yarnsec compiles it in the cluster, against the cluster's own Hadoop jars, and packs it in a jar
+// with yarnsec-probe.properties (what this run does: mode, marker, sleep_s, remote, every_s).
 //
-// Run it as a JVM application would run in a container:
-//   java -cp "workload.jar:$HADOOP_CONF_DIR:<Hadoop's jars>" YarnsecProbe
+// Two ways to run it:
+//   - as a program of its own in a container (it reads the launch token file, as any JVM does):
+//       java -cp "workload.jar:$HADOOP_CONF_DIR:<Hadoop's jars>" YarnsecProbe
+//   - inside a framework's own JVM, where the framework keeps the credentials fresh (Spark's
+//     driver and executors, Flink's task managers): the team's code calls
+//       YarnsecProbe.run();
+//     in a task (the jar on the job's class path, e.g. `spark-submit --jars workload.jar`). In a
+//     long-lived run (mode=loop) it writes for ever and does not return.
+// It says which it was (`probe=process` or `probe=in-process`), and in a long-lived run each
+// container writes a file of its own (`<marker>-<container id>.txt`), so that what each
+// container's credentials can still do is told apart.
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.Properties;
 
@@ -18,11 +28,22 @@ public final class YarnsecProbe {
     private YarnsecProbe() {}
 
     public static void main(String[] args) throws Exception {
+        probe(false);
+    }
+
+    /**
+     * Runs the probe inside the calling JVM, with the Hadoop credentials of the current user: what
+     * the team's own code in that JVM could do with them.
+     */
+    public static void run() throws Exception {
+        probe(true);
+    }
+
+    private static void probe(boolean inProcess) throws Exception {
         Properties run = new Properties();
         try (InputStream in = YarnsecProbe.class.getResourceAsStream("/yarnsec-probe.properties")) {
             if (in == null) {
-                System.err.println("yarnsec-probe.properties is missing from the jar: it was not built by yarnsec");
-                System.exit(2);
+                throw new IllegalStateException("yarnsec-probe.properties is missing from the jar: it was not built by yarnsec");
             }
             run.load(in);
         }
@@ -46,13 +67,16 @@ public final class YarnsecProbe {
             }
         }
         String user = env("USER");
+        say("probe=" + (inProcess ? "in-process" : "process"));
         say("id=" + System.getProperty("user.name"));
         say("USER=" + user);
         say("HADOOP_USER_NAME=" + env("HADOOP_USER_NAME"));
         say("HADOOP_TOKEN_FILE_LOCATION=" + env("HADOOP_TOKEN_FILE_LOCATION"));
-        Path out = new Path("/user/" + user + "/" + run.getProperty("marker") + ".txt");
+        String marker = run.getProperty("marker");
         if ("loop".equals(run.getProperty("mode"))) {
-            // A long-lived application's work: a write every every_s seconds, forever.
+            // A long-lived application's work: a write every every_s seconds, for ever, to a file
+            // of this container's own.
+            Path out = new Path("/user/" + user + "/" + marker + "-" + container() + ".txt");
             long every = Long.parseLong(run.getProperty("every_s", "20"));
             while (true) {
                 try {
@@ -66,8 +90,14 @@ public final class YarnsecProbe {
             }
         }
         // As the shell probe's `&&`: a failed write throws, and the JVM exits non-zero.
-        write(conf, out, user);
+        write(conf, new Path("/user/" + user + "/" + marker + ".txt"), user);
         say("put=ok");
+    }
+
+    /** The YARN container this runs in (the NodeManager's CONTAINER_ID), else the JVM's name. */
+    private static String container() {
+        String id = env("CONTAINER_ID");
+        return id.isEmpty() ? ManagementFactory.getRuntimeMXBean().getName().replace('@', '-') : id;
     }
 
     private static void write(Configuration conf, Path out, String user) throws IOException {

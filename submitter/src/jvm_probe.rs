@@ -186,6 +186,9 @@ mod tests {
             "HADOOP_TOKEN_FILE_LOCATION=",
             "put=ok",
             "should-not-run",
+            "probe=in-process",
+            "public static void run()",
+            "CONTAINER_ID",
         ] {
             assert!(SOURCE.contains(needle), "the JVM probe lacks {needle}");
         }

@@ -53,7 +53,8 @@ pub enum Run<'a> {
     /// Only prints `should-not-run` (for submissions that must be refused).
     Harmless,
     /// A long-lived application's work: reports as the probe does, then writes
-    /// `/user/$USER/<marker>.txt` every `every`, forever, printing `put=ok <epoch s>` or
+    /// `/user/$USER/<marker>-<container id>.txt` (a file of each container's own: `CONTAINER_ID`,
+    /// which the NodeManager sets) every `every`, forever, printing `put=ok <epoch s>` or
     /// `put=failed <epoch s>` after each write.
     Loop {
         /// The output file's name, without `.txt`.
@@ -159,13 +160,13 @@ fn sh_probe(marker: &str, before: &Before) -> String {
 }
 
 /// The lines every probe prints first.
-const SH_REPORT: &str = "echo \"id=$(id -un)\"\necho \"USER=$USER\"\necho \"HADOOP_USER_NAME=${HADOOP_USER_NAME:-}\"\necho \"HADOOP_TOKEN_FILE_LOCATION=${HADOOP_TOKEN_FILE_LOCATION:-}\"\n";
+const SH_REPORT: &str = "echo probe=process\necho \"id=$(id -un)\"\necho \"USER=$USER\"\necho \"HADOOP_USER_NAME=${HADOOP_USER_NAME:-}\"\necho \"HADOOP_TOKEN_FILE_LOCATION=${HADOOP_TOKEN_FILE_LOCATION:-}\"\n";
 
 fn sh_loop(marker: &str, every: Duration) -> String {
     format!(
         "{SH_REPORT}while true; do\n\
          \x20 echo \"written by $USER in a YARN container at $(date +%s)\" > out.txt\n\
-         \x20 if {FS_SHELL} -put -f out.txt \"/user/$USER/{marker}.txt\"; then echo \"put=ok $(date +%s)\"; else echo \"put=failed $(date +%s)\"; fi\n\
+         \x20 if {FS_SHELL} -put -f out.txt \"/user/$USER/{marker}-${{CONTAINER_ID:-$(hostname)-$$}}.txt\"; then echo \"put=ok $(date +%s)\"; else echo \"put=failed $(date +%s)\"; fi\n\
          \x20 sleep {}\n\
          done\n",
         every.as_secs().max(1)
@@ -176,10 +177,11 @@ fn python_loop(marker: &str, every: Duration) -> String {
     let probe = python_probe(marker, &Before::Nothing);
     let head = probe.split("with open('out.txt'").next().unwrap_or_default();
     format!(
-        "{head}while True:\n\
+        "{head}container = os.environ.get('CONTAINER_ID') or '%s-%d' % (os.uname().nodename, os.getpid())\n\
+         while True:\n\
          \x20   with open('out.txt', 'w') as out:\n\
          \x20       out.write('written by %s in a YARN container at %d\\n' % (user, time.time()))\n\
-         \x20   ok = fs('-put -f out.txt ' + shlex.quote('/user/%s/{marker}.txt' % user))\n\
+         \x20   ok = fs('-put -f out.txt ' + shlex.quote('/user/%s/{marker}-%s.txt' % (user, container)))\n\
          \x20   say('put=%s %d' % ('ok' if ok else 'failed', time.time()))\n\
          \x20   time.sleep({})\n",
         every.as_secs().max(1),
@@ -203,6 +205,7 @@ fn python_probe(marker: &str, before: &Before) -> String {
          {before}\
          user = os.environ.get('USER', '')\n\
          try:\n    me = pwd.getpwuid(os.geteuid()).pw_name\nexcept KeyError:\n    me = ''\n\
+         say('probe=process')\n\
          say('id=' + me)\n\
          say('USER=' + user)\n\
          say('HADOOP_USER_NAME=' + os.environ.get('HADOOP_USER_NAME', ''))\n\
@@ -281,7 +284,11 @@ mod tests {
         let run = Run::Loop { marker: "m", every: Duration::from_secs(1) };
         for (w, interpreter) in [(Workload::Sh, "sh"), (Workload::Python, "python3")] {
             let text = w.text(&run).unwrap();
-            assert!(text.contains("/user/") && text.contains("m.txt"), "{text}");
+            // A file of each container's own.
+            assert!(
+                text.contains("/user/") && text.contains("{marker}-".replace("{marker}", "m").as_str()) && text.contains("CONTAINER_ID"),
+                "{text}"
+            );
             for (stand_in, said) in [("true", "put=ok "), ("false", "put=failed ")] {
                 let fs = if w == Workload::Sh { FS_SHELL.to_string() } else { py_str(FS_SHELL) };
                 let script = text.replace(&fs, &if w == Workload::Sh { stand_in.to_string() } else { py_str(stand_in) });
@@ -295,7 +302,7 @@ mod tests {
                     .output()
                     .expect("`timeout` (coreutils) runs");
                 let out = String::from_utf8_lossy(&out.stdout);
-                assert!(out.starts_with("id=") && out.contains("USER=alice\n"), "{w:?}: {out}");
+                assert!(out.starts_with("probe=process\nid=") && out.contains("USER=alice\n"), "{w:?}: {out}");
                 assert!(out.matches(said).count() >= 2, "{w:?} with {stand_in}: {out}");
             }
         }

@@ -145,10 +145,10 @@ pub struct LongLivedRun {
     pub first_max_ms: i64,
     /// When the watch checked that it still works: `first_max_ms` plus one renew interval.
     pub check_ms: i64,
-    /// The HDFS file its work writes, and when the NameNode last saw it written (ms).
+    /// The HDFS files its work writes, one per container (`…/<marker>-<container>.txt`).
     pub output_path: String,
-    /// The output's modification time at the end of the watch.
-    pub output_mtime_ms: Option<i64>,
+    /// Each container's file at the end of the watch: when the NameNode last saw it written.
+    pub outputs: Vec<Written>,
     /// The user's Kerberos logins the KDC saw from the node the containers run on, from the
     /// application's start to the end of the watch, and the user's other applications of that
     /// time; or why they could not be read.
@@ -157,6 +157,45 @@ pub struct LongLivedRun {
     pub max_lifetime: Duration,
     /// The renew interval.
     pub renew_interval: Duration,
+}
+
+/// Where the long-lived work writes: one file per container, `<dir>/<prefix><container>.txt`.
+#[derive(Clone, Debug)]
+struct Output {
+    dir: String,
+    prefix: String,
+}
+
+/// One container's file of the long-lived work.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Written {
+    /// Its HDFS path.
+    pub path: String,
+    /// The container that writes it (from its name).
+    pub container: String,
+    /// When the NameNode last saw it written (ms since the epoch).
+    pub mtime_ms: i64,
+}
+
+impl Written {
+    /// Whether the ApplicationMaster's own container wrote it (the first container of an attempt).
+    pub fn by_application_master(&self) -> bool {
+        self.container.ends_with("_000001")
+    }
+}
+
+impl Output {
+    /// The containers' files as HDFS has them now (none when the directory cannot be listed).
+    async fn read(&self, fs: &yarnsec_hadoop::webhdfs::WebHdfs, auth: Auth<'_>) -> Vec<Written> {
+        let Ok(entries) = fs.list(&self.dir, auth, None).await else { return Vec::new() };
+        entries
+            .into_iter()
+            .filter_map(|e| {
+                let container = e.path_suffix.strip_prefix(&self.prefix)?.strip_suffix(".txt")?.to_string();
+                Some(Written { path: format!("{}/{}", self.dir, e.path_suffix), container, mtime_ms: e.modification_time })
+            })
+            .collect()
+    }
 }
 
 /// The user's logins from the node where containers run, as the KDC saw them, and the user's other
@@ -225,9 +264,33 @@ impl LongLivedRun {
         out
     }
 
-    /// Whether HDFS saw the work write after the check time.
+    /// Whether HDFS saw any container's work write after the check time.
     pub fn wrote_after_check(&self) -> bool {
-        self.output_mtime_ms.is_some_and(|m| m > self.check_ms)
+        self.last_write_ms().is_some_and(|m| m > self.check_ms)
+    }
+
+    /// The latest write of any container's work.
+    pub fn last_write_ms(&self) -> Option<i64> {
+        self.outputs.iter().map(|w| w.mtime_ms).max()
+    }
+
+    /// The files the containers the ApplicationMaster launched wrote after the check time (never
+    /// a write of the AM's own container).
+    pub fn workers_written_after_check(&self) -> Vec<&Written> {
+        self.outputs.iter().filter(|w| !w.by_application_master() && w.mtime_ms > self.check_ms).collect()
+    }
+
+    /// Whether the probe ran inside the framework's own JVM (`Some(true)`), as a process of its
+    /// own (`Some(false)`), or said neither.
+    pub fn in_process(&self) -> Option<bool> {
+        let logs: Vec<&str> = self.last.iter().flat_map(|c| c.logs.values()).map(String::as_str).collect();
+        if logs.iter().any(|t| t.lines().any(|l| l.trim() == "probe=in-process")) {
+            Some(true)
+        } else if logs.iter().any(|t| t.lines().any(|l| l.trim() == "probe=process")) {
+            Some(false)
+        } else {
+            None
+        }
     }
 }
 
@@ -243,8 +306,8 @@ pub async fn observe(ctx: &Context<'_>) -> Result<LongLivedRun, ObserveError> {
     let name = format!("yarnsec-long-lived-{}", unique_nanos() % 1_000_000_000);
     let (submitted, command_run) = launch(ctx, user, auth, &script, &name).await?;
     let app_id = submitted.application_id.clone();
-    let output_path = format!("/user/{user}/{marker}.txt");
-    let watched = watch(ctx, user, auth, submitted, output_path.clone()).await;
+    let output = Output { dir: format!("/user/{user}"), prefix: format!("{marker}-") };
+    let watched = watch(ctx, user, auth, submitted, &output).await;
     // Done watching, whatever was seen: the application would otherwise run for ever.
     let rm = cluster.resource_manager();
     if !matches!(&watched, Ok(run) if run.app_last.is_final()) {
@@ -255,7 +318,9 @@ pub async fn observe(ctx: &Context<'_>) -> Result<LongLivedRun, ObserveError> {
     if let (Some(command), Some(run)) = (&ctx.service.command, &command_run) {
         command.stop(run).await;
     }
-    let _ = cluster.webhdfs().delete(&output_path, auth, None).await;
+    for written in output.read(&cluster.webhdfs(), auth).await {
+        let _ = cluster.webhdfs().delete(&written.path, auth, None).await;
+    }
     watched
 }
 
@@ -296,7 +361,7 @@ async fn watch(
     user: &str,
     auth: Auth<'_>,
     submitted: Submission,
-    output_path: String,
+    output: &Output,
 ) -> Result<LongLivedRun, ObserveError> {
     let cluster = ctx.cluster;
     let app_id = submitted.application_id.clone();
@@ -318,7 +383,7 @@ async fn watch(
     ctx.waiting("L1", "alice's long-lived application to start writing", until);
     let app_first = loop {
         let app = report(rm.app(&app_id, auth).await)?;
-        let wrote = fs.status(&output_path, auth, None).await.is_ok();
+        let wrote = !output.read(&fs, auth).await.is_empty();
         if app.is_final() || (app.state == "RUNNING" && wrote) || Instant::now() > until {
             break app;
         }
@@ -349,16 +414,17 @@ async fn watch(
             until,
         );
         tokio::time::sleep(Duration::from_millis((check_ms - epoch_ms()).max(0) as u64)).await;
+        // Until every container that wrote has written again after the check time.
         while Instant::now() < until {
-            let written = fs.status(&output_path, auth, None).await.ok().map(|s| s.modification_time);
-            if written.is_some_and(|m| m > check_ms) {
+            let written = output.read(&fs, auth).await;
+            if !written.is_empty() && written.iter().all(|w| w.mtime_ms > check_ms) {
                 break;
             }
             tokio::time::sleep(Duration::from_secs(2)).await;
         }
     }
     let app_last = report(rm.app(&app_id, auth).await)?;
-    let output_mtime_ms = fs.status(&output_path, auth, None).await.ok().map(|s| s.modification_time);
+    let outputs = output.read(&fs, auth).await;
     let last = observe_containers(cluster, &app_id).await?;
     let localized = localized_files(cluster, &last).await?;
     let node_logins = node_logins(cluster, user, auth, &app_id, app_first.started_time).await;
@@ -372,8 +438,8 @@ async fn watch(
         localized,
         first_max_ms,
         check_ms,
-        output_path,
-        output_mtime_ms,
+        output_path: format!("{}/{}<container>.txt", output.dir, output.prefix),
+        outputs,
         node_logins,
         max_lifetime,
         renew_interval,
@@ -512,6 +578,15 @@ pub(crate) mod fixtures {
         still_running: bool,
         output_mtime_ms: Option<i64>,
     ) -> LongLivedRun {
+        // The worker's file (the probe runs in the workers).
+        let outputs = output_mtime_ms
+            .map(|ms| Written {
+                path: "/user/alice/out-container_1_0001_01_000002.txt".into(),
+                container: "container_1_0001_01_000002".into(),
+                mtime_ms: ms,
+            })
+            .into_iter()
+            .collect();
         let tokens = file(vec![delegation("HDFS_DELEGATION_TOKEN", "198.18.0.3:8020", "alice", "yarn", 7)]);
         let am_tokens = file(vec![delegation("HDFS_DELEGATION_TOKEN", "198.18.0.3:8020", "alice", "yarn", 6), opaque("YARN_AM_RM_TOKEN")]);
         let am = container("container_1_0001_01_000001", am_tokens, "", &[("serviceam-out.txt", am_log)]);
@@ -528,8 +603,8 @@ pub(crate) mod fixtures {
             localized: files,
             first_max_ms: 1_000_000,
             check_ms: 1_060_000,
-            output_path: "/user/alice/out.txt".into(),
-            output_mtime_ms,
+            output_path: "/user/alice/out-<container>.txt".into(),
+            outputs,
             node_logins: Ok(NodeLogins::default()),
             max_lifetime: Duration::from_secs(300),
             renew_interval: Duration::from_secs(60),

@@ -51,13 +51,22 @@ fn timeline(run: &LongLivedRun) -> Evidence {
         "timeline",
         format!("{} watched past its first tokens' max lifetime", run.submitted.application_id),
         format!(
-            "first tokens' max date {} (max lifetime {} s)\nchecked after {} (+ one renew interval, {} s)\n{} last written {}\nstate at the end: {} {}\nwrites its work reported:\n{}",
+            "first tokens' max date {} (max lifetime {} s)\nchecked after {} (+ one renew interval, {} s)\n{}: {}\nthe probe ran {}\nstate at the end: {} {}\nwrites its work reported:\n{}",
             clock(run.first_max_ms),
             run.max_lifetime.as_secs(),
             clock(run.check_ms),
             run.renew_interval.as_secs(),
             run.output_path,
-            run.output_mtime_ms.map(clock).unwrap_or_else(|| "never".into()),
+            if run.outputs.is_empty() {
+                "never written".to_string()
+            } else {
+                run.outputs.iter().map(|w| format!("{} last written {}", w.container, clock(w.mtime_ms))).collect::<Vec<_>>().join(", ")
+            },
+            match run.in_process() {
+                Some(true) => "inside the framework's own JVM (YarnsecProbe.run)",
+                Some(false) => "as a process of its own (it reads the launch token file)",
+                None => "(it did not say how)",
+            },
             run.app_last.state,
             run.app_last.diagnostics.as_deref().unwrap_or("").trim(),
             if writes.is_empty() { "  (none)\n".to_string() } else { writes }
@@ -150,7 +159,7 @@ pub fn judge_l1(run: &LongLivedRun) -> Verdict {
                 run.max_lifetime.as_secs(),
                 run.renew_interval.as_secs(),
                 run.output_path,
-                run.output_mtime_ms.map(clock).unwrap_or_default()
+                run.last_write_ms().map(clock).unwrap_or_default()
             ),
             evidence,
         )
@@ -161,7 +170,7 @@ pub fn judge_l1(run: &LongLivedRun) -> Verdict {
                 "{} still runs, but its work stopped reaching HDFS: {} was last written at {}, not after {} (its first tokens' max lifetime, {} s, plus one renew interval); {failed_after} write(s) failed after the first tokens' max date. The application kept no credential its work could use past the max lifetime",
                 run.submitted.application_id,
                 run.output_path,
-                run.output_mtime_ms.map(clock).unwrap_or_else(|| "never".into()),
+                run.last_write_ms().map(clock).unwrap_or_else(|| "never".into()),
                 clock(run.check_ms),
                 run.max_lifetime.as_secs()
             ),
@@ -427,11 +436,16 @@ pub fn judge_l7(run: &LongLivedRun) -> Verdict {
     }
     let mut evidence = vec![timeline(run), workers_tail(run)];
     evidence.extend(tokens);
-    if run.wrote_after_check() && !run.app_last.is_final() {
+    let written = run.workers_written_after_check();
+    if !written.is_empty() && !run.app_last.is_final() {
         Verdict::pass(
             format!(
-                "the launched containers got fresh delegation tokens: their work wrote HDFS at {}, after the first tokens' max lifetime and one renew interval",
-                run.output_mtime_ms.map(clock).unwrap_or_default()
+                "the launched containers' credentials still work: {} wrote HDFS after the first tokens' max lifetime and one renew interval ({})",
+                written.iter().map(|w| format!("{} at {}", w.container, clock(w.mtime_ms))).collect::<Vec<_>>().join(", "),
+                match run.in_process() {
+                    Some(true) => "the probe ran inside the framework's JVM, with the credentials it keeps fresh",
+                    _ => "the probe ran as a process of its own, with the tokens of the container's launch context",
+                }
             ),
             evidence,
         )
@@ -589,6 +603,27 @@ mod tests {
         let stale = judge_l7(&run(LOGIN, &[(990, true), (1_010, false)], vec![keytab("400", &[AM])], true, Some(990_000)));
         assert_eq!(stale.status, Fail);
         assert!(stale.reason.contains("neither the keytab nor fresh"), "{}", stale.reason);
+        // The AM's own write after the check time keeps L1 but is no worker's: L7 FAILs.
+        let mut am_only = run(LOGIN, &[(990, true), (1_010, false)], vec![keytab("400", &[AM])], true, None);
+        am_only.outputs = vec![crate::facts::long_lived::Written {
+            path: format!("/user/alice/out-{AM}.txt"),
+            container: AM.into(),
+            mtime_ms: 1_070_000,
+        }];
+        assert_eq!(judge_l1(&am_only).status, Pass);
+        let v = judge_l7(&am_only);
+        assert_eq!(v.status, Fail, "{}", v.reason);
+        // The worker's own file written after the check: PASS, saying how the probe ran.
+        let mut worker = am_only.clone();
+        worker.outputs.push(crate::facts::long_lived::Written {
+            path: format!("/user/alice/out-{WORKER}.txt"),
+            container: WORKER.into(),
+            mtime_ms: 1_071_000,
+        });
+        worker.last[1].logs.insert("stdout".into(), "probe=in-process\nput=ok 1071\n".into());
+        let v = judge_l7(&worker);
+        assert_eq!(v.status, Pass, "{}", v.reason);
+        assert!(v.reason.contains(WORKER) && v.reason.contains("inside the framework's JVM"), "{}", v.reason);
         // No worker: nothing to judge when the application died first, else the AM is all there is.
         let mut alone = run(LOGIN, &[], vec![], true, None);
         alone.last.retain(|c| c.is_application_master());
