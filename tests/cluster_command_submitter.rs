@@ -150,19 +150,23 @@ async fn mapreduce_streaming_is_judged_as_a_command_submitter() {
 }
 
 #[tokio::test]
-async fn a_command_that_submits_nothing_fails_with_its_output_and_one_without_a_ticket_is_refused() {
+async fn a_command_that_submits_nothing_fails_the_launch_with_its_output_and_one_without_a_ticket_is_refused() {
     let Some(cluster) = kerberos_cluster().await else { return };
     let edge = Arc::new(cluster.start_edge(EdgeOptions::default()).await.expect("the edge node starts"));
-    // A submitter that gives up: the item FAILs and quotes the command's own words.
+    // A submitter that gives up: the launch item FAILs and quotes the command's own words; the
+    // items that judge the application have nothing to judge.
     let broken = CommandSubmitter::new(
         ["sh", "-c", "echo 'no queue for {user}: cannot submit {workload}' >&2; exit 3"].map(String::from).to_vec(),
         edge.clone(),
     );
     let service = ServiceUnderTest::command("broken", Default::default(), broken);
     let ctx = Context::new(&cluster, &service);
-    let v = judge("T2", &ctx).await;
+    let v = judge("T1", &ctx).await;
     assert_eq!(v.status, Status::Fail, "{}", v.reason);
     assert!(v.reason.contains("exited 3") && v.reason.contains("no queue for alice"), "{}", v.reason);
+    let v = judge("T2", &ctx).await;
+    assert_eq!(v.status, Status::Skipped, "{}", v.reason);
+    assert!(v.reason.contains("nothing to judge") && v.reason.contains("no queue for alice"), "{}", v.reason);
 
     // A real client without a ticket launches nothing.
     let file = distributedshell_cli(cluster.hadoop_version());

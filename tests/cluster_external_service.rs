@@ -33,7 +33,7 @@ async fn a_service_file_drives_the_checklist_through_the_form() {
 }
 
 #[tokio::test]
-async fn the_forms_own_fields_are_sent_and_a_refusal_is_quoted_with_its_status_and_body() {
+async fn the_forms_own_fields_are_sent_and_a_refusal_fails_the_launch_quoting_its_status_and_body() {
     let Some(cluster) = common::cluster().await else { return };
     let ip = cluster.hosts()[&cluster.layout().service_host()];
     let file = |form: &str| {
@@ -59,13 +59,16 @@ async fn the_forms_own_fields_are_sent_and_a_refusal_is_quoted_with_its_status_a
     let t2 = judge("T2", &ctx).await;
     assert_eq!(t2.status, Status::Pass, "T2 through the form's own fields: {}", t2.reason);
 
-    // A field the form does not have: the service refuses it, and the item quotes why.
-    let bad = file("fields = { colour = \"red\" }");
-    let service = bad.service();
+    // A field the form does not have: the service refuses it and nothing launches; the launch
+    // item quotes the answer, the others have nothing to judge.
+    let bad = file("fields = { colour = \"red\" }\n");
+    let mut service = bad.service();
+    service.answer_wait = std::time::Duration::from_secs(5);
     let ctx = Context::with_http(&cluster, &service, http(&bad));
-    let t2 = judge("T2", &ctx).await;
-    assert_eq!(t2.status, Status::Fail, "{}", t2.reason);
-    assert!(t2.reason.contains("400") && t2.reason.contains("colour") && t2.reason.contains("Location"), "{}", t2.reason);
+    let t1 = judge("T1", &ctx).await;
+    assert_eq!(t1.status, Status::Fail, "{}", t1.reason);
+    assert!(t1.reason.contains("answered 400") && t1.reason.contains("colour"), "{}", t1.reason);
+    assert_eq!(judge("T2", &ctx).await.status, Status::Skipped);
 }
 
 #[tokio::test]

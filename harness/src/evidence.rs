@@ -185,6 +185,25 @@ impl<'a> Evidence<'a> {
     }
 }
 
+impl Evidence<'_> {
+    /// The classes the JVM `pid` of a YARN container has loaded (`jcmd <pid> VM.class_hierarchy`,
+    /// through the JRE's own `jdk.jcmd` module), asked as the OS user the container runs as
+    /// (`yarn`: the JVM's attach mechanism answers only its own user).
+    pub async fn loaded_classes(&self, pid: u32) -> Result<String, HarnessError> {
+        let pid = pid.to_string();
+        let cmd = ["sh", "-c", "exec \"$JAVA_HOME/bin/java\" -m jdk.jcmd/sun.tools.jcmd.JCmd \"$0\" VM.class_hierarchy", &pid];
+        let out = self.hadoop.exec_as(Some("yarn"), &cmd).await?;
+        if out.code != 0 {
+            return Err(HarnessError::Exec {
+                container: "hadoop".into(),
+                command: format!("jcmd {pid} VM.class_hierarchy"),
+                detail: format!("exit code {}: {}{}", out.code, out.stderr_text(), out.stdout_text()),
+            });
+        }
+        Ok(out.stdout_text())
+    }
+}
+
 /// The pid of the JVM a container runs, from a `ps -eo pid=,ppid=,args=` table: a descendant of
 /// the NodeManager's launch script for that container whose program is `java`. (The process
 /// table, not `/proc/<pid>/environ`, because reading another user's environment takes ptrace

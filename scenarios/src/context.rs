@@ -79,6 +79,7 @@ pub struct Context<'a> {
     http: SpnegoClient,
     alice: OnceCell<Result<AppRun, ObserveError>>,
     long_lived: OnceCell<Result<LongLivedRun, ObserveError>>,
+    container_jvm: OnceCell<Result<crate::facts::container_jvm::ContainerJvm, ObserveError>>,
     jvm_probe: OnceCell<JvmProbe>,
     artifacts: std::path::PathBuf,
     waits: Waits,
@@ -121,6 +122,7 @@ impl<'a> Context<'a> {
             http,
             alice: OnceCell::new(),
             long_lived: OnceCell::new(),
+            container_jvm: OnceCell::new(),
             jvm_probe: OnceCell::new(),
             artifacts,
             waits: Default::default(),
@@ -274,6 +276,13 @@ impl<'a> Context<'a> {
         run.as_ref().map_err(|e| e.verdict_of("alice's long-lived application through the service"))
     }
 
+    /// The JVM where alice's container code runs, observed once while it works; shared by K1–K2.
+    /// The verdict when it could not be observed.
+    pub async fn container_jvm(&self) -> Result<&crate::facts::container_jvm::ContainerJvm, Verdict> {
+        let jvm = self.container_jvm.get_or_init(|| crate::facts::container_jvm::observe(self)).await;
+        jvm.as_ref().map_err(|e| e.verdict_of("alice's container code through the service"))
+    }
+
     /// A user's credential (`None` without Kerberos), or the verdict if it cannot be had.
     pub fn credential_or_fail(&self, user: &str) -> Result<Option<Credential>, Verdict> {
         self.credential(user).map_err(|e| e.verdict())
@@ -312,15 +321,21 @@ impl<'a> Context<'a> {
     /// led to is found at the ResourceManager, so that a scenario can watch the application while
     /// it runs; [`Context::finish`] follows it to its end.
     pub async fn launch_script(&self, user: &str, submit_auth: Auth<'_>, before: &Before) -> Result<Launched, ObserveError> {
+        let marker = format!("yarnsec-probe-{user}-{}", unique_nanos());
+        self.launch(user, submit_auth, &Run::Probe { marker: &marker, before }, &format!("/user/{user}/{marker}.txt")).await
+    }
+
+    /// Submits the workload `run` as `user` (its output at `output_path`) and returns once the
+    /// application it led to is found at the ResourceManager.
+    pub async fn launch(&self, user: &str, submit_auth: Auth<'_>, run: &Run<'_>, output_path: &str) -> Result<Launched, ObserveError> {
         let started = Instant::now();
         let submitted_at_ms = epoch_ms();
-        let marker = format!("yarnsec-probe-{user}-{}", unique_nanos());
-        let script = self.workload_file(&Run::Probe { marker: &marker, before }).await?;
+        let script = self.workload_file(run).await?;
         let name = format!("yarnsec-probe-{}", unique_nanos());
         let request = Request::new(user, submit_auth, &script, &name);
         let submission = self.service.submit(self.cluster, &self.http, &request).await.map_err(|e| self.submit_error(e))?;
         self.saw(&submission);
-        Ok(Launched { user: user.to_string(), submission, output_path: format!("/user/{user}/{marker}.txt"), started, submitted_at_ms })
+        Ok(Launched { user: user.to_string(), submission, output_path: output_path.to_string(), started, submitted_at_ms })
     }
 
     /// Waits for a launched application's end and gathers what its containers were given.

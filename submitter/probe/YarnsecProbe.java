@@ -51,6 +51,8 @@ public final class YarnsecProbe {
             say("should-not-run");
             return;
         }
+        // First: which JVM this is (its container is found by this line while it still runs).
+        say("probe=" + (inProcess ? "in-process" : "process"));
         Configuration conf = new Configuration();
         String sleep = run.getProperty("sleep_s", "");
         if (!sleep.isEmpty()) {
@@ -67,7 +69,6 @@ public final class YarnsecProbe {
             }
         }
         String user = env("USER");
-        say("probe=" + (inProcess ? "in-process" : "process"));
         say("id=" + System.getProperty("user.name"));
         say("USER=" + user);
         say("HADOOP_USER_NAME=" + env("HADOOP_USER_NAME"));

@@ -38,6 +38,7 @@ pub(crate) async fn start(b: SecureClusterBuilder) -> Result<SecureCluster, Harn
     }
     let mut timings = StartTimings::default();
     let images = ensure_images(&docker, &b.images, &b.progress).await?;
+    ensure_client_jars(&b.images.hadoop_version, &b.progress).await;
     timings.images = started.elapsed();
 
     let owner = match b.owner_pid {
@@ -210,4 +211,20 @@ fn registry_path() -> Result<PathBuf, HarnessError> {
         }
     }
     Ok(path)
+}
+
+/// The client's kit holds Hadoop's jars for this host's clients (`hadoop_classpath` in `up
+/// --json`). The image build gathers them, but images may come from elsewhere (another job's
+/// container built them in a shared engine): then Maven gathers them here (its cache makes it
+/// cheap). A failure leaves the kit without a classpath and says which command gathers it; the
+/// cluster itself does not need them.
+async fn ensure_client_jars(version: &str, progress: &crate::progress::Progress) {
+    if crate::images::cache_dir().join(format!("hadoop-{version}")).join(".complete").exists() {
+        return;
+    }
+    if let Err(e) = crate::images::client_classpath(version, progress).await {
+        eprintln!(
+            "yarnsec: warning: the client's kit has no hadoop_classpath: Hadoop {version}'s jars could not be gathered on this host ({e}); `yarnsec images build` gathers them"
+        );
+    }
 }

@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 
 use super::require_kerberos;
 use crate::context::{app_evidence, Context};
+use crate::facts::thread_dump::{renews_tokens, threads};
 use crate::verdict::{Evidence, Verdict};
 
 /// What A3 saw.
@@ -125,38 +126,6 @@ pub fn judge_a3(f: &RenewalFacts) -> Verdict {
         format!("the ApplicationMaster runs {} token-renewing thread(s) (thread dump after one renew interval)", renewers.len()),
         evidence,
     )
-}
-
-/// Thread names and stack frames that show a delegation-token renewer at work: Hadoop's own
-/// `DelegationTokenRenewer`, Spark's "Credential Renewal Thread", and any thread whose name or
-/// frames renew or refresh tokens or credentials. Kerberos TGT renewal is not token renewal.
-/// (Limitation: an executor thread with a generic name that renews between runs is recognized
-/// only if its stack shows renewal when the dump is taken.)
-fn renews_tokens(thread: &str) -> bool {
-    let lower = thread.to_lowercase();
-    let header = lower.lines().next().unwrap_or_default();
-    if header.contains("tgt renewer") {
-        return false;
-    }
-    let renew = lower.contains("renew") || lower.contains("refresh");
-    let tokens = lower.contains("token") || lower.contains("credential");
-    (renew && tokens) || lower.contains("delegationtokenrenewer")
-}
-
-/// Splits a JVM thread dump into threads (header line and frames).
-fn threads(dump: &str) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for line in dump.lines() {
-        if line.starts_with('"') {
-            out.push(line.to_string());
-        } else if let Some(last) = out.last_mut() {
-            if line.trim_start().starts_with("at ") {
-                last.push('\n');
-                last.push_str(line.trim());
-            }
-        }
-    }
-    out
 }
 
 #[cfg(test)]

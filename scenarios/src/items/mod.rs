@@ -69,7 +69,7 @@ async fn judge_item(id: &str, ctx: &Context<'_>) -> Verdict {
         "A5" => application_master::a5(ctx).await,
         "A6" => application_master::a6(ctx).await,
         "A7" => application_master::a7(ctx).await,
-        "K1" | "K2" => container::k(ctx),
+        "K1" | "K2" => container::k(id, ctx).await,
         "L1" | "L2" | "L3" | "L4" | "L5" | "L6" | "L7" => long_lived::l(id, ctx).await,
         "T1" => testing::t1(ctx).await,
         "T2" => testing::t2(ctx).await,
