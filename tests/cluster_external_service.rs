@@ -93,7 +93,7 @@ async fn a_web_service_runs_on_the_edge_node_as_the_service_user_and_is_judged()
     let path = team.path().join("service.toml.team");
     std::fs::write(&path, text).unwrap();
     let file = ServiceFile::read(&path).unwrap();
-    let running = yarnsec_submitter::edge_service::start(&file, &cluster).await.expect("the service answers on the edge node");
+    let running = yarnsec_submitter::edge_service::start(&file, &cluster, None).await.expect("the service answers on the edge node");
     let service = file.service();
     let ctx = Context::with_http(&cluster, &service, running.http.clone());
     for id in ["T2", "C5"] {

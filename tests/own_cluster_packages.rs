@@ -61,7 +61,7 @@ async fn the_nodemanagers_node_and_the_edge_node_have_the_packages_a_service_ask
     let path = format!("{}/references/python-web-service/service.toml", env!("CARGO_MANIFEST_DIR"));
     let file = ServiceFile::read(std::path::Path::new(&path)).expect("the Python service's file");
     assert_eq!(file.all_packages(), PYTHON_SERVICE_PACKAGES, "the cluster above runs the file's packages");
-    let running = yarnsec_submitter::edge_service::start(&file, &cluster).await.expect("the Python service answers on the edge node");
+    let running = yarnsec_submitter::edge_service::start(&file, &cluster, None).await.expect("the Python service answers on the edge node");
     let service = file.service();
     let ctx = Context::with_http(&cluster, &service, running.http.clone());
     for id in ["T2", "C2", "C3", "T3"] {

@@ -12,7 +12,6 @@ use std::sync::Arc;
 use tokio::process::Command;
 use yarnsec_hadoop::http::Auth;
 use yarnsec_hadoop::SpnegoClient;
-use yarnsec_harness::cluster::EdgeOptions;
 use yarnsec_harness::process::GroupChild;
 use yarnsec_harness::SecureCluster;
 use yarnsec_submitter::edge_service::EdgeService;
@@ -39,10 +38,11 @@ impl ExternalService {
             hosts.insert(host, ip);
         }
         let http = SpnegoClient::new(cluster.realm(), hosts)?;
+        let site = python_site(file).await?;
         if file.submit == SubmitMode::Command {
             let dir = file.mount_dir();
             let edge = cluster
-                .start_edge(EdgeOptions::default().with_mount(&dir))
+                .start_edge(file.edge_options(site))
                 .await
                 .with_context(|| format!("cannot start the edge node for the submit command (with {} at /team)", dir.display()))?;
             let submitter = file.command_submitter(Arc::new(edge));
@@ -50,7 +50,7 @@ impl ExternalService {
             return Ok(Self { service, http, child: None, on_edge: None });
         }
         if file.run_on == RunOn::Edge {
-            let running = yarnsec_submitter::edge_service::start(file, cluster).await?;
+            let running = yarnsec_submitter::edge_service::start(file, cluster, site).await?;
             let http = running.http.clone();
             let service = file.service().with_log(ServiceLog::Edge(running.edge.clone(), running.job.clone()));
             return Ok(Self { service, http, child: None, on_edge: Some(running) });
@@ -113,4 +113,13 @@ impl ExternalService {
             tokio::time::sleep(Duration::from_millis(500)).await;
         }
     }
+}
+
+/// The service file's `pip` packages, fetched on this host and unpacked (none: `None`).
+async fn python_site(file: &ServiceFile) -> anyhow::Result<Option<std::path::PathBuf>> {
+    if file.pip.is_empty() {
+        return Ok(None);
+    }
+    let progress = yarnsec_harness::progress::Progress::stderr();
+    Ok(Some(yarnsec_harness::images::python_site(&file.pip, &progress).await?))
 }

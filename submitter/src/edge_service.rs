@@ -6,7 +6,7 @@
 //! # async fn f(cluster: &yarnsec_harness::SecureCluster) -> Result<(), Box<dyn std::error::Error>> {
 //! use yarnsec_submitter::service_file::ServiceFile;
 //! let file = ServiceFile::read(std::path::Path::new("team/service.toml"))?;
-//! let running = yarnsec_submitter::edge_service::start(&file, cluster).await?;
+//! let running = yarnsec_submitter::edge_service::start(&file, cluster, None).await?;
 //! let service = file.service(); // reached through running.http
 //! # Ok(()) }
 //! ```
@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 use yarnsec_hadoop::http::Auth;
 use yarnsec_hadoop::SpnegoClient;
 use yarnsec_harness::cluster::edge::{Job, MOUNT_DIR};
-use yarnsec_harness::cluster::{Edge, EdgeOptions};
+use yarnsec_harness::cluster::Edge;
 use yarnsec_harness::{HarnessError, SecureCluster};
 
 use crate::service_file::ServiceFile;
@@ -76,10 +76,10 @@ impl EdgeService {
 
 /// Starts the edge node (the file's directory at `/team`) and the file's `command` on it, and
 /// waits until the url's `ready_path` answers below 500.
-pub async fn start(file: &ServiceFile, cluster: &SecureCluster) -> Result<EdgeService, EdgeServiceError> {
+pub async fn start(file: &ServiceFile, cluster: &SecureCluster, site: Option<std::path::PathBuf>) -> Result<EdgeService, EdgeServiceError> {
     let url = url::Url::parse(&file.url).map_err(|_| EdgeServiceError::Url(file.url.clone()))?;
     let host = url.host_str().ok_or_else(|| EdgeServiceError::Url(file.url.clone()))?.to_string();
-    let edge = Arc::new(cluster.start_edge(EdgeOptions::default().with_mount(file.mount_dir())).await?);
+    let edge = Arc::new(cluster.start_edge(file.edge_options(site)).await?);
     let mut hosts = cluster.hosts();
     hosts.insert(host, edge.ip());
     let http = SpnegoClient::new(cluster.realm(), hosts).map_err(|e| HarnessError::Exec {

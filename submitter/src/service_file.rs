@@ -11,6 +11,7 @@
 //! run_on = "host"                             # or "edge": the command runs on the cluster's edge node
 //! ready_path = "/healthz"                     # optional: polled until it answers below 500
 //! packages = ["python3"]                      # optional: Debian packages its applications need
+//! pip = ["skein==0.8.2"]                      # optional, on the edge node: pinned pure-Python packages from PyPI
 //! workload = "sh"                             # or "python", or "jvm" (a jar): the language its applications run users' code in
 //! submit_wait = "30s"                         # optional: how long after its answer an application may take to show (default 30 s)
 //!
@@ -164,6 +165,12 @@ pub struct ServiceFile {
     /// e.g. `["python3"]`: the NodeManager and the edge node run from an image with them.
     #[serde(default)]
     pub packages: Vec<String>,
+    /// Pure-Python packages from PyPI the submitter needs on the edge node, pinned
+    /// (`["skein==0.8.2"]`): fetched on this host by pip, mounted on the edge node, on its
+    /// Python's path (which adds `python3` to `packages`). Compiled ones come from Debian
+    /// (`packages`).
+    #[serde(default)]
+    pub pip: Vec<String>,
     /// The language its applications run scripts in: `sh` (default) or `python` (which adds
     /// `python3` to `packages`); yarnsec's probe is written in it.
     #[serde(default)]
@@ -194,6 +201,12 @@ impl ServiceFile {
             return Err(invalid("`name` is empty".into()));
         }
         yarnsec_harness::images::check_packages(&file.packages).map_err(|e| invalid(format!("`packages`: {e}")))?;
+        yarnsec_harness::images::check_pip(&file.pip).map_err(|e| invalid(format!("`pip`: {e}")))?;
+        if !file.pip.is_empty() && file.submit != SubmitMode::Command && file.run_on != RunOn::Edge {
+            return Err(invalid(
+                "`pip` packages go to the edge node: they serve a command-line submitter or a service with `run_on = \"edge\"`".into(),
+            ));
+        }
         if file.submit_wait.is_some_and(|w| w.is_zero()) {
             return Err(invalid("`submit_wait` must be longer than zero (e.g. \"90s\", \"5m\")".into()));
         }
@@ -347,15 +360,26 @@ impl ServiceFile {
         Some((host, ip))
     }
 
-    /// The Debian packages the nodes get: `packages`, and what the workload needs.
+    /// The Debian packages the nodes get: `packages`, and what the workload and `pip` need.
     pub fn all_packages(&self) -> Vec<String> {
         let mut all = self.packages.clone();
-        if let Some(p) = self.workload.package() {
+        let needed = self.workload.package().into_iter().chain((!self.pip.is_empty()).then_some("python3"));
+        for p in needed {
             if !all.iter().any(|have| have == p) {
                 all.push(p.to_string());
             }
         }
         all
+    }
+
+    /// The edge node's options: the mounted directory, and the `pip` packages' directory once
+    /// fetched (`site`).
+    pub fn edge_options(&self, site: Option<std::path::PathBuf>) -> yarnsec_harness::cluster::EdgeOptions {
+        let options = yarnsec_harness::cluster::EdgeOptions::default().with_mount(self.mount_dir());
+        match site {
+            Some(site) => options.with_python(site),
+            None => options,
+        }
     }
 
     /// The service as scenarios see it.
@@ -497,6 +521,13 @@ timeline = true
     }
 
     #[test]
+    fn pip_packages_bring_python3() {
+        let text = "name = \"s\"\nsubmit = \"command\"\npip = [\"pyspark==3.5.3\"]\nsubmit_command = [\"{workload}\", \"{name}\"]";
+        let f = ServiceFile::parse(text, "s.toml").unwrap();
+        assert_eq!(f.all_packages(), ["python3"]);
+    }
+
+    #[test]
     fn a_slow_submitter_gets_its_wait_and_a_limit() {
         let text = "name = \"spark\"\nsubmit = \"command\"\nsubmit_wait = \"8m\"\nparallel_submissions = 2\nsubmit_command = [\"spark-submit\", \"--name\", \"{name}\", \"{workload}\"]";
         let f = ServiceFile::parse(text, "spark.toml").unwrap();
@@ -554,6 +585,8 @@ timeline = true
             ("name = \"x\"\nurl = \"http://10.0.0.1:1\"\nsubmit = \"form\"\n[form]\nscript_field = \"\"", "needs a `script_field`"),
             ("name = \"x\"\nurl = \"http://10.0.0.1:1\"\nsubmit = \"form\"\n[form]\nmemory = \"1\"", "memory"),
             ("name = \"x\"\nurl = \"http://10.0.0.1:1\"\nsubmit_wait = \"soon\"", "`soon` is not a duration"),
+            ("name = \"x\"\nurl = \"http://10.0.0.1:1\"\npip = [\"skein==0.8.2\"]", "`pip` packages go to the edge node"),
+            ("name = \"x\"\nsubmit = \"command\"\npip = [\"skein\"]\nsubmit_command = [\"{workload}\", \"{name}\"]", "`pip`: `skein` is not pinned"),
             ("name = \"x\"\nurl = \"http://10.0.0.1:1\"\nsubmit_wait = \"0s\"", "longer than zero"),
             ("name = \"x\"\nurl = \"http://10.0.0.1:1\"\nparallel_submissions = 2", "belongs to `submit = \"command\"`"),
             ("name = \"x\"\nsubmit = \"command\"\nparallel_submissions = 0\nsubmit_command = [\"{workload}\", \"{name}\"]", "would let no submission run"),

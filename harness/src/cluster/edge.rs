@@ -45,9 +45,21 @@ pub const COMMANDS: [&str; 4] = ["hadoop", "hdfs", "yarn", "mapred"];
 #[derive(Clone, Debug, Default)]
 pub struct EdgeOptions {
     mount: Option<PathBuf>,
+    python: Option<PathBuf>,
 }
 
+/// Where [`EdgeOptions::with_python`]'s directory appears (read-only), on Python's path.
+pub const PYTHON_DIR: &str = "/opt/yarnsec/python";
+
 impl EdgeOptions {
+    /// Mounts a directory of unpacked Python packages (`images::python_site`) read-only at
+    /// [`PYTHON_DIR`] and puts it on the path of the node's Python (`python3` comes from the
+    /// service file's `packages`).
+    pub fn with_python(mut self, site: impl Into<PathBuf>) -> Self {
+        self.python = Some(site.into());
+        self
+    }
+
     /// Mounts a host directory (the team's submitter) read-only at [`MOUNT_DIR`].
     pub fn with_mount(mut self, dir: impl Into<PathBuf>) -> Self {
         self.mount = Some(dir.into());
@@ -298,6 +310,11 @@ impl SecureCluster {
                 Mount::bind_mount(dir.display().to_string(), MOUNT_DIR).with_access_mode(testcontainers::core::AccessMode::ReadOnly),
             );
         }
+        if let Some(site) = &options.python {
+            spec = spec.with_mount(
+                Mount::bind_mount(site.display().to_string(), PYTHON_DIR).with_access_mode(testcontainers::core::AccessMode::ReadOnly),
+            );
+        }
         let mount = options.mount.clone();
         let network = Network { docker: &self.docker, name: &self.id, labels: &labels };
         let node = spec.start(&network).await.map_err(|e| engine_cannot_see(e, mount.as_deref()))?;
@@ -312,6 +329,12 @@ impl SecureCluster {
             let owner = path.rsplit('/').next().and_then(|f| f.strip_suffix(".keytab")).unwrap_or("root");
             let owner = if owner == "service" { crate::layout::SERVICE_USER } else { owner };
             setup.push_str(&format!("chown {owner} {path}\n"));
+        }
+        if options.python.is_some() {
+            // Debian's Python reads every .pth file in its dist-packages.
+            setup.push_str(&format!(
+                "if [ -d /usr/lib/python3/dist-packages ]; then echo {PYTHON_DIR} > /usr/lib/python3/dist-packages/yarnsec-pip.pth; else echo 'pip packages need python3: add it to `packages`' >&2; exit 3; fi\n"
+            ));
         }
         node.sh(&setup).await?;
         Ok(Edge { node, realm: self.layout.realm.clone(), kerberos: self.profile.kerberos() })

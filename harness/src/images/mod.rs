@@ -5,6 +5,8 @@
 //! kdc     base + MIT krb5-kdc
 //! hadoop  base + openjdk-17-jre-headless + the Apache Hadoop jars Maven gathered on the host
 //! ```
+//! Pure-Python packages a submitter needs on the edge node are fetched on the host too, by pip
+//! ([`python_site`]), and mounted there.
 //! Each tag is a hash of the image's build inputs, so an image whose inputs did not change is
 //! found and skipped (a cached rebuild costs a few engine queries). A new build removes the
 //! older images of its repository but the newest few ([`prune`]).
@@ -13,6 +15,7 @@ mod base;
 mod build;
 mod maven;
 mod mirror;
+mod pip;
 pub mod prune;
 mod sources;
 
@@ -20,6 +23,7 @@ use bollard::Docker;
 
 pub use maven::cache_dir;
 pub use mirror::debian_mirror;
+pub use pip::{check_pip, python_site};
 pub use sources::check_packages;
 
 use crate::error::HarnessError;
