@@ -46,6 +46,7 @@ pub fn to_markdown(report: &Report) -> String {
             let _ = writeln!(out, "```\n");
         }
     }
+    summary_table(&mut out, report);
     let _ = writeln!(out, "Legend: `[x]` PASS, `[ ]` FAIL, `[-]` NOT APPLICABLE, `[?]` SKIPPED.");
     let mut section = "";
     for item in &report.items {
@@ -53,7 +54,7 @@ pub fn to_markdown(report: &Report) -> String {
             section = &item.section;
             let _ = writeln!(out, "\n## {section}\n");
         }
-        let _ = writeln!(out, "- {} **{}** {}  ", checkbox(item.status), item.id, item.text);
+        let _ = writeln!(out, "- {} <a id=\"{}\"></a>**{}** {}  ", checkbox(item.status), item.id.to_lowercase(), item.id, item.text);
         let _ = writeln!(out, "  {}: {} ({:.1} s)", label(item.status), item.reason, item.duration_s);
         for e in &item.evidence {
             // Screenshots are files beside the report; the evidence names them.
@@ -69,6 +70,42 @@ pub fn to_markdown(report: &Report) -> String {
         }
     }
     out
+}
+
+/// Every item in one table, FAILs first, then SKIPPED, PASS and NOT APPLICABLE, each with the first
+/// sentence of its reason: what a reader scans before the details.
+fn summary_table(out: &mut String, report: &Report) {
+    let rank = |s: Status| match s {
+        Status::Fail => 0,
+        Status::Skipped => 1,
+        Status::Pass => 2,
+        Status::NotApplicable => 3,
+    };
+    let mut items: Vec<_> = report.items.iter().collect();
+    items.sort_by_key(|i| rank(i.status));
+    let _ = writeln!(out, "| item | verdict | why |\n|---|---|---|");
+    for i in items {
+        let _ = writeln!(
+            out,
+            "| [{}](#{}) | {} | {} |",
+            i.id,
+            i.id.to_lowercase(),
+            label(i.status),
+            first_sentence(&i.reason).replace('|', "\\|")
+        );
+    }
+    out.push('\n');
+}
+
+/// The reason up to its first full stop (at most 200 characters), on one line.
+fn first_sentence(reason: &str) -> String {
+    let line = reason.lines().next().unwrap_or_default();
+    let cut = line.find(". ").map_or(line, |at| &line[..at + 1]);
+    if cut.chars().count() > 200 {
+        format!("{}…", cut.chars().take(200).collect::<String>())
+    } else {
+        cut.to_string()
+    }
 }
 
 #[cfg(test)]
@@ -90,6 +127,9 @@ mod run_error_tests {
         let at = md.find("## The run could not judge everything").expect("the run's error is shown");
         assert!(at < md.find("## Client").unwrap(), "{md}");
         assert_eq!(md.matches("did not submit alice's application").count(), 1, "{md}");
+        // The summary table lists FAILs first.
+        let table = &md[md.find("| item | verdict | why |").unwrap()..];
+        assert!(table.find("| FAIL |").unwrap() < table.find("| PASS |").unwrap(), "{table}");
         let junit = super::super::to_junit(&report);
         assert!(junit.contains("the run") && junit.contains("<error"), "{junit}");
     }

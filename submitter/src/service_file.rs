@@ -601,3 +601,76 @@ timeline = true
         }
     }
 }
+
+#[cfg(test)]
+mod docs {
+    //! `docs/service-file.md` names exactly the keys the parser reads: the fields serde asks for
+    //! when it deserializes each table.
+
+    use serde::de::{self, Deserialize, Deserializer, Visitor};
+
+    /// A deserializer that only records the field names of the struct asked for.
+    struct Fields(std::cell::RefCell<&'static [&'static str]>);
+
+    #[derive(Debug)]
+    struct Done;
+    impl std::fmt::Display for Done {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("fields recorded")
+        }
+    }
+    impl std::error::Error for Done {}
+    impl de::Error for Done {
+        fn custom<T: std::fmt::Display>(_: T) -> Self {
+            Done
+        }
+    }
+
+    impl<'de> Deserializer<'de> for &Fields {
+        type Error = Done;
+        fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Done> {
+            Err(Done)
+        }
+        fn deserialize_struct<V: Visitor<'de>>(self, _: &'static str, fields: &'static [&'static str], _: V) -> Result<V::Value, Done> {
+            *self.0.borrow_mut() = fields;
+            Err(Done)
+        }
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf option unit unit_struct
+            newtype_struct seq tuple tuple_struct map enum identifier ignored_any
+        }
+    }
+
+    fn fields<'de, T: Deserialize<'de>>() -> Vec<&'static str> {
+        let recorder = Fields(std::cell::RefCell::new(&[]));
+        let _ = T::deserialize(&recorder);
+        let mut v = recorder.0.borrow().to_vec();
+        v.sort();
+        v
+    }
+
+    /// The keys in the first column of the table under `heading` in the document.
+    fn documented(doc: &str, heading: &str) -> Vec<String> {
+        let at = doc.find(heading).unwrap_or_else(|| panic!("docs/service-file.md has no `{heading}`"));
+        let mut keys: Vec<String> = doc[at..]
+            .lines()
+            .skip_while(|l| !l.starts_with("| key"))
+            .skip(2)
+            .take_while(|l| l.starts_with('|'))
+            .filter_map(|l| l.split('|').nth(1))
+            .map(|k| k.trim().trim_matches('`').to_string())
+            .collect();
+        keys.sort();
+        keys
+    }
+
+    #[test]
+    fn docs_list_every_key_of_the_parser() {
+        let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/service-file.md")).unwrap();
+        // The recorder sees the parser's fields (the file skipped by serde, `base_dir`, is none).
+        assert!(fields::<super::ServiceFile>().contains(&"submit_wait") && !fields::<super::ServiceFile>().contains(&"base_dir"));
+        assert_eq!(documented(&doc, "## Keys"), fields::<super::ServiceFile>());
+        assert_eq!(documented(&doc, "### `[form]`"), fields::<crate::web::FormContract>());
+        assert_eq!(documented(&doc, "### `[features]`"), fields::<crate::declared::Features>());
+    }
+}
