@@ -169,13 +169,23 @@ async fn run_item(item: &ChecklistItem, ctx: &Context<'_>, progress: &yarnsec_ha
     let judging = judge(item.id, ctx);
     tokio::pin!(judging);
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));
+    let mut waited = false;
     let verdict = loop {
         tokio::select! {
             v = &mut judging => break v,
             _ = tick.tick() => {
-                if let Some(wait) = ctx.wait_of(item.id) {
-                    let left = wait.until.saturating_duration_since(Instant::now()).as_secs();
-                    step.waiting(&format!("waits: {} ({left} s left)", wait.what), std::time::Duration::from_secs(30));
+                match ctx.wait_of(item.id) {
+                    Some(wait) => {
+                        let left = wait.until.saturating_duration_since(Instant::now()).as_secs();
+                        step.waiting(&format!("waits: {} ({left} s left)", wait.what), std::time::Duration::from_secs(30));
+                        waited = true;
+                    }
+                    // A wait that ended is not shown any longer.
+                    None if waited => {
+                        step.message("");
+                        waited = false;
+                    }
+                    None => {}
                 }
             }
         }

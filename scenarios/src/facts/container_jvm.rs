@@ -37,6 +37,9 @@ pub struct ContainerJvm {
     pub wrote: bool,
 }
 
+/// How long the probe in the AM's own container waits for one in a container the AM launched.
+const WORKER_GRACE: Duration = Duration::from_secs(120);
+
 /// How often the probe writes while it is watched.
 const EVERY: Duration = Duration::from_secs(10);
 
@@ -74,11 +77,18 @@ async fn watch(ctx: &Context<'_>, app_id: &str) -> Result<ContainerJvm, ObserveE
     // The probe's JVM appears, says which it is, and writes once.
     let appear_by = Instant::now() + Duration::from_secs(300);
     yarnsec_submitter::progress::waiting("the JVM running alice's container code to start", appear_by);
+    // Container code runs in the containers the AM launches; a framework that runs user code in
+    // the AM's own container too (a driver in cluster mode) may start its executors later: the
+    // AM's JVM is taken only when no other shows the probe a while after it did.
+    let mut am_since: Option<Instant> = None;
     let (container, pid, first_seen) = loop {
         let containers = observe_containers(cluster, app_id).await?;
         if let Some(c) = probe_container(&containers) {
-            if let Some(pid) = evidence.container_jvm(&c.id).await.map_err(ObserveError::cluster("the container's processes"))? {
-                break (c.clone(), pid, Instant::now());
+            let settled = !c.is_application_master() || am_since.get_or_insert_with(Instant::now).elapsed() > WORKER_GRACE;
+            if settled {
+                if let Some(pid) = evidence.container_jvm(&c.id).await.map_err(ObserveError::cluster("the container's processes"))? {
+                    break (c.clone(), pid, Instant::now());
+                }
             }
         }
         if Instant::now() > appear_by {
