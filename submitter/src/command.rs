@@ -394,7 +394,10 @@ impl CommandSubmitter {
                 match found::known(cluster, &id).await {
                     Ok(Some(app)) if app.user == user || app.name == name => found = Some((app, FoundBy::Answer)),
                     Ok(Some(app)) => {
-                        notes.push(format!("the command named {id}, which is {}'s application {}, not this submission", app.user, app.name))
+                        let note = format!("the command named {id}, which is {}'s application {}, not this submission", app.user, app.name);
+                        if !notes.contains(&note) {
+                            notes.push(note);
+                        }
                     }
                     Ok(None) => {
                         notes.push(format!("the command named {id}, which the ResourceManager does not know: no submission"));
@@ -423,7 +426,6 @@ impl CommandSubmitter {
             }
             if found.is_some() || ended {
                 crate::progress::done();
-                notes.dedup();
                 return Ok(CommandRun { command, code, output, found, notes, waited: wait, dir: job.dir });
             }
             polls += 1;
