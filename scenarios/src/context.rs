@@ -55,8 +55,7 @@ pub fn am_container_id(app_id: &str) -> String {
 /// The HDFS delegation tokens for the cluster's own NameNode in a token file (a token for
 /// another filesystem, the remote HDFS, does not count).
 pub fn namenode_tokens<'c>(cluster: &SecureCluster, file: &'c TokenFile) -> Vec<&'c FileToken> {
-    let service = cluster.namenode_token_service();
-    file.tokens().iter().filter(|t| t.kind == "HDFS_DELEGATION_TOKEN" && t.service == service).collect()
+    crate::facts::token_file::namenode_tokens(&cluster.namenode_token_service(), file)
 }
 
 /// The ResourceManager's log lines about renewing the application's HDFS delegation token (its
@@ -248,13 +247,11 @@ impl<'a> Context<'a> {
     /// The file the service's workload submits for `run`: its script, or for the JVM a jar
     /// (the probe's class is compiled in the cluster at the first call, once per context).
     pub async fn workload_file(&self, run: &Run<'_>) -> Result<Vec<u8>, ObserveError> {
-        let workload = self.service.workload;
-        let jvm = match workload {
-            Workload::Jvm => Some(self.jvm_probe.get_or_try_init(|| JvmProbe::compile(self.cluster)).await?),
-            _ => None,
-        };
-        // Only the JVM without its class has no file, and it was compiled above.
-        Ok(workload.file(run, jvm).unwrap_or_default())
+        match self.service.workload {
+            Workload::Jvm => Ok(self.jvm_probe.get_or_try_init(|| JvmProbe::compile(self.cluster)).await?.jar(run)),
+            // Every script language has a text for every run.
+            workload => Ok(workload.text(run).unwrap_or_default().into_bytes()),
+        }
     }
 
     /// alice's application, submitted once through the service and run to its end; shared by
@@ -268,19 +265,16 @@ impl<'a> Context<'a> {
         self.alice_run().await.map_err(|e| e.verdict_of("alice's application through the service"))
     }
 
-    /// alice's long-lived application, launched once through the service with her keytab and
-    /// watched past its first tokens' max lifetime; shared by L1–L7. The verdict when it could
-    /// not be observed.
-    pub async fn long_lived(&self) -> Result<&LongLivedRun, Verdict> {
-        let run = self.long_lived.get_or_init(|| crate::facts::long_lived::observe(self)).await;
-        run.as_ref().map_err(|e| e.verdict_of("alice's long-lived application through the service"))
+    /// Where alice's long-lived run is kept once observed: shared by L1–L7
+    /// ([`crate::items::long_lived_run::shared`] observes it, once).
+    pub fn long_lived_cell(&self) -> &OnceCell<Result<LongLivedRun, ObserveError>> {
+        &self.long_lived
     }
 
-    /// The JVM where alice's container code runs, observed once while it works; shared by K1–K2.
-    /// The verdict when it could not be observed.
-    pub async fn container_jvm(&self) -> Result<&crate::facts::container_jvm::ContainerJvm, Verdict> {
-        let jvm = self.container_jvm.get_or_init(|| crate::facts::container_jvm::observe(self)).await;
-        jvm.as_ref().map_err(|e| e.verdict_of("alice's container code through the service"))
+    /// Where the JVM running alice's container code is kept once observed: shared by K1–K2
+    /// ([`crate::items::container_run::shared`] observes it, once).
+    pub fn container_jvm_cell(&self) -> &OnceCell<Result<crate::facts::container_jvm::ContainerJvm, ObserveError>> {
+        &self.container_jvm
     }
 
     /// A user's credential (`None` without Kerberos), or the verdict if it cannot be had.

@@ -36,8 +36,7 @@ use yarnsec_harness::SecureCluster;
 
 use crate::error::SubmitError;
 use crate::found::{self, FoundBy};
-use crate::service::Submission;
-use crate::web::Answer;
+use crate::submission::{application_id_in_output, submitted_id_in_output, Answer, Submission};
 
 /// The exit code of a job whose preparation by yarnsec failed (its line starts with
 /// [`SETUP_PREFIX`]).
@@ -189,27 +188,6 @@ fn short_words(command: &str) -> String {
 /// `argv` with each `{key}` of `values` replaced.
 pub fn render(argv: &[String], values: &[(&str, &str)]) -> Vec<String> {
     argv.iter().map(|a| values.iter().fold(a.clone(), |a, (k, v)| a.replace(&format!("{{{k}}}"), v))).collect()
-}
-
-/// The application id on a "Submitted application" line of a submitter's output (YARN's client
-/// logs one when it submits).
-pub fn submitted_id_in_output(output: &str) -> Option<String> {
-    output.lines().filter(|l| l.contains("Submitted application")).find_map(application_id_in_output)
-}
-
-/// The application id a submitter's output names: the one on a "Submitted application" line,
-/// else the first one anywhere.
-pub fn application_id_in_output(output: &str) -> Option<String> {
-    let ids = |line: &str| -> Option<String> {
-        line.match_indices("application_").find_map(|(start, _)| {
-            let rest = &line[start..];
-            let end = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(rest.len());
-            let id = &rest[..end];
-            let parts: Vec<&str> = id.split('_').collect();
-            (parts.len() == 3 && parts[1..].iter().all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))).then(|| id.to_string())
-        })
-    };
-    output.lines().filter(|l| l.contains("Submitted application")).find_map(ids).or_else(|| output.lines().find_map(ids))
 }
 
 /// A command's first three words (`yarn jar /opt/…/client.jar …`), for reports. A word that is a
@@ -473,33 +451,6 @@ impl CommandSubmitter {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_submitted_application_is_taken_from_the_line_that_says_so() {
-        let out = "INFO Client: previous application_1_0001 was done\n\
-                   2026-12-01 21:40:27,141 INFO impl.YarnClientImpl: Submitted application application_1796161212778_0002\n\
-                   INFO Client: tracking http://h:8088/proxy/application_1796161212778_0002/";
-        assert_eq!(application_id_in_output(out).as_deref(), Some("application_1796161212778_0002"));
-        assert_eq!(application_id_in_output("see http://h/proxy/application_17_0003/ now").as_deref(), Some("application_17_0003"));
-        assert_eq!(application_id_in_output("application_ is not an id; application_x_1 neither"), None);
-        assert_eq!(application_id_in_output("application_ is not one, application_5_0001 is").as_deref(), Some("application_5_0001"));
-        assert_eq!(application_id_in_output(""), None);
-    }
-
-    proptest::proptest! {
-        /// Whatever a command prints, reading it never panics, and an id found is in the output
-        /// and has the shape `application_<digits>_<digits>`.
-        #[test]
-        fn any_output_yields_a_well_formed_id_or_none(output in "(?s).{0,300}", id in "application_[0-9]{1,13}_[0-9]{1,6}") {
-            if let Some(found) = application_id_in_output(&output) {
-                proptest::prop_assert!(output.contains(&found));
-                let parts: Vec<&str> = found.split('_').collect();
-                proptest::prop_assert!(parts.len() == 3 && parts[1].parse::<u64>().is_ok() && parts[2].parse::<u64>().is_ok());
-            }
-            let said = format!("{output}\nINFO impl.YarnClientImpl: Submitted application {id}\n");
-            proptest::prop_assert_eq!(application_id_in_output(&said), Some(id));
-        }
-    }
 
     #[test]
     fn a_script_is_shown_by_the_line_that_runs_the_client() {

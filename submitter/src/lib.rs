@@ -6,6 +6,7 @@
 //! ```text
 //! service.rs       the submitter as the checklist sees it: what it declares, submitting as a user,
 //!                  and the Submission (the application found at the ResourceManager, the answer)
+//! submission.rs    what a submission led to: the answer as the user saw it, the application found
 //! found.rs         finding a submission's application at the ResourceManager (pure rule + polling)
 //! declared.rs      what a submitter declares ([features])
 //! web.rs           a web service's contract (JSON API, its own form) and its answer as a user sees it
@@ -33,8 +34,10 @@ pub mod kinit;
 pub mod progress;
 pub mod service;
 pub mod service_file;
+pub mod submission;
 pub mod web;
 pub mod workload;
 
 pub use error::SubmitError;
-pub use service::{Request, ServiceUnderTest, Submission};
+pub use service::{Request, ServiceUnderTest};
+pub use submission::Submission;

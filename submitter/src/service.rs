@@ -27,8 +27,9 @@ use yarnsec_harness::SecureCluster;
 
 pub use crate::declared::{ContainerCode, Features};
 use crate::error::SubmitError;
-use crate::found::{self, Clues, FoundBy, Search};
-pub use crate::web::{application_id_in, Answer, FormContract};
+use crate::found::{self, Clues, Search};
+pub use crate::submission::{application_id_in, Answer, Submission};
+pub use crate::web::FormContract;
 
 /// How a service takes submissions.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
@@ -170,36 +171,6 @@ impl<'a> Request<'a> {
     /// The same, long-lived, with the user's keytab.
     pub fn long_lived(self, keytab: &'a [u8]) -> Self {
         Self { keytab: Some(keytab), ..self }
-    }
-}
-
-/// A submission and the application it led to, as the ResourceManager reports it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Submission {
-    /// The user yarnsec submitted as.
-    pub user: String,
-    /// The application name yarnsec asked for.
-    pub name: String,
-    /// The application.
-    pub application_id: String,
-    /// The name the application carries at the ResourceManager.
-    pub app_name: String,
-    /// How it was found.
-    pub found_by: FoundBy,
-    /// What the submitter answered (or the command printed).
-    pub answer: Answer,
-}
-
-impl Submission {
-    /// Whether the application carries the name yarnsec asked for (a submitter that names its
-    /// applications itself does not).
-    pub fn named_as_asked(&self) -> bool {
-        self.app_name == self.name
-    }
-
-    /// The submission in one line, for evidence.
-    pub fn describe(&self) -> String {
-        format!("{}: {}; the submitter answered {}", self.application_id, self.found_by.describe(), self.answer.describe())
     }
 }
 

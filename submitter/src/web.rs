@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use yarnsec_hadoop::http::{HttpError, HttpResponse};
 
+use crate::submission::{application_id_in, application_id_in_output, Answer};
 use crate::workload::Workload;
 
 /// How a service's browser form takes a submission (`[form]` in a service file). The defaults
@@ -91,28 +92,6 @@ pub fn json_body(script: &[u8], name: &str, keytab: Option<&[u8]>) -> Vec<u8> {
     serde_json::to_vec(&json).expect("JSON serializes")
 }
 
-/// What a submitter answered, as its user saw it.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Answer {
-    /// One line: `303, Location: …`, `200`, `the request failed: …`, `the command exited 0`.
-    pub said: String,
-    /// The body or the output, cut to a few hundred characters.
-    pub body: String,
-    /// The application id it names, if any (not yet checked against the ResourceManager).
-    pub named: Option<String>,
-}
-
-impl Answer {
-    /// The answer, in one paragraph for reports.
-    pub fn describe(&self) -> String {
-        if self.body.trim().is_empty() {
-            self.said.clone()
-        } else {
-            format!("{}; body: {}", self.said, self.body.trim())
-        }
-    }
-}
-
 /// A web service's answer to a submission (or why none came): the id it names is the one in a
 /// redirect's `Location`, else the first in the body.
 ///
@@ -127,7 +106,7 @@ pub fn answer_of(r: &Result<(u16, String, String), String>) -> Answer {
     match r {
         Ok((status, location, body)) => {
             let said = if location.is_empty() { status.to_string() } else { format!("{status}, Location: {location}") };
-            let named = application_id_in(location).map(str::to_string).or_else(|| crate::command::application_id_in_output(body));
+            let named = application_id_in(location).map(str::to_string).or_else(|| application_id_in_output(body));
             Answer { said, body: body.chars().take(400).collect(), named }
         }
         Err(e) => Answer { said: format!("the request failed: {e}"), body: String::new(), named: None },
@@ -141,12 +120,6 @@ pub fn answer_of_http(r: &Result<HttpResponse, HttpError>) -> Answer {
         Err(e) => Err(e.to_string()),
     };
     answer_of(&plain)
-}
-
-/// The YARN application id a URL names (a tracking or proxy URL), if any.
-pub fn application_id_in(url: &str) -> Option<&str> {
-    url.split(['/', '?', '#', '=', '&'])
-        .find(|p| p.starts_with("application_") && crate::command::application_id_in_output(p).as_deref() == Some(*p))
 }
 
 /// One file of a form: field, file name, media type, content.
@@ -195,16 +168,6 @@ mod tests {
         assert_eq!(answer_of(&Ok((500, String::new(), format!("failed: {id}")))).named.as_deref(), Some(id));
         let failed = answer_of(&Err("connection refused".into()));
         assert_eq!((failed.said.as_str(), failed.named), ("the request failed: connection refused", None));
-    }
-
-    #[test]
-    fn application_ids_are_found_in_tracking_and_proxy_urls() {
-        let id = "application_1795459530178_0001";
-        assert_eq!(application_id_in(&format!("http://h:8088/proxy/{id}/")), Some(id));
-        assert_eq!(application_id_in(&format!("http://h:8088/cluster/app/{id}")), Some(id));
-        assert_eq!(application_id_in(&format!("http://h:8080/done?app={id}&x=1")), Some(id));
-        assert_eq!(application_id_in("http://h:8080/"), None);
-        assert_eq!(application_id_in("http://h:8080/application_status"), None);
     }
 
     /// A jar is uploaded byte for byte (no text conversion on the way).

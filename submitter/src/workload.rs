@@ -22,8 +22,6 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-use crate::jvm_probe::JvmProbe;
-
 /// The command line of Hadoop's `FsShell` (`hadoop fs`) in a container of the cluster.
 pub const FS_SHELL: &str = "\"$JAVA_HOME/bin/java\" -Xmx128m --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/sun.security.util=ALL-UNNAMED -cp '/opt/hadoop/conf:/opt/hadoop/jars/*' org.apache.hadoop.fs.FsShell";
 
@@ -80,7 +78,7 @@ impl Workload {
     /// Every language, as service files name them.
     pub const ALL: [Workload; 3] = [Workload::Sh, Workload::Python, Workload::Jvm];
 
-    /// A script's text (`None` for the JVM, whose probe is a jar: [`Workload::file`]).
+    /// A script's text (`None` for the JVM, whose probe is a jar: [`crate::jvm_probe::JvmProbe::jar`]).
     pub fn text(self, run: &Run<'_>) -> Option<String> {
         match (self, run) {
             (Workload::Sh, Run::Probe { marker, before }) => Some(sh_probe(marker, before)),
@@ -90,15 +88,6 @@ impl Workload {
             (Workload::Sh, Run::Harmless) => Some("echo should-not-run\n".into()),
             (Workload::Python, Run::Harmless) => Some("print('should-not-run')\n".into()),
             (Workload::Jvm, _) => None,
-        }
-    }
-
-    /// The file to submit: the script, or the jar built around `jvm`'s compiled class (`None`
-    /// only for the JVM without it).
-    pub fn file(self, run: &Run<'_>, jvm: Option<&JvmProbe>) -> Option<Vec<u8>> {
-        match self {
-            Workload::Jvm => jvm.map(|j| j.jar(run)),
-            _ => self.text(run).map(String::into_bytes),
         }
     }
 

@@ -169,7 +169,7 @@ pub(crate) mod fixtures {
             application_id: id.into(),
             app_name: "yarnsec-probe-1".into(),
             found_by: yarnsec_submitter::found::FoundBy::Answer,
-            answer: yarnsec_submitter::web::Answer {
+            answer: yarnsec_submitter::submission::Answer {
                 said: "200".into(),
                 body: format!("{{\"application_id\": \"{id}\"}}"),
                 named: Some(id.into()),

@@ -6,32 +6,27 @@
 //! a command-line submitter on the edge node): every fact is the cluster's (the ResourceManager's
 //! report, the NodeManager's files and logs, HDFS, the KDC's log).
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use yarnsec_hadoop::http::Auth;
 use yarnsec_hadoop::kerberos::{as_issues, AsIssue};
 use yarnsec_hadoop::yarn::App;
 use yarnsec_harness::SecureCluster;
 
-use super::app_run::{observe_containers, url_path};
+use super::app_run::url_path;
 use super::container::ContainerFacts;
-use crate::context::{namenode_tokens, Context};
 use crate::error::ObserveError;
-use yarnsec_submitter::clock::{epoch_ms, unique_nanos};
-use yarnsec_submitter::command::{CommandRun, Script, Ticket};
-use yarnsec_submitter::service::Request;
-use yarnsec_submitter::workload::Run;
 use yarnsec_submitter::Submission;
 
 /// How often the long-lived workload writes the user's HDFS home.
 pub const WRITE_EVERY: Duration = Duration::from_secs(20);
 
 /// How long one write of the workload may take (a JVM starting and writing HDFS on a busy node).
-const WRITE_TAKES: Duration = Duration::from_secs(15);
+pub const WRITE_TAKES: Duration = Duration::from_secs(15);
 
 /// How long the application has to start working (its first write) before yarnsec goes on to
 /// watch it anyway.
-const FIRST_WRITE_WAIT: Duration = Duration::from_secs(240);
+pub const FIRST_WRITE_WAIT: Duration = Duration::from_secs(240);
 
 /// An HDFS file the NodeManager localized for a container of the application.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -161,9 +156,11 @@ pub struct LongLivedRun {
 
 /// Where the long-lived work writes: one file per container, `<dir>/<prefix><container>.txt`.
 #[derive(Clone, Debug)]
-struct Output {
-    dir: String,
-    prefix: String,
+pub struct Output {
+    /// The directory (the user's home).
+    pub dir: String,
+    /// The files' common start (`<marker>-`).
+    pub prefix: String,
 }
 
 /// One container's file of the long-lived work.
@@ -186,7 +183,7 @@ impl Written {
 
 impl Output {
     /// The containers' files as HDFS has them now (none when the directory cannot be listed).
-    async fn read(&self, fs: &yarnsec_hadoop::webhdfs::WebHdfs, auth: Auth<'_>) -> Vec<Written> {
+    pub async fn read(&self, fs: &yarnsec_hadoop::webhdfs::WebHdfs, auth: Auth<'_>) -> Vec<Written> {
         let Ok(entries) = fs.list(&self.dir, auth, None).await else { return Vec::new() };
         entries
             .into_iter()
@@ -294,162 +291,10 @@ impl LongLivedRun {
     }
 }
 
-/// Launches the probe's long-lived workload through the service as alice, with her keytab, and
-/// watches it until its first tokens have passed their max lifetime by one renew interval.
-pub async fn observe(ctx: &Context<'_>) -> Result<LongLivedRun, ObserveError> {
-    let cluster = ctx.cluster;
-    let user = "alice";
-    let cred = ctx.credential(user)?;
-    let auth = cluster.auth_for(user, cred.as_ref());
-    let marker = format!("yarnsec-long-lived-{user}-{}", unique_nanos());
-    let script = ctx.workload_file(&Run::Loop { marker: &marker, every: WRITE_EVERY }).await?;
-    let name = format!("yarnsec-long-lived-{}", unique_nanos() % 1_000_000_000);
-    let (submitted, command_run) = launch(ctx, user, auth, &script, &name).await?;
-    let app_id = submitted.application_id.clone();
-    let output = Output { dir: format!("/user/{user}"), prefix: format!("{marker}-") };
-    let watched = watch(ctx, user, auth, submitted, &output).await;
-    // Done watching, whatever was seen: the application would otherwise run for ever.
-    let rm = cluster.resource_manager();
-    if !matches!(&watched, Ok(run) if run.app_last.is_final()) {
-        if let Err(e) = rm.kill(&app_id, auth, None).await {
-            tracing::warn!(app = %app_id, error = %e, "could not stop the long-lived application");
-        }
-    }
-    if let (Some(command), Some(run)) = (&ctx.service.command, &command_run) {
-        command.stop(run).await;
-    }
-    for written in output.read(&cluster.webhdfs(), auth).await {
-        let _ = cluster.webhdfs().delete(&written.path, auth, None).await;
-    }
-    watched
-}
-
-/// Launches `script` as a long-lived application named `name` for `user`, with the user's
-/// keytab: through the service's form or JSON API (the keytab uploaded), or by its long-lived
-/// command on the edge node (`{keytab}` names the user's keytab there). Returns the submission,
-/// and the command's run, which may still be going.
-async fn launch(
-    ctx: &Context<'_>,
-    user: &str,
-    auth: Auth<'_>,
-    script: &[u8],
-    name: &str,
-) -> Result<(Submission, Option<CommandRun>), ObserveError> {
-    let Some(command) = &ctx.service.command else {
-        let keytab_path = ctx.cluster.keytab_path(user);
-        let keytab = std::fs::read(&keytab_path)
-            .map_err(|e| ObserveError::OwnRequest { what: format!("{user}'s keytab {}", keytab_path.display()), source: Box::new(e) })?;
-        let request = Request::new(user, auth, script, name).long_lived(&keytab);
-        let submission = ctx.service.submit(ctx.cluster, ctx.http(), &request).await.map_err(|e| ctx.submit_error(e))?;
-        ctx.saw(&submission);
-        return Ok((submission, None));
-    };
-    let file_name = ctx.service.workload.file_name();
-    let run = command
-        .submit(ctx.cluster, user, Ticket::Valid, Script { content: script, file_name }, name, true)
-        .await
-        .map_err(|e| ctx.submit_error(e))?;
-    let submission = command.submission(&run, user, name).await.map_err(|e| ctx.submit_error(e))?;
-    ctx.saw(&submission);
-    Ok((submission, Some(run)))
-}
-
-/// Follows a launched long-lived application until its first tokens have passed their max
-/// lifetime by one renew interval, and gathers the facts.
-async fn watch(
-    ctx: &Context<'_>,
-    user: &str,
-    auth: Auth<'_>,
-    submitted: Submission,
-    output: &Output,
-) -> Result<LongLivedRun, ObserveError> {
-    let cluster = ctx.cluster;
-    let app_id = submitted.application_id.clone();
-    let rm = cluster.resource_manager();
-    let fs = cluster.webhdfs();
-    // Only the ResourceManager's own refusal speaks of the application (its ACLs); a transport
-    // error says nothing about it (SKIPPED).
-    let report = |app: Result<App, yarnsec_hadoop::HttpError>| {
-        app.map_err(|source| match source {
-            source @ yarnsec_hadoop::HttpError::Status { status: 401 | 403, .. } => {
-                ObserveError::AppReport { app: app_id.clone(), source: Box::new(source) }
-            }
-            source => ObserveError::Unreachable { app: app_id.clone(), source: Box::new(source) },
-        })
-    };
-
-    // Its work begins: the application runs and its output is in HDFS (or it ended, or time ran out).
-    let until = Instant::now() + FIRST_WRITE_WAIT;
-    ctx.waiting("L1", "alice's long-lived application to start writing", until);
-    let app_first = loop {
-        let app = report(rm.app(&app_id, auth).await)?;
-        let wrote = !output.read(&fs, auth).await.is_empty();
-        if app.is_final() || (app.state == "RUNNING" && wrote) || Instant::now() > until {
-            break app;
-        }
-        tokio::time::sleep(Duration::from_secs(2)).await;
-    };
-    let first = observe_containers(cluster, &app_id).await?;
-
-    let profile = cluster.profile();
-    let (max_lifetime, renew_interval) = (profile.token_max_lifetime(), profile.token_renew_interval());
-    let first_max_ms = first
-        .iter()
-        .flat_map(|c| namenode_tokens(cluster, &c.tokens))
-        .filter_map(|t| t.delegation().map(|d| d.max_date))
-        .max()
-        .unwrap_or(app_first.started_time + max_lifetime.as_millis() as i64);
-    let check_ms = first_max_ms + renew_interval.as_millis() as i64;
-    // Past the check time, until a write lands in HDFS, or one write period and the time a write
-    // takes have passed without one.
-    let end_ms = check_ms + (WRITE_EVERY + WRITE_TAKES).as_millis() as i64;
-    if !app_first.is_final() {
-        let until = Instant::now() + Duration::from_millis((end_ms - epoch_ms()).max(0) as u64);
-        ctx.waiting(
-            "L1",
-            format!(
-                "alice's long-lived application to outlive its first tokens' max lifetime ({} s) and one renew interval",
-                max_lifetime.as_secs()
-            ),
-            until,
-        );
-        tokio::time::sleep(Duration::from_millis((check_ms - epoch_ms()).max(0) as u64)).await;
-        // Until every container that wrote has written again after the check time.
-        while Instant::now() < until {
-            let written = output.read(&fs, auth).await;
-            if !written.is_empty() && written.iter().all(|w| w.mtime_ms > check_ms) {
-                break;
-            }
-            tokio::time::sleep(Duration::from_secs(2)).await;
-        }
-    }
-    let app_last = report(rm.app(&app_id, auth).await)?;
-    let outputs = output.read(&fs, auth).await;
-    let last = observe_containers(cluster, &app_id).await?;
-    let localized = localized_files(cluster, &last).await?;
-    let node_logins = node_logins(cluster, user, auth, &app_id, app_first.started_time).await;
-    Ok(LongLivedRun {
-        user: user.to_string(),
-        submitted,
-        app_first,
-        app_last,
-        first,
-        last,
-        localized,
-        first_max_ms,
-        check_ms,
-        output_path: format!("{}/{}<container>.txt", output.dir, output.prefix),
-        outputs,
-        node_logins,
-        max_lifetime,
-        renew_interval,
-    })
-}
-
 /// The initial tickets the KDC issued to a principal of `user` (`user@R`, `user/host@R`) for a
 /// client on the node where containers run, since `since_ms` (no daemon of the node logs in as a
 /// user: these are logins in containers), and the user's other applications of that time.
-async fn node_logins(cluster: &SecureCluster, user: &str, auth: Auth<'_>, app_id: &str, since_ms: i64) -> Result<NodeLogins, String> {
+pub async fn node_logins(cluster: &SecureCluster, user: &str, auth: Auth<'_>, app_id: &str, since_ms: i64) -> Result<NodeLogins, String> {
     let log = cluster.kdc().read_file(yarnsec_harness::layout::paths::KDC_LOG).await.map_err(|e| e.to_string())?;
     let node = cluster.hadoop().ip().to_string();
     let logins = as_issues(&String::from_utf8_lossy(&log))
@@ -465,7 +310,7 @@ async fn node_logins(cluster: &SecureCluster, user: &str, auth: Auth<'_>, app_id
 
 /// The HDFS files localized for `containers`, read as the HDFS superuser: owner, permission,
 /// and, for a keytab, its principals.
-async fn localized_files(cluster: &SecureCluster, containers: &[ContainerFacts]) -> Result<Vec<LocalizedFile>, ObserveError> {
+pub async fn localized_files(cluster: &SecureCluster, containers: &[ContainerFacts]) -> Result<Vec<LocalizedFile>, ObserveError> {
     let mut files: Vec<LocalizedFile> = Vec::new();
     for c in containers {
         for path in c.localized.iter().filter_map(|u| url_path(u)) {

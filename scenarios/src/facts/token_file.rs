@@ -130,6 +130,12 @@ impl TokenFile {
 }
 
 /// Test fixtures: token files made of tokens with chosen fields.
+/// The HDFS delegation tokens for the NameNode whose token service is `namenode` (`ip:port`) in a
+/// token file (a token for another filesystem, the remote HDFS, does not count).
+pub fn namenode_tokens<'c>(namenode: &str, file: &'c TokenFile) -> Vec<&'c FileToken> {
+    file.tokens().iter().filter(|t| t.kind == "HDFS_DELEGATION_TOKEN" && t.service == namenode).collect()
+}
+
 #[cfg(test)]
 pub(crate) mod fixtures {
     use super::*;

@@ -31,7 +31,7 @@ pub async fn k(id: &str, ctx: &Context<'_>) -> Verdict {
             ctx.service.workload.name()
         ));
     }
-    let jvm = or_verdict!(ctx.container_jvm().await);
+    let jvm = or_verdict!(super::container_run::shared(ctx).await);
     match id {
         "K1" => judge_k1(jvm),
         _ => judge_k2(jvm),

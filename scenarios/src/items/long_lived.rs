@@ -24,7 +24,7 @@ pub async fn l(id: &str, ctx: &Context<'_>) -> Verdict {
             "not judged: the command-line submitter declares long-lived applications but no `long_lived_command` (how it launches one with the user's keytab)",
         );
     }
-    let run = or_verdict!(ctx.long_lived().await);
+    let run = or_verdict!(super::long_lived_run::shared(ctx).await);
     let namenode = ctx.cluster.namenode_token_service();
     match id {
         "L1" => judge_l1(run),

@@ -8,7 +8,9 @@
 //! application_master.rs  A1, A2, A4–A7
 //! am_renewal.rs          A3 (a thread dump of the running AM)
 //! container.rs           K1–K2
+//! container_run.rs       the container code's JVM at work, watched (K1–K2's observation)
 //! long_lived.rs          L1–L7
+//! long_lived_run.rs      alice's long-lived application, launched and watched (L1–L7's observation)
 //! testing.rs             T1, T2, T4
 //! web_browser.rs         T3 (headless Chromium)
 //! expiry.rs              T5
@@ -32,9 +34,11 @@ pub mod am_renewal;
 pub mod application_master;
 pub mod client;
 pub mod container;
+pub mod container_run;
 pub mod expiry;
 pub mod integration;
 pub mod long_lived;
+pub mod long_lived_run;
 pub mod no_credentials;
 pub mod remote_hdfs;
 pub mod testing;

@@ -227,7 +227,7 @@ async fn browse(ctx: &Context<'_>, tools: &Tools, evidence: &mut Vec<Evidence>) 
             let page = browser.source().await.unwrap_or_default();
             named = yarnsec_submitter::service::application_id_in(&url)
                 .map(str::to_string)
-                .or_else(|| yarnsec_submitter::command::application_id_in_output(&page));
+                .or_else(|| yarnsec_submitter::submission::application_id_in_output(&page));
             facts.landed_names_app = named.is_some();
             shot(ctx, &browser, "2-after-submit.png", "where alice's browser landed after Submit", evidence).await?;
             evidence.push(Evidence::new(
