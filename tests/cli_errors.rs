@@ -70,3 +70,28 @@ fn faults_are_refused_for_an_external_service() {
     assert_eq!(out.status.code(), Some(yarnsec::exit_codes::BAD_INPUT as i32), "{}", stderr(&out));
     assert!(stderr(&out).contains("belong to the reference service"), "{}", stderr(&out));
 }
+
+/// `init` writes a service file that `check` accepts; `check` names a bad key and exits 2, and
+/// `init` never writes over a file.
+#[test]
+fn init_writes_a_file_check_accepts_and_check_names_what_is_wrong() {
+    let dir = tempfile::tempdir().unwrap();
+    use std::os::unix::fs::PermissionsExt as _;
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    for kind in ["form", "json", "command"] {
+        let file = dir.path().join(format!("{kind}.toml"));
+        let out = yarnsec(&["init", "--submit", kind, file.to_str().unwrap()], &[]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let out = yarnsec(&["check", file.to_str().unwrap()], &[]);
+        assert_eq!(out.status.code(), Some(0), "{kind}: {}", stderr(&out));
+        let again = yarnsec(&["init", "--submit", kind, file.to_str().unwrap()], &[]);
+        assert_eq!(again.status.code(), Some(yarnsec::exit_codes::BAD_INPUT as i32));
+        assert!(stderr(&again).contains("exists already"), "{}", stderr(&again));
+    }
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(&bad, "name = \"x\"\nsubmit = \"command\"\nsubmit_command = [\"{workload}\", \"{name}\"]\nsubmit_wiat = \"5m\"\n")
+        .unwrap();
+    let out = yarnsec(&["check", bad.to_str().unwrap()], &[]);
+    assert_eq!(out.status.code(), Some(yarnsec::exit_codes::BAD_INPUT as i32));
+    assert!(stderr(&out).contains("submit_wiat"), "{}", stderr(&out));
+}

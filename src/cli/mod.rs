@@ -7,6 +7,7 @@ mod external;
 mod images;
 mod interrupt;
 mod run;
+mod service;
 mod soak;
 mod up;
 
@@ -39,6 +40,10 @@ enum Command {
     Bench(bench::BenchArgs),
     /// Run the whole checklist N times (fresh cluster each time); print each item's verdicts.
     Soak(soak::SoakArgs),
+    /// Write a commented service file to start from (`--submit form|json|command`).
+    Init(service::InitArgs),
+    /// Check a service file without starting anything (exit 2 naming the key and the fix).
+    Check(service::CheckArgs),
 }
 
 /// Runs one command; returns the exit code. A signal stops it (see [`interrupt`]).
@@ -65,5 +70,7 @@ async fn dispatch(cli: Cli) -> anyhow::Result<u8> {
         Command::Images { command } => images::run(command).await,
         Command::Bench(args) => bench::run(args).await,
         Command::Soak(args) => soak::run(args).await,
+        Command::Init(args) => service::init(args),
+        Command::Check(args) => service::check(args),
     }
 }

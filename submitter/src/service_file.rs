@@ -674,3 +674,110 @@ mod docs {
         assert_eq!(documented(&doc, "### `[features]`"), fields::<crate::declared::Features>());
     }
 }
+
+/// A commented service file to start from, for a submitter taking submissions as `kind` does
+/// (`yarnsec init`). Each parses as it is.
+///
+/// ```
+/// use yarnsec_submitter::service::SubmitMode;
+/// use yarnsec_submitter::service_file::{template, ServiceFile};
+/// for kind in [SubmitMode::Json, SubmitMode::Form, SubmitMode::Command] {
+///     assert!(ServiceFile::parse(template(kind), "service.toml").is_ok());
+/// }
+/// ```
+pub fn template(kind: SubmitMode) -> &'static str {
+    match kind {
+        SubmitMode::Json => TEMPLATE_JSON,
+        SubmitMode::Form => TEMPLATE_FORM,
+        SubmitMode::Command => TEMPLATE_COMMAND,
+    }
+}
+
+const TEMPLATE_COMMAND: &str = r#"# A command-line submitter, judged by yarnsec (docs/service-file.md has every key).
+# yarnsec runs `submit_command` on the cluster's edge node as each test user (alice, bob), with
+# that user's Kerberos ticket, in a directory of its own; this file's directory is at /team there.
+name = "my-submitter"
+submit = "command"
+# {workload} is the probe yarnsec submits (a script, or a jar with workload = "jvm"); {name} is the
+# application name to give it (yarnsec finds the application at the ResourceManager by it).
+# Also: {user}, {principal}, {host_principal}, {keytab}.
+submit_command = ["/team/submit.sh", "--name", "{name}", "{workload}"]
+# workload = "sh"            # or "python", or "jvm"
+# packages = ["python3"]     # Debian packages your applications (and your client) need
+# pip = ["skein==0.8.2"]     # pinned PyPI packages for the edge node
+# submit_wait = "5m"         # how long your client may take to submit
+# parallel_submissions = 2   # at most this many submissions at once
+
+[features]
+# timeline = true            # its applications publish to the timeline server
+# remote_filesystems = true  # they read another HDFS
+# long_lived = true          # it launches long-lived applications with the user's keytab:
+#                            # then give long_lived_command = [...] (same placeholders)
+# container_code = "jvm"     # its containers run Hadoop client code on the JVM
+"#;
+
+const TEMPLATE_JSON: &str = r#"# A web service with yarnsec's JSON API, judged by yarnsec (docs/service-file.md has every key).
+# POST /api/submit with {"script", "name", "memory_gib", "vcores"}, as the signed-in user.
+name = "my-service"
+# On the cluster's edge node, as a gateway host would run it: as the service user, in /team (this
+# file's directory), with YARNSEC_SERVICE_PRINCIPAL and YARNSEC_SERVICE_KEYTAB in its environment.
+url = "http://service.yarnsec.test:8080"
+run_on = "edge"
+command = ["/team/my-service", "--port", "8080"]
+ready_path = "/"
+auth = "kerberos"
+submit = "json"
+# packages = ["python3-gssapi"]   # Debian packages your service and its applications need
+# submit_wait = "30s"             # how long an application may take to show after your answer
+
+[features]
+# timeline = true
+# long_lived = true               # then the JSON API also takes "long_lived" and "keytab" (base64)
+"#;
+
+const TEMPLATE_FORM: &str = r#"# A web service with a form of its own, judged by yarnsec (docs/service-file.md has every key).
+name = "my-service"
+url = "http://service.yarnsec.test:8080"
+run_on = "edge"
+command = ["python3", "/team/app.py"]
+ready_path = "/"
+auth = "kerberos"
+submit = "form"
+workload = "python"
+
+[form]
+path = "/"                      # where the form posts
+script_field = "script"         # the file field that carries the script
+name_field = "name"             # the application-name field ("" if the form has none)
+fields = { queue = "default" }  # fixed fields sent with every submission
+
+[features]
+# timeline = true
+"#;
+
+impl ServiceFile {
+    /// What on this host keeps the file from working, beyond its own text: the directory mounted
+    /// at `/team` (it must exist and be readable by the users commands run as). Empty: nothing.
+    pub fn host_problems(&self) -> Vec<String> {
+        let mut problems = Vec::new();
+        if self.submit == SubmitMode::Command || self.run_on == RunOn::Edge {
+            let dir = self.mount_dir();
+            match std::fs::metadata(&dir) {
+                Err(e) => problems.push(format!("`mount`: {} cannot be read ({e})", dir.display())),
+                Ok(m) if !m.is_dir() => problems.push(format!("`mount`: {} is not a directory", dir.display())),
+                Ok(m) => {
+                    use std::os::unix::fs::PermissionsExt as _;
+                    if m.permissions().mode() & 0o005 != 0o005 {
+                        problems.push(format!(
+                            "`mount`: {} has mode {:o}; commands on the edge node run as alice, bob or the service user, who cannot read it: `chmod o+rx {}`",
+                            dir.display(),
+                            m.permissions().mode() & 0o777,
+                            dir.display()
+                        ));
+                    }
+                }
+            }
+        }
+        problems
+    }
+}
