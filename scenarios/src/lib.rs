@@ -7,6 +7,7 @@
 //!               many items; what each item waits for; the run's own errors
 //! facts/        plain facts from the cluster: token files, containers, application runs, what
 //!               token issuers logged; items judge these in pure functions
+//! fixes.rs      for each item, what to change when it FAILs (the API or setting)
 //! error.rs      why an observation could not be made (FAIL when the application is at fault,
 //!               SKIPPED when nothing could be judged)
 //! items/        one module per checklist section; `judge(id)` runs an item's scenario
@@ -21,6 +22,7 @@ pub mod checklist;
 pub mod context;
 pub mod error;
 pub mod facts;
+pub mod fixes;
 pub mod items;
 pub mod verdict;
 

@@ -94,4 +94,6 @@ pub struct ItemResult {
     pub evidence: Vec<Evidence>,
     /// How long the scenario took, seconds.
     pub duration_s: f64,
+    /// For a FAIL: what the submitter's code should do instead ([`crate::fixes`]).
+    pub fix: Option<String>,
 }

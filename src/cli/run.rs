@@ -211,6 +211,7 @@ async fn run_item(item: &ChecklistItem, ctx: &Context<'_>, progress: &yarnsec_ha
         reason: verdict.reason,
         evidence: verdict.evidence,
         duration_s: took,
+        fix: (verdict.status == Status::Fail).then(|| yarnsec_scenarios::fixes::fix(item.id)).flatten().map(str::to_string),
     }
 }
 

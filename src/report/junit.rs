@@ -16,7 +16,8 @@ pub fn to_junit(report: &Report) -> String {
             Status::Pass => TestCaseStatus::success(),
             Status::Fail => {
                 let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
-                s.set_message(item.reason.clone()).set_description(evidence.clone());
+                let fix = item.fix.as_ref().map(|f| format!("fix: {f}\n\n")).unwrap_or_default();
+                s.set_message(item.reason.clone()).set_description(format!("{fix}{evidence}"));
                 s
             }
             Status::NotApplicable | Status::Skipped => {

@@ -56,6 +56,9 @@ pub fn to_markdown(report: &Report) -> String {
         }
         let _ = writeln!(out, "- {} <a id=\"{}\"></a>**{}** {}  ", checkbox(item.status), item.id.to_lowercase(), item.id, item.text);
         let _ = writeln!(out, "  {}: {} ({:.1} s)", label(item.status), item.reason, item.duration_s);
+        if let Some(fix) = &item.fix {
+            let _ = writeln!(out, "  \n  **Fix:** {fix}.");
+        }
         for e in &item.evidence {
             // Screenshots are files beside the report; the evidence names them.
             if e.kind == "screenshot" {

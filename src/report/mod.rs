@@ -82,6 +82,7 @@ pub(crate) mod tests {
             text: format!("text of {id} <with> & \"markup\""),
             status,
             reason: reason.into(),
+            fix: (status == Status::Fail).then(|| format!("the fix for {id}")),
             evidence,
             duration_s: 1.25,
         };
