@@ -5,6 +5,7 @@
 // have written; a long-lived run (the probe's loop mode) writes for ever, from the driver (the
 // ApplicationMaster's container in cluster mode) and from the executor.
 import java.util.Collections;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -14,11 +15,13 @@ public final class YarnsecSparkApp {
 
     public static void main(String[] args) throws Exception {
         try (JavaSparkContext sc = new JavaSparkContext(new SparkConf())) {
+            // A probe that fails in the driver fails the application, as a failed write should.
+            AtomicReference<Exception> failed = new AtomicReference<>();
             Thread driver = new Thread(() -> {
                 try {
                     YarnsecProbe.run();
                 } catch (Exception e) {
-                    throw new RuntimeException(e);
+                    failed.set(e);
                 }
             }, "yarnsec probe in the driver");
             driver.setDaemon(true);
@@ -28,6 +31,9 @@ public final class YarnsecSparkApp {
             driver.join(60_000);
             sc.parallelize(Collections.singletonList(1), 1).foreach(x -> YarnsecProbe.run());
             driver.join();
+            if (failed.get() != null) {
+                throw failed.get();
+            }
         }
     }
 }

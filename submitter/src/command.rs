@@ -156,7 +156,7 @@ impl CommandRun {
                     user: user.to_string(),
                     how: format!("the submit command `{}` exited {code} ({})", short_words(&self.command), self.telling_line()),
                     detail,
-                    watched_s: 0,
+                    watched: "asked when the command ended".into(),
                 })
             }
             (None, None) => Err(SubmitError::TimedOut {
@@ -370,9 +370,14 @@ impl CommandSubmitter {
             let mut found = None;
             if let Some(id) = said.filter(|id| !unknown.contains(id)) {
                 match found::known(cluster, &id).await {
-                    Ok(Some(app)) if app.user == user || app.name == name => found = Some((app, FoundBy::Answer)),
+                    Ok(Some(app)) if (app.user == user || app.name == name) && found::may_be_named(&app, since_ms, &ledger.claimed()) => {
+                        found = Some((app, FoundBy::Answer))
+                    }
                     Ok(Some(app)) => {
-                        let note = format!("the command named {id}, which is {}'s application {}, not this submission", app.user, app.name);
+                        let note = format!(
+                            "the command named {id}, {}'s application {}, which is not this submission (another's, or older)",
+                            app.user, app.name
+                        );
                         if !notes.contains(&note) {
                             notes.push(note);
                         }

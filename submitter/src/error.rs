@@ -10,7 +10,7 @@ use yarnsec_harness::HarnessError;
 #[derive(Debug, thiserror::Error)]
 pub enum SubmitError {
     /// The submitter was asked, and the ResourceManager shows no application from that submission.
-    #[error("nothing launched: after {how}, the ResourceManager shows no application of {user}'s from that submission (watched {watched_s} s after the answer)\n{detail}\nhint: the submitter's log (logs/service.log or logs/submit-commands.log in the report directory) says why")]
+    #[error("nothing launched: after {how}, the ResourceManager shows no application of {user}'s from that submission ({watched})\n{detail}\nhint: the submitter's log (logs/service.log or logs/submit-commands.log in the report directory) says why")]
     NothingLaunched {
         /// For whom.
         user: String,
@@ -18,8 +18,8 @@ pub enum SubmitError {
         how: String,
         /// What it said: the answer or the command's last lines, and the service's last log lines.
         detail: String,
-        /// How long yarnsec watched the ResourceManager after the answer.
-        watched_s: u64,
+        /// How long yarnsec watched the ResourceManager (`watched 30 s after the answer`).
+        watched: String,
     },
     /// Several new applications could each be the submission.
     #[error("{user}'s submission cannot be told apart: {} new application(s) of {user}'s appeared at the ResourceManager during it, and neither the service's answer nor the application name tells which is this one: {}\nhint: name the application as the contract asks (`name_field`, `{{name}}`) or answer with its id", candidates.len(), candidates.join(", "))]

@@ -86,9 +86,16 @@ pub enum Decision {
     NotYet,
 }
 
-/// How much earlier than the submission's start the ResourceManager may date its application (the
-/// clocks are the same kernel's; this covers the rounding of its time stamps).
+/// How much earlier than the submission's start the ResourceManager may list an application it
+/// is asked for (the query's own margin; the clocks are the same kernel's).
 const SLACK_MS: i64 = 1_000;
+
+/// Whether an application the answer named can be this submission's: started since the
+/// submission began (give or take [`SLACK_MS`]) and claimed by no other submission (a page that
+/// lists a user's earlier jobs names one of theirs).
+pub fn may_be_named(app: &App, since_ms: i64, claimed: &HashSet<String>) -> bool {
+    app.started_time >= since_ms - SLACK_MS && !claimed.contains(&app.id)
+}
 
 /// Which of the ResourceManager's `apps` is the submission's: the one the answer named; else the
 /// one carrying the name (several: ambiguous); else, when `only_new`, the only new application of
@@ -107,7 +114,9 @@ pub fn decide(clues: &Clues<'_>, apps: &[App], claimed: &HashSet<String>) -> Dec
     if !clues.only_new {
         return Decision::NotYet;
     }
-    let new: Vec<&App> = apps.iter().filter(|a| a.user == clues.user && a.started_time >= clues.since_ms - SLACK_MS).filter(free).collect();
+    // Only what the ResourceManager started after the submission began (the same clock): an
+    // earlier submission's late application is not this one's.
+    let new: Vec<&App> = apps.iter().filter(|a| a.user == clues.user && a.started_time >= clues.since_ms).filter(free).collect();
     match new.as_slice() {
         [] => Decision::NotYet,
         [one] => Decision::Found((*one).clone(), FoundBy::OnlyNew),
@@ -207,14 +216,20 @@ pub async fn find(
     let mut notes = Vec::new();
     let mut named_app: Option<App> = None;
     let mut named_checked = named.is_none();
+    // "The only new one" counts once it was the only one on two polls in a row (or at the end).
+    let mut only_new_before: Option<String> = None;
     loop {
         let attempt = async {
             if !named_checked {
                 if let Some(id) = named {
-                    named_app = known(cluster, id).await?;
                     named_checked = true;
-                    if named_app.is_none() {
-                        notes.push(format!("the answer named {id}, which the ResourceManager does not know"));
+                    match known(cluster, id).await? {
+                        None => notes.push(format!("the answer named {id}, which the ResourceManager does not know")),
+                        Some(app) if !may_be_named(&app, clues.since_ms, &ledger.claimed()) => notes.push(format!(
+                            "the answer named {id}, an application that was started before this submission or is another's ({}, user {})",
+                            app.name, app.user
+                        )),
+                        Some(app) => named_app = Some(app),
                     }
                 }
             }
@@ -223,6 +238,10 @@ pub async fn find(
         };
         let last_chance = Instant::now() >= deadline;
         match attempt.await {
+            Ok(Decision::Found(app, FoundBy::OnlyNew)) if !last_chance && only_new_before.as_deref() != Some(&app.id) => {
+                only_new_before = Some(app.id);
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
             Ok(Decision::Found(app, by)) => {
                 ledger.claim(&app.id);
                 return Ok(Search::Found(app, by));
@@ -301,7 +320,12 @@ mod tests {
         assert!(matches!(decide(&clues(None, false), &named_twice, &none), Decision::Several(v) if v.len() == 2));
         // An application that is older than the submission is not new.
         assert_eq!(decide(&clues(None, true), &[app("application_1_0002", "alice", "x", 8_999)], &none), Decision::NotYet);
-        assert_eq!(listing(&[a]), ["application_1_0004 (report-job, user alice)"]);
+        assert_eq!(listing(std::slice::from_ref(&a)), ["application_1_0004 (report-job, user alice)"]);
+        // An application the answer names counts only if it is new and nobody's yet.
+        assert!(may_be_named(&a, 10_000, &none));
+        assert!(!may_be_named(&app("application_1_0001", "alice", "old", 5_000), 10_000, &none));
+        let claimed: HashSet<String> = [a.id.clone()].into_iter().collect();
+        assert!(!may_be_named(&a, 10_000, &claimed));
     }
 
     #[test]

@@ -291,7 +291,8 @@ impl ServiceUnderTest {
             Instant::now() + self.answer_wait,
         );
         let answer = crate::web::answer_of_http(&self.send(http, request, None).await);
-        let clues = Clues { user: request.user, name: request.name, named: None, since_ms, only_new: true };
+        // Other processes submit through a shared service: "the only new one" would be a guess.
+        let clues = Clues { user: request.user, name: request.name, named: None, since_ms, only_new: !self.shared };
         let deadline = Instant::now() + self.answer_wait;
         crate::progress::waiting(&format!("{}'s application to show at the ResourceManager", request.user), deadline);
         let search = found::find(cluster, &ledger, clues, answer.named.as_deref(), deadline).await;
@@ -318,7 +319,7 @@ impl ServiceUnderTest {
                     user: request.user.to_string(),
                     how: format!("{} answered {}", self.submit_target(), answer.said),
                     detail,
-                    watched_s: self.answer_wait.as_secs(),
+                    watched: format!("watched {} s after the answer", self.answer_wait.as_secs()),
                 })
             }
         }

@@ -80,17 +80,23 @@ pub async fn python_site(requirements: &[String], progress: &Progress) -> Result
         let path = entry.map_err(HarnessError::io(&wheels))?.path();
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
         if name.ends_with(".tar.gz") {
-            untar(&path, &site).await?;
+            if let Err(e) = untar(&path, &site).await {
+                step.fail();
+                return Err(e);
+            }
             continue;
         }
         if !name.ends_with("-none-any.whl") {
             step.fail();
             return Err(pip_error(
-                format!("{name} is not a pure-Python wheel (it holds compiled code for one Python and one platform)"),
+                format!("{name} is neither a pure-Python wheel (`*-none-any.whl`) nor a `.tar.gz` source archive (a compiled wheel holds code for one Python and one platform)"),
                 String::new(),
             ));
         }
-        unpack(&path, &site)?;
+        if let Err(e) = unpack(&path, &site) {
+            step.fail();
+            return Err(e);
+        }
     }
     std::fs::write(&done, sorted.join("\n")).map_err(HarnessError::io(&done))?;
     step.done("unpacked");

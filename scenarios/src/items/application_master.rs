@@ -281,12 +281,19 @@ pub fn judge_a5(run: &AppRun, namenode: &str) -> Verdict {
     }
     let mut without = Vec::new();
     let (mut passed_on, mut fresh) = (Vec::new(), Vec::new());
+    // A fresh token counts when it is the user's own (in any form the NameNode writes it).
+    let users =
+        |t: &&&crate::facts::token_file::FileToken| t.delegation().is_some_and(|d| crate::facts::issued::same_user(&d.owner, &run.user));
     for c in &workers {
-        let seqs: Vec<i32> = c.tokens.find("HDFS_DELEGATION_TOKEN", namenode).filter_map(|t| t.sequence()).collect();
-        match seqs.first() {
-            None => without.push(c.id.as_str()),
-            Some(_) if seqs.iter().any(|s| am_seqs.contains(s)) => passed_on.push(c.id.as_str()),
-            Some(s) => fresh.push(format!("{} (sequenceNumber {s})", c.id)),
+        let all: Vec<_> = c.tokens.find("HDFS_DELEGATION_TOKEN", namenode).collect();
+        let seqs: Vec<i32> = all.iter().filter_map(|t| t.sequence()).collect();
+        let fresh_own: Vec<i32> = all.iter().filter(users).filter_map(|t| t.sequence()).filter(|s| !am_seqs.contains(s)).collect();
+        if seqs.iter().any(|s| am_seqs.contains(s)) {
+            passed_on.push(c.id.as_str());
+        } else if let Some(s) = fresh_own.first() {
+            fresh.push(format!("{} (sequenceNumber {s})", c.id));
+        } else {
+            without.push(c.id.as_str());
         }
     }
     if am_seqs.is_empty() && passed_on.is_empty() && fresh.is_empty() {
@@ -317,7 +324,7 @@ pub fn judge_a5(run: &AppRun, namenode: &str) -> Verdict {
             if unseen > 0 { format!(" ({unseen} container(s) whose token file was not found are not counted)") } else { String::new() }
         ),
         format!(
-            "the ApplicationMaster launched {} without an HDFS delegation token for the cluster's NameNode ({namenode}) in the launch context: its work there cannot reach HDFS",
+            "the ApplicationMaster launched {} without an HDFS delegation token of the user's for the cluster's NameNode ({namenode}) in the launch context: its work there cannot reach HDFS as the user",
             without.join(", ")
         ),
         evidence,
@@ -476,6 +483,11 @@ mod tests {
         assert_eq!(judge_a5(&run(am_without.clone(), worker.clone(), "", "", ""), NN).status, Status::Pass);
         // Nothing to pass on and nothing obtained: the client's mistake (C2), not shown here.
         assert_eq!(judge_a5(&run(am_without, file(vec![]), "", "", ""), NN).status, Status::Skipped);
+        // Someone else's token (the service's own) is not the user's.
+        let theirs = file(vec![delegation("HDFS_DELEGATION_TOKEN", NN, "yarnsec", "yarn", 9)]);
+        assert_eq!(judge_a5(&run(am_file(), theirs, "", "", ""), NN).status, Status::Fail);
+        let over_rpc = file(vec![delegation("HDFS_DELEGATION_TOKEN", NN, "alice@R.TEST", "yarn", 9)]);
+        assert_eq!(judge_a5(&run(am_file(), over_rpc, "", "", ""), NN).status, Status::Pass);
         // A token for another filesystem is not the cluster's.
         let remote = file(vec![delegation("HDFS_DELEGATION_TOKEN", "198.18.7.4:8020", "alice", "yarn", 4)]);
         assert_eq!(judge_a5(&run(am_file(), remote, "", "", ""), NN).status, Status::Fail);

@@ -60,17 +60,23 @@ async fn watch(ctx: &Context<'_>, app_id: &str) -> Result<ContainerJvm, ObserveE
     let (container, pid, first_seen) = loop {
         let containers = observe_containers(cluster, app_id).await?;
         if let Some(c) = probe_container(&containers) {
-            let settled = !c.is_application_master() || am_since.get_or_insert_with(Instant::now).elapsed() > WORKER_GRACE;
+            // At the end of the wait, the AM's own JVM is taken however long it waited for another.
+            let settled = !c.is_application_master()
+                || am_since.get_or_insert_with(Instant::now).elapsed() > WORKER_GRACE
+                || Instant::now() > appear_by;
             if settled {
                 if let Some(pid) = evidence.container_jvm(&c.id).await.map_err(ObserveError::cluster("the container's processes"))? {
                     break (c.clone(), pid, Instant::now());
                 }
             }
         }
-        if Instant::now() > appear_by {
-            return Err(ObserveError::Service {
-                what: format!("no container of {app_id} ran the probe in a JVM within 300 s (no container's log shows `probe=`)"),
-            });
+        if Instant::now() > appear_by + Duration::from_secs(10) {
+            let seen = if am_since.is_some() {
+                "the probe's container shows it, but no JVM of it ran"
+            } else {
+                "no container's log shows `probe=`"
+            };
+            return Err(ObserveError::Service { what: format!("no container of {app_id} ran the probe in a JVM within 300 s ({seen})") });
         }
         tokio::time::sleep(Duration::from_secs(2)).await;
     };

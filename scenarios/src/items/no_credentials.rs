@@ -68,6 +68,9 @@ pub struct Launches {
     pub staging: Option<Result<Vec<String>, String>>,
     /// Why tokens and staging writes were not looked for, when they were not.
     pub not_looked: Option<String>,
+    /// Whether new applications during an attempt were looked for (a web service that does not
+    /// name its applications as asked), beside those of the attempts' name.
+    pub by_window: bool,
 }
 
 /// One of the cluster's own refusals around the submitter (evidence only).
@@ -202,6 +205,9 @@ async fn web_attempts(ctx: &Context<'_>, name: &str, script: &[u8], target: &str
             let _turn = ledger.turn().await;
             let since = epoch_ms();
             let r = ctx.service.send(ctx.http(), &Request::new("alice", auth, script, name), headers).await;
+            // The turn is held a while after the answer: a service that submits in the background
+            // would launch then, and what launches in the window is this attempt's.
+            tokio::time::sleep(settle(ctx)).await;
             (said_http(&r), Some((since, epoch_ms())))
         }
     };
@@ -221,6 +227,11 @@ async fn web_attempts(ctx: &Context<'_>, name: &str, script: &[u8], target: &str
     attempts.push(Attempt { what: format!("{target} with a forged Negotiate token"), said, window, launched: None });
     attempts.push(expired_ticket(ctx, name, script, target).await);
     attempts
+}
+
+/// How long an attempt keeps the turn after the service answered (its `submit_wait`, at most 10 s).
+fn settle(ctx: &Context<'_>) -> Duration {
+    ctx.service.answer_wait.min(Duration::from_secs(10))
 }
 
 /// alice's ticket, obtained with a 3-second lifetime and used after it ran out. GSSAPI refuses an
@@ -256,6 +267,7 @@ async fn expired_ticket(ctx: &Context<'_>, name: &str, script: &[u8], target: &s
         Ok(Err(local)) => (said_http(&ctx.service.send(ctx.http(), &request(Auth::Anonymous), None).await), Some(local.to_string())),
         Err(e) => (Said::NotMade(e.to_string()), None),
     };
+    tokio::time::sleep(settle(ctx)).await;
     let window = Some((since, epoch_ms()));
     let _ = std::fs::remove_file(&ccache);
     let said = match (said, note) {
@@ -284,8 +296,9 @@ async fn launches(ctx: &Context<'_>, name: &str, began_ms: i64, attempts: &[Atte
             let mut found: Vec<String> = attempts.iter().filter_map(|a| a.launched.clone()).collect();
             for app in apps {
                 let ours = app.name == name || (by_window && within(app.started_time) && !claimed.contains(&app.id));
-                if ours && !found.iter().any(|f| f.starts_with(&app.id)) {
-                    found.retain(|f| f != &app.id);
+                if ours {
+                    // The described form replaces a bare id a command's own run gave.
+                    found.retain(|f| f != &app.id && !f.starts_with(&format!("{} (", app.id)));
                     found.push(format!("{} ({}, user {})", app.id, app.name, app.user));
                 }
             }
@@ -304,10 +317,11 @@ async fn launches(ctx: &Context<'_>, name: &str, began_ms: i64, attempts: &[Atte
             tokens: None,
             staging: None,
             not_looked: Some(format!("tokens and staging writes are not tied to the attempts: {why}")),
+            by_window,
         };
     }
     let Some(address) = ctx.submitter_address() else {
-        return Launches { apps, tokens: None, staging: None, not_looked: Some("the service's address is not known".into()) };
+        return Launches { apps, tokens: None, staging: None, not_looked: Some("the service's address is not known".into()), by_window };
     };
     let tokens = match IssuedTokens::observe(ctx.cluster).await {
         Ok(issued) => Ok(windows
@@ -327,7 +341,7 @@ async fn launches(ctx: &Context<'_>, name: &str, began_ms: i64, attempts: &[Atte
             .collect()),
         Err(e) => Err(e.to_string()),
     };
-    Launches { apps, tokens: Some(tokens), staging: Some(staging), not_looked: None }
+    Launches { apps, tokens: Some(tokens), staging: Some(staging), not_looked: None, by_window }
 }
 
 /// The cluster's own refusals around the submitter, as evidence.
@@ -541,8 +555,9 @@ pub fn judge_t6(attempts: &[Attempt], launches: &Launches, controls: &[Control],
         .collect();
     let unclean: Vec<&str> = made.iter().filter(|a| matches!(a.said, Said::Other(_))).map(|a| a.what.as_str()).collect();
     let mut reason = format!(
-        "nothing launched for {} attempt(s) without valid credentials: no application named {name} (or new during an attempt) at the ResourceManager{}. How the submitter said no: {}",
+        "nothing launched for {} attempt(s) without valid credentials: no application named {name}{} at the ResourceManager{}. How the submitter said no: {}",
         made.len(),
+        if launches.by_window { " (nor any new one during an attempt)" } else { "" },
         if launches.tokens.is_some() { ", no delegation token issued and no file created in HDFS at the service's request during them" } else { "" },
         how.join("; ")
     );
@@ -618,7 +633,7 @@ mod tests {
     }
 
     fn nothing() -> Launches {
-        Launches { apps: Ok(vec![]), tokens: Some(Ok(vec![])), staging: Some(Ok(vec![])), not_looked: None }
+        Launches { apps: Ok(vec![]), tokens: Some(Ok(vec![])), staging: Some(Ok(vec![])), not_looked: None, by_window: true }
     }
 
     #[test]

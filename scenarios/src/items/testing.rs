@@ -291,7 +291,7 @@ mod tests {
             user: "alice".into(),
             how: "the submit command `spark-submit …` exited 1 (Failed to find any Kerberos tgt)".into(),
             detail: String::new(),
-            watched_s: 0,
+            watched: "asked when the command ended".into(),
         });
         let v = judge_t1_launch(Err(&nothing), "strict");
         assert_eq!(v.status, Status::Fail);

@@ -120,9 +120,7 @@ pub fn judge_t3(f: &BrowserFacts) -> Verdict {
         return Verdict::fail(problems.join("; "), Vec::new());
     }
     if let Some(why) = unjudged {
-        return Verdict::skipped(format!(
-            "the pages worked, but the application the browser's submission led to cannot be told apart: {why}"
-        ));
+        return Verdict::skipped(format!("the pages worked, but which application the browser's submission led to is not known: {why}"));
     }
     Verdict::pass(
         format!(
@@ -244,7 +242,7 @@ async fn browse(ctx: &Context<'_>, tools: &Tools, evidence: &mut Vec<Evidence>) 
         }
     }
     // The cluster, not the page, says what launched and who runs it.
-    let clues = yarnsec_submitter::found::Clues { user: "alice", name: &name, named: None, since_ms, only_new: true };
+    let clues = yarnsec_submitter::found::Clues { user: "alice", name: &name, named: None, since_ms, only_new: !ctx.service.shared };
     let deadline = std::time::Instant::now() + ctx.service.answer_wait;
     let search = yarnsec_submitter::found::find(ctx.cluster, &ledger, clues, named.as_deref(), deadline).await;
     drop(turn);
@@ -268,8 +266,9 @@ async fn browse(ctx: &Context<'_>, tools: &Tools, evidence: &mut Vec<Evidence>) 
                 notes.iter().map(|n| format!("; {n}")).collect::<String>()
             ));
         }
+        // The ResourceManager could not be asked: nothing is known either way (not judged).
         Err(e) => {
-            facts.app = Err(e.to_string());
+            facts.app = Err(format!("the ResourceManager could not be asked: {e}"));
             facts.app_ambiguous = true;
         }
     }
