@@ -49,6 +49,8 @@ pub fn to_markdown(report: &Report) -> String {
     summary_table(&mut out, report);
     let _ = writeln!(out, "Legend: `[x]` PASS, `[ ]` FAIL, `[-]` NOT APPLICABLE, `[?]` SKIPPED.");
     let mut section = "";
+    // Evidence shown once: the first item that cites a piece shows it, later ones point there.
+    let mut shown: std::collections::HashMap<(&str, &str), &str> = std::collections::HashMap::new();
     for item in &report.items {
         if item.section != section {
             section = &item.section;
@@ -60,9 +62,14 @@ pub fn to_markdown(report: &Report) -> String {
             let _ = writeln!(out, "  \n  **Fix:** {fix}.");
         }
         for e in &item.evidence {
-            // Screenshots are files beside the report; the evidence names them.
-            if e.kind == "screenshot" {
-                let _ = writeln!(out, "\n  {} (screenshot):  \n  ![{}]({})", e.title, e.title, e.body);
+            if let Some(first) = shown.get(&(e.kind.as_str(), e.body.as_str())) {
+                let _ = writeln!(out, "\n  {} ({}): shown under [{first}](#{}).", e.title, e.kind, first.to_lowercase());
+                continue;
+            }
+            shown.insert((e.kind.as_str(), e.body.as_str()), item.id.as_str());
+            // Screenshots and pictures are files beside the report; the evidence names them.
+            if e.kind == "screenshot" || e.kind == "picture" {
+                let _ = writeln!(out, "\n  {} ({}):  \n  ![{}]({})", e.title, e.kind, e.title, e.body);
                 continue;
             }
             let _ = writeln!(out, "\n  <details><summary>{} ({})</summary>\n\n  ```text", e.title, e.kind);
@@ -135,5 +142,37 @@ mod run_error_tests {
         assert!(table.find("| FAIL |").unwrap() < table.find("| PASS |").unwrap(), "{table}");
         let junit = super::super::to_junit(&report);
         assert!(junit.contains("the run") && junit.contains("<error"), "{junit}");
+    }
+}
+
+#[cfg(test)]
+mod evidence_once_tests {
+    use yarnsec_scenarios::{Evidence, ItemResult, Status};
+
+    /// The AM's token file cited by C1, C2 and C3 is printed once; the others point to it.
+    #[test]
+    fn the_same_evidence_is_printed_once_and_referred_to() {
+        let mut report = super::super::tests::sample();
+        let tokens = Evidence::new("token", "the AM's token file", "alias: kind=HDFS_DELEGATION_TOKEN owner=alice seq=7");
+        for (id, title) in [("C1", "AM tokens"), ("C2", "the AM's tokens")] {
+            let item = report.items.iter_mut().find(|i| i.id == id).unwrap();
+            item.evidence = vec![Evidence { title: title.into(), ..tokens.clone() }];
+        }
+        report.items.push(ItemResult {
+            id: "C3".into(),
+            section: "Client".into(),
+            text: "text of C3".into(),
+            status: Status::Pass,
+            reason: "it holds".into(),
+            evidence: vec![tokens.clone(), Evidence::new("token", "another file", "alias: kind=TIMELINE_DELEGATION_TOKEN")],
+            duration_s: 1.0,
+            fix: None,
+        });
+        let md = super::to_markdown(&report);
+        assert_eq!(md.matches("seq=7").count(), 1, "{md}");
+        assert!(md.contains("the AM's tokens (token): shown under [C1](#c1)."), "{md}");
+        assert!(md.contains("the AM's token file (token): shown under [C1](#c1)."), "{md}");
+        // Different evidence of the same kind is still shown.
+        assert!(md.contains("TIMELINE_DELEGATION_TOKEN"), "{md}");
     }
 }
