@@ -11,6 +11,8 @@
 //! error.rs      why an observation could not be made (FAIL when the application is at fault,
 //!               SKIPPED when nothing could be judged)
 //! items/        one module per checklist section; `judge(id)` runs an item's scenario
+//! timeline/     pictures of time (T5, L1–L7): an application, its user's tickets and its
+//!               tokens on one axis, drawn as SVG
 //! ```
 //!
 //! The submitter under test (a web service or a command, the probe in its language, the browser
@@ -24,6 +26,7 @@ pub mod error;
 pub mod facts;
 pub mod fixes;
 pub mod items;
+pub mod timeline;
 pub mod verdict;
 
 pub use checklist::{ChecklistItem, CHECKLIST};

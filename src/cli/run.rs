@@ -6,7 +6,7 @@ use std::time::{Instant, SystemTime};
 
 use anyhow::Context as _;
 use clap::Args;
-use yarnsec::report::{to_json, to_junit, to_markdown, Report};
+use yarnsec::report::{pictures, to_html, to_json, to_junit, to_markdown, Report};
 use yarnsec_harness::{SecureCluster, SecurityProfile};
 
 use super::external::ExternalService;
@@ -33,7 +33,7 @@ pub struct RunArgs {
     /// The Hadoop version.
     #[arg(long, env = "YARNSEC_HADOOP_VERSION", default_value = yarnsec_harness::images::DEFAULT_HADOOP_VERSION)]
     hadoop_version: String,
-    /// Where report.md, report.json, junit.xml and the daemons' logs go.
+    /// Where report.md, report.html, report.json, junit.xml, pictures/ and the daemons' logs go.
     #[arg(long, default_value = "target/yarnsec-report")]
     report_dir: PathBuf,
 }
@@ -130,7 +130,15 @@ pub async fn run(args: RunArgs) -> anyhow::Result<u8> {
     }
     let report = Report::new(service.name.clone(), cluster.profile().summary(), started_at, started.elapsed().as_secs_f64(), results)
         .with_run_errors(ctx.run_errors());
+    for (path, svg) in pictures(&report) {
+        let file = args.report_dir.join(path);
+        if let Some(dir) = file.parent() {
+            std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        }
+        write(&file, svg)?;
+    }
     write(&args.report_dir.join("report.md"), &to_markdown(&report))?;
+    write(&args.report_dir.join("report.html"), &to_html(&report, |path| std::fs::read(args.report_dir.join(path)).ok()))?;
     write(&args.report_dir.join("report.json"), &to_json(&report))?;
     write(&args.report_dir.join("junit.xml"), &to_junit(&report))?;
     // The service (and a command submitter's edge node) goes before the cluster.

@@ -11,7 +11,17 @@ use super::Report;
 pub fn to_junit(report: &Report) -> String {
     let mut suite = TestSuite::new(format!("yarnsec checklist ({}, {})", report.service, report.profile.name));
     for item in &report.items {
-        let evidence = item.evidence.iter().map(|e| format!("[{}] {}\n{}", e.kind, e.title, e.body)).collect::<Vec<_>>().join("\n\n");
+        // A picture is SVG: CI viewers show its title and where the report keeps it.
+        let evidence = item
+            .evidence
+            .iter()
+            .enumerate()
+            .map(|(k, e)| match e.kind.as_str() {
+                "picture" => format!("[picture] {}\n(see {} beside report.md)", e.title, super::picture_path(&item.id, k)),
+                _ => format!("[{}] {}\n{}", e.kind, e.title, e.body),
+            })
+            .collect::<Vec<_>>()
+            .join("\n\n");
         let status = match item.status {
             Status::Pass => TestCaseStatus::success(),
             Status::Fail => {

@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 
 use yarnsec_scenarios::Status;
 
-use super::Report;
+use super::{first_sentence, label, Report};
 
 fn checkbox(status: Status) -> &'static str {
     match status {
@@ -12,15 +12,6 @@ fn checkbox(status: Status) -> &'static str {
         Status::Fail => "[ ]",
         Status::NotApplicable => "[-]",
         Status::Skipped => "[?]",
-    }
-}
-
-fn label(status: Status) -> &'static str {
-    match status {
-        Status::Pass => "PASS",
-        Status::Fail => "FAIL",
-        Status::NotApplicable => "NOT APPLICABLE",
-        Status::Skipped => "SKIPPED",
     }
 }
 
@@ -61,15 +52,17 @@ pub fn to_markdown(report: &Report) -> String {
         if let Some(fix) = &item.fix {
             let _ = writeln!(out, "  \n  **Fix:** {fix}.");
         }
-        for e in &item.evidence {
+        for (k, e) in item.evidence.iter().enumerate() {
             if let Some(first) = shown.get(&(e.kind.as_str(), e.body.as_str())) {
                 let _ = writeln!(out, "\n  {} ({}): shown under [{first}](#{}).", e.title, e.kind, first.to_lowercase());
                 continue;
             }
             shown.insert((e.kind.as_str(), e.body.as_str()), item.id.as_str());
-            // Screenshots and pictures are files beside the report; the evidence names them.
+            // Screenshots and pictures are files beside the report; a screenshot's evidence names
+            // its file, a picture's holds the SVG written to `picture_path`.
             if e.kind == "screenshot" || e.kind == "picture" {
-                let _ = writeln!(out, "\n  {} ({}):  \n  ![{}]({})", e.title, e.kind, e.title, e.body);
+                let file = if e.kind == "picture" { super::picture_path(&item.id, k) } else { e.body.clone() };
+                let _ = writeln!(out, "\n  {} ({}):  \n  ![{}]({file})", e.title, e.kind, e.title);
                 continue;
             }
             let _ = writeln!(out, "\n  <details><summary>{} ({})</summary>\n\n  ```text", e.title, e.kind);
@@ -85,16 +78,8 @@ pub fn to_markdown(report: &Report) -> String {
 /// Every item in one table, FAILs first, then SKIPPED, PASS and NOT APPLICABLE, each with the first
 /// sentence of its reason: what a reader scans before the details.
 fn summary_table(out: &mut String, report: &Report) {
-    let rank = |s: Status| match s {
-        Status::Fail => 0,
-        Status::Skipped => 1,
-        Status::Pass => 2,
-        Status::NotApplicable => 3,
-    };
-    let mut items: Vec<_> = report.items.iter().collect();
-    items.sort_by_key(|i| rank(i.status));
     let _ = writeln!(out, "| item | verdict | why |\n|---|---|---|");
-    for i in items {
+    for i in report.by_urgency() {
         let _ = writeln!(
             out,
             "| [{}](#{}) | {} | {} |",
@@ -105,17 +90,6 @@ fn summary_table(out: &mut String, report: &Report) {
         );
     }
     out.push('\n');
-}
-
-/// The reason up to its first full stop (at most 200 characters), on one line.
-fn first_sentence(reason: &str) -> String {
-    let line = reason.lines().next().unwrap_or_default();
-    let cut = line.find(". ").map_or(line, |at| &line[..at + 1]);
-    if cut.chars().count() > 200 {
-        format!("{}…", cut.chars().take(200).collect::<String>())
-    } else {
-        cut.to_string()
-    }
 }
 
 #[cfg(test)]

@@ -1,17 +1,22 @@
-//! The checklist report: one model, three writers (Markdown for people, JSON for scripts, JUnit
-//! for CI), all reading the same [`Report`].
+//! The checklist report: one model, four writers (Markdown and HTML for people, JSON for
+//! scripts, JUnit for CI), all reading the same [`Report`]; pictures of time are SVG files
+//! beside them ([`pictures`]).
 
+mod html;
 mod json;
 mod junit;
 mod markdown;
+mod pictures;
 
 use serde::Serialize;
 use yarnsec_harness::ProfileSummary;
 use yarnsec_scenarios::{ItemResult, Status};
 
+pub use html::to_html;
 pub use json::to_json;
 pub use junit::to_junit;
 pub use markdown::to_markdown;
+pub use pictures::{picture_path, pictures};
 
 /// Counts by status.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -65,6 +70,43 @@ impl Report {
     pub fn with_run_errors(mut self, errors: Vec<String>) -> Self {
         self.run_errors = errors;
         self
+    }
+}
+
+impl Report {
+    /// The items FAILs first, then SKIPPED, PASS and NOT APPLICABLE (checklist order within each):
+    /// the order of the summary tables.
+    pub fn by_urgency(&self) -> Vec<&ItemResult> {
+        let rank = |s: Status| match s {
+            Status::Fail => 0,
+            Status::Skipped => 1,
+            Status::Pass => 2,
+            Status::NotApplicable => 3,
+        };
+        let mut items: Vec<&ItemResult> = self.items.iter().collect();
+        items.sort_by_key(|i| rank(i.status));
+        items
+    }
+}
+
+/// A status as the reports spell it.
+pub(crate) fn label(status: Status) -> &'static str {
+    match status {
+        Status::Pass => "PASS",
+        Status::Fail => "FAIL",
+        Status::NotApplicable => "NOT APPLICABLE",
+        Status::Skipped => "SKIPPED",
+    }
+}
+
+/// A reason up to its first full stop (at most 200 characters), on one line.
+pub(crate) fn first_sentence(reason: &str) -> String {
+    let line = reason.lines().next().unwrap_or_default();
+    let cut = line.find(". ").map_or(line, |at| &line[..at + 1]);
+    if cut.chars().count() > 200 {
+        format!("{}…", cut.chars().take(200).collect::<String>())
+    } else {
+        cut.to_string()
     }
 }
 

@@ -31,6 +31,19 @@ pub enum Requester {
     Ambiguous(Vec<String>),
 }
 
+/// One thing an issuer did to a token, and when.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TokenMoment {
+    /// The token's service (its issuer).
+    pub service: String,
+    /// The token's sequence number.
+    pub sequence: i32,
+    /// Created, renewed or cancelled.
+    pub action: TokenAction,
+    /// When the issuer logged it, ms since the epoch.
+    pub at_ms: i64,
+}
+
 /// Every issuer's token events and the ResourceManager's holdings.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct IssuedTokens {
@@ -283,6 +296,20 @@ impl IssuedTokens {
         apps.sort();
         apps.dedup();
         apps
+    }
+
+    /// What the issuer of `service` did to the token with this sequence number, each with its
+    /// log time (ms since the epoch), in log order.
+    pub fn moments(&self, service: &str, sequence: i32) -> Vec<TokenMoment> {
+        self.issuers
+            .iter()
+            .filter(|i| i.service == service)
+            .flat_map(|i| i.events.iter())
+            .filter(|e| e.id.sequence_number == sequence)
+            .filter_map(|e| {
+                Some(TokenMoment { service: service.to_string(), sequence, action: e.action, at_ms: logged::log_time_ms(&e.time)? })
+            })
+            .collect()
     }
 
     /// The issuer whose tokens name `service`.

@@ -152,6 +152,14 @@ pub struct LongLivedRun {
     pub max_lifetime: Duration,
     /// The renew interval.
     pub renew_interval: Duration,
+    /// The cluster's ticket lifetime.
+    pub ticket_lifetime: Duration,
+    /// When the watch ended (ms since the epoch).
+    pub watch_end_ms: i64,
+    /// What the issuers did to the HDFS tokens its containers held (issue, renewals,
+    /// cancellation), as their logs say at the end of the watch (empty when they could not be
+    /// read).
+    pub token_moments: Vec<crate::facts::issued::TokenMoment>,
 }
 
 /// Where the long-lived work writes: one file per container, `<dir>/<prefix><container>.txt`.
@@ -243,20 +251,8 @@ impl LongLivedRun {
 
     /// Every `put=ok <s>` / `put=failed <s>` line of the workers: (epoch s, worked).
     pub fn writes(&self) -> Vec<(i64, bool)> {
-        let mut out: Vec<(i64, bool)> = self
-            .workers()
-            .chain(self.last.iter().filter(|c| c.is_application_master()))
-            .flat_map(|c| c.logs.values())
-            .flat_map(|text| text.lines())
-            .filter_map(|l| {
-                let (ok, rest) = match l.trim() {
-                    l if l.starts_with("put=ok ") => (true, &l[7..]),
-                    l if l.starts_with("put=failed ") => (false, &l[11..]),
-                    _ => return None,
-                };
-                rest.trim().parse::<i64>().ok().map(|s| (s, ok))
-            })
-            .collect();
+        let mut out: Vec<(i64, bool)> =
+            self.workers().chain(self.last.iter().filter(|c| c.is_application_master())).flat_map(writes_of).collect();
         out.sort();
         out
     }
@@ -289,6 +285,25 @@ impl LongLivedRun {
             None
         }
     }
+}
+
+/// Every `put=ok <s>` / `put=failed <s>` line of one container's logs: (epoch s, worked), sorted.
+pub fn writes_of(container: &ContainerFacts) -> Vec<(i64, bool)> {
+    let mut out: Vec<(i64, bool)> = container
+        .logs
+        .values()
+        .flat_map(|text| text.lines())
+        .filter_map(|l| {
+            let (ok, rest) = match l.trim() {
+                l if l.starts_with("put=ok ") => (true, &l[7..]),
+                l if l.starts_with("put=failed ") => (false, &l[11..]),
+                _ => return None,
+            };
+            rest.trim().parse::<i64>().ok().map(|s| (s, ok))
+        })
+        .collect();
+    out.sort();
+    out
 }
 
 /// The initial tickets the KDC issued to a principal of `user` (`user@R`, `user/host@R`) for a
@@ -453,6 +468,9 @@ pub(crate) mod fixtures {
             node_logins: Ok(NodeLogins::default()),
             max_lifetime: Duration::from_secs(300),
             renew_interval: Duration::from_secs(60),
+            ticket_lifetime: Duration::from_secs(120),
+            watch_end_ms: 1_100_000,
+            token_moments: Vec::new(),
         }
     }
 

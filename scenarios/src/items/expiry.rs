@@ -63,6 +63,7 @@ pub async fn t5(ctx: &Context<'_>) -> Verdict {
     let expired = once.remaining_lifetime().ok().map(|d| d.is_zero());
     let rm_renewals = crate::context::rm_renewals(ctx.cluster, run.am_tokens()).await;
     let command = ctx.service.is_command();
+    let picture = crate::timeline::expiry::expiry(&run, ticket, ticket_left, rm_renewals.as_ref());
     let mut v = judge_t5(&ExpiryFacts {
         run,
         ticket,
@@ -73,6 +74,7 @@ pub async fn t5(ctx: &Context<'_>) -> Verdict {
         expired,
         rm_renewals,
     });
+    v.evidence.insert(0, Evidence::new("picture", picture.title.clone(), picture.to_svg()));
     if command {
         // The command did not use that ticket: it got its own from alice's keytab on the edge
         // node at submission, with the same lifetime, and nothing renewed it either.

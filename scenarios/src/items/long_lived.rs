@@ -26,7 +26,7 @@ pub async fn l(id: &str, ctx: &Context<'_>) -> Verdict {
     }
     let run = or_verdict!(super::long_lived_run::shared(ctx).await);
     let namenode = ctx.cluster.namenode_token_service();
-    match id {
+    let mut v = match id {
         "L1" => judge_l1(run),
         "L2" => judge_l2(run),
         "L3" => judge_l3(run),
@@ -34,7 +34,11 @@ pub async fn l(id: &str, ctx: &Context<'_>) -> Verdict {
         "L5" => judge_l5(run),
         "L6" => judge_l6(run),
         _ => judge_l7(run),
-    }
+    };
+    // The same picture for every item: the report shows it once, under the first.
+    let picture = crate::timeline::long_lived::long_lived(run);
+    v.evidence.insert(0, Evidence::new("picture", picture.title.clone(), picture.to_svg()));
+    v
 }
 
 /// `HH:MM:SS UTC` of a time in ms since the epoch.

@@ -160,6 +160,24 @@ async fn watch(
     let last = observe_containers(cluster, &app_id).await?;
     let localized = localized_files(cluster, &last).await?;
     let node_logins = node_logins(cluster, user, auth, &app_id, app_first.started_time).await;
+    let token_moments = match crate::facts::issued::IssuedTokens::observe(cluster).await {
+        Ok(issued) => {
+            let mut held: Vec<(String, i32)> = first
+                .iter()
+                .chain(&last)
+                .flat_map(|c| c.tokens.tokens())
+                .filter(|t| t.kind == "HDFS_DELEGATION_TOKEN")
+                .filter_map(|t| Some((t.service.clone(), t.sequence()?)))
+                .collect();
+            held.sort();
+            held.dedup();
+            held.iter().flat_map(|(service, seq)| issued.moments(service, *seq)).collect()
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "the token issuers' logs could not be read for the timeline");
+            Vec::new()
+        }
+    };
     Ok(LongLivedRun {
         user: user.to_string(),
         submitted,
@@ -175,5 +193,8 @@ async fn watch(
         node_logins,
         max_lifetime,
         renew_interval,
+        ticket_lifetime: profile.ticket_lifetime(),
+        watch_end_ms: epoch_ms(),
+        token_moments,
     })
 }
