@@ -148,3 +148,65 @@ async fn a_killed_up_is_removed_by_the_next_start() {
     let left = remains(&engine, &new_id).await;
     assert!(left.is_empty(), "`down` left {left:?}: {}", String::from_utf8_lossy(&down.stderr));
 }
+
+/// A CI job's container sharing this host's engine, stood in for by a PID namespace of its own
+/// (`unshare`): its run is killed with everything in the namespace, and a `yarnsec down
+/// --settle` on the host, which finds the owner's namespace gone, removes what it left.
+#[tokio::test]
+async fn a_run_of_a_pid_namespace_that_is_gone_is_removed_from_the_host() {
+    let Some(engine) = engine().await else { return };
+    let probe = Command::new("unshare").args(["--pid", "--fork", "--mount-proc", "true"]).status();
+    if !probe.is_ok_and(|s| s.success()) {
+        eprintln!("SKIPPED: `unshare --pid --mount-proc` is not allowed here (not root)");
+        return;
+    }
+    let ours = std::fs::read_link("/proc/self/ns/pid").unwrap().display().to_string();
+    let before: Vec<String> = docker::labelled_clusters(&engine).await.unwrap().into_iter().map(|c| c.id).collect();
+    let dir = tempfile::tempdir().unwrap();
+    let log = std::fs::File::create(dir.path().join("run.log")).unwrap();
+    let mut job = Command::new("unshare")
+        .args(["--pid", "--fork", "--mount-proc", "--kill-child", env!("CARGO_BIN_EXE_yarnsec")])
+        .args(["run", "--scenario", "T2", "--report-dir", "report"])
+        .current_dir(dir.path())
+        .stdin(Stdio::null())
+        .stderr(log)
+        .spawn()
+        .unwrap();
+    // The job's namespace: that of `unshare`'s child (another job's, a fresh-machine check's,
+    // may run beside this test).
+    let children = format!("/proc/{0}/task/{0}/children", job.id());
+    let namespace = wait_for("the job's namespace", Duration::from_secs(10), async || {
+        let pid = std::fs::read_to_string(&children).ok()?.split_whitespace().next()?.to_string();
+        let ns = std::fs::read_link(format!("/proc/{pid}/ns/pid")).ok()?.display().to_string();
+        (ns != ours).then_some(ns)
+    })
+    .await;
+    let id = wait_for("the job's cluster", Duration::from_secs(300), async || {
+        docker::labelled_clusters(&engine)
+            .await
+            .ok()?
+            .into_iter()
+            .find(|c| !before.contains(&c.id) && c.owner.as_ref().is_some_and(|o| o.namespace == namespace))
+            .map(|c| c.id)
+    })
+    .await;
+    wait_for("the job's nodes", Duration::from_secs(300), async || {
+        (docker::containers_of(&engine, &id).await.ok()?.len() >= 2).then_some(())
+    })
+    .await;
+    // While the job runs, the host leaves its cluster alone: its owner is alive in its namespace.
+    let down = yarnsec(&["down"], dir.path()).output().unwrap();
+    assert!(!remains(&engine, &id).await.is_empty(), "down removed a running job's cluster: {}", String::from_utf8_lossy(&down.stderr));
+    // The job's container exits: everything in the namespace dies at once, its own cleanup too.
+    signal(&job, libc::SIGKILL);
+    job.wait().unwrap();
+    assert!(!remains(&engine, &id).await.is_empty(), "SIGKILL of the namespace leaves the cluster for the host");
+    let started = Instant::now();
+    let settle = yarnsec(&["down", "--settle", "2"], dir.path()).output().unwrap();
+    let said = String::from_utf8_lossy(&settle.stderr);
+    assert!(settle.status.success(), "{said}");
+    let left = remains(&engine, &id).await;
+    assert!(left.is_empty(), "`yarnsec down --settle 2` left {left:?}; it said: {said}");
+    assert!(said.contains(&format!("removed {id}")), "{said}");
+    assert!(started.elapsed() >= Duration::from_secs(2), "it waited for a reaper first: {said}");
+}

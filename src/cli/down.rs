@@ -15,12 +15,21 @@ pub struct DownArgs {
     /// Remove only this cluster (its network name), whoever owns it.
     #[arg(long, value_name = "ID")]
     cluster: Option<String>,
+    /// Only what owners that are gone left (never a cluster `up` kept or a running process
+    /// uses): wait up to SECONDS for their reapers to remove it, then remove what is still
+    /// there. `./yarnsec run` and `./yarnsec test` end with it, so that a CI job's container
+    /// never exits with its clusters running.
+    #[arg(long, value_name = "SECONDS", conflicts_with_all = ["all", "cluster"])]
+    settle: Option<u64>,
     /// Wait until this process is gone, then remove the cluster (used by `up --down-when-gone`).
     #[arg(long, value_name = "PID", requires = "cluster", hide = true)]
     when_gone: Option<u32>,
 }
 
 pub async fn run(args: DownArgs) -> anyhow::Result<u8> {
+    if let Some(seconds) = args.settle {
+        return settle(Duration::from_secs(seconds)).await;
+    }
     if let Some(pid) = args.when_gone {
         let owner = yarnsec_harness::owner::Owner::of(pid);
         while owner.as_ref().is_some_and(|o| o.liveness() == yarnsec_harness::owner::Liveness::Alive) {
@@ -77,6 +86,51 @@ pub async fn run(args: DownArgs) -> anyhow::Result<u8> {
         return Err(yarnsec_harness::HarnessError::Cleanup { detail: failures.join("; ") }.into());
     }
     Ok(yarnsec::exit_codes::OK)
+}
+
+/// Waits up to `wait` while clusters whose owners are gone are still there (their reapers remove
+/// them within seconds), saying once what it waits for; then removes what is left.
+async fn settle(wait: Duration) -> anyhow::Result<u8> {
+    let engine = docker::connect().await?;
+    let deadline = std::time::Instant::now() + wait;
+    let mut said = false;
+    loop {
+        let mut leftovers = Vec::new();
+        for cluster in docker::labelled_clusters(&engine).await? {
+            if cleanup::standing(&engine, &cluster).await == Standing::Leftover {
+                leftovers.push(cluster.id);
+            }
+        }
+        if leftovers.is_empty() {
+            return Ok(yarnsec::exit_codes::OK);
+        }
+        if std::time::Instant::now() >= deadline {
+            let mut failures = Vec::new();
+            for id in &leftovers {
+                if let Err(e) = cleanup::remove(&engine, id).await {
+                    failures.push(e.to_string());
+                }
+            }
+            eprintln!(
+                "yarnsec: removed {} (its owner is gone, and nothing had removed it within {} s)",
+                leftovers.join(", "),
+                wait.as_secs()
+            );
+            if !failures.is_empty() {
+                return Err(yarnsec_harness::HarnessError::Cleanup { detail: failures.join("; ") }.into());
+            }
+            return Ok(yarnsec::exit_codes::OK);
+        }
+        if !said {
+            eprintln!(
+                "yarnsec: waiting up to {} s until {} is removed (the process that started it is gone; its reaper removes it)",
+                wait.as_secs(),
+                leftovers.join(", ")
+            );
+            said = true;
+        }
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
 }
 
 /// Starts a detached `yarnsec down --cluster ID --when-gone PID` that outlives this process.

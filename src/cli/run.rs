@@ -75,8 +75,10 @@ pub async fn run(args: RunArgs) -> anyhow::Result<u8> {
     let started = Instant::now();
     let started_at = humantime::format_rfc3339_seconds(SystemTime::now()).to_string();
     let faults: Vec<String> = args.faults.iter().map(|f| f.to_string()).collect();
-    // The remote HDFS only serves T9, a secure-cluster item.
-    let remote_hdfs = profile.kerberos() && items.iter().any(|i| i.id == "T9");
+    // The remote HDFS serves only a submitter whose applications use another HDFS (the
+    // reference's do; a service file declares `remote_filesystems`), and only the items that read
+    // it (T9, and C3 and C4 for its token), all secure-cluster items: 7 s of start saved otherwise.
+    let remote_hdfs = remote_hdfs_needed(profile.kerberos(), external.as_ref().is_none_or(|f| f.features.remote_filesystems), &items);
     let mut builder = SecureCluster::builder().profile(profile).hadoop_version(args.hadoop_version).remote_hdfs(remote_hdfs);
     match &external {
         None => builder = builder.service(std::env::current_exe()?, faults.clone()),
@@ -223,6 +225,12 @@ async fn run_item(item: &ChecklistItem, ctx: &Context<'_>, progress: &yarnsec_ha
     }
 }
 
+/// Whether a run needs the remote HDFS: on a Kerberos profile, for a submitter that declares
+/// another filesystem, when an item that reads it runs.
+fn remote_hdfs_needed(kerberos: bool, declared: bool, items: &[&ChecklistItem]) -> bool {
+    kerberos && declared && items.iter().any(|i| ["T9", "C3", "C4"].contains(&i.id))
+}
+
 fn write(path: &Path, text: &str) -> anyhow::Result<()> {
     std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
 }
@@ -255,5 +263,24 @@ async fn collect_logs(cluster: &SecureCluster, dir: &Path) {
     // the edge node shows the aggregated copy while the cluster runs).
     if let Err(e) = evidence.save_container_logs(&dir.join("applications")).await {
         eprintln!("yarnsec: the applications' logs were not kept: {e}");
+    }
+}
+
+#[cfg(test)]
+mod remote_hdfs_tests {
+    use super::*;
+
+    /// The remote HDFS starts only for a Kerberos run of a submitter that declares another
+    /// filesystem, with an item that reads it.
+    #[test]
+    fn the_remote_hdfs_starts_only_when_an_item_reads_it_for_a_submitter_that_uses_one() {
+        let all = selected(&[]).unwrap();
+        assert!(remote_hdfs_needed(true, true, &all));
+        assert!(!remote_hdfs_needed(true, false, &all), "a submitter that declares no remote filesystem");
+        assert!(!remote_hdfs_needed(false, true, &all), "simple: no secure-cluster item reads it");
+        assert!(!remote_hdfs_needed(true, true, &selected(&["T2".into(), "L1".into()]).unwrap()));
+        for id in ["T9", "C3", "C4"] {
+            assert!(remote_hdfs_needed(true, true, &selected(&[id.into()]).unwrap()), "{id}");
+        }
     }
 }
