@@ -61,7 +61,8 @@ pub fn check(args: CheckArgs) -> anyhow::Result<u8> {
     if !problems.is_empty() {
         anyhow::bail!(yarnsec::BadInput(format!("{}:\n  {}", args.file.display(), problems.join("\n  "))));
     }
-    println!("{}: valid ({}, {} packages, submit = {:?})", args.file.display(), file.name, file.all_packages().len(), file.submit);
+    let submit = format!("{:?}", file.submit).to_lowercase();
+    println!("{}: valid ({}, {} packages, submit = \"{submit}\")", args.file.display(), file.name, file.all_packages().len());
     Ok(yarnsec::exit_codes::OK)
 }
 
