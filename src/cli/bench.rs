@@ -3,7 +3,8 @@
 //! Rows: cold image build (optional, it throws away the image caches), cached rebuild, the image
 //! with a service's Debian packages (optional, cold and cached), cluster start to all-ready with
 //! each daemon's ready time, memory of the running containers, an edge node's start, `down`
-//! time, and two clusters started side by side.
+//! time, two clusters started side by side, and the anchor: Hadoop's secure mini cluster in one
+//! JVM ([`super::bench_anchor`]), with yarnsec's time to ready and memory as multiples of its.
 
 use std::time::{Duration, Instant};
 
@@ -30,6 +31,10 @@ pub struct BenchArgs {
     /// derived image removed first) and cached, e.g. `--package python3`.
     #[arg(long = "package", value_name = "NAME")]
     packages: Vec<String>,
+    /// Skip the anchor: Hadoop's secure mini cluster in one JVM, measured beside yarnsec's
+    /// cluster (needs Maven and a JDK 17 on the host).
+    #[arg(long)]
+    no_anchor: bool,
     /// Security profile.
     #[arg(long, env = "YARNSEC_PROFILE", default_value = "strict")]
     profile: String,
@@ -99,6 +104,9 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<u8> {
         rss += rss_mib(remote).await;
     }
     table.row("memory of all containers at rest (RSS)", format!("{rss} MiB"));
+    if !args.no_anchor {
+        anchor_rows(&mut table, t.total - t.images, rss).await?;
+    }
     let t = Instant::now();
     let edge = cluster.start_edge(yarnsec_harness::cluster::EdgeOptions::default()).await?;
     table.row("edge node ready (on the running cluster)", secs(t.elapsed()));
@@ -126,6 +134,31 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<u8> {
         println!("| {what} | {value} |");
     }
     Ok(yarnsec::exit_codes::OK)
+}
+
+/// The anchor's rows, and yarnsec's warm start and memory as multiples of its.
+async fn anchor_rows(table: &mut Table, warm_start: Duration, rss_mib: u64) -> anyhow::Result<()> {
+    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| std::path::PathBuf::from("target"), Into::into);
+    let anchor = super::bench_anchor::measure(&target).await?;
+    let r = &anchor.report;
+    table.row(
+        "anchor: Hadoop's secure mini cluster in one JVM (MiniKdc, MiniDFSCluster, MiniYARNCluster 3.4.2), `java` to ready",
+        secs(anchor.wall),
+    );
+    table.row("  MiniKdc up, principals and keytab written", format!("{:.1} s", r.kdc_s));
+    table.row("  MiniDFSCluster active (DataNode live)", format!("{:.1} s", r.hdfs_s));
+    table.row("  MiniYARNCluster started, NodeManager registered", format!("{:.1} s", r.yarn_s));
+    table.row("anchor: memory (RSS of its JVM, ready)", format!("{} MiB", r.rss_mib));
+    table.row("yarnsec / anchor: time to ready (warm)", format!("{:.2}×", warm_start.as_secs_f64() / anchor.wall.as_secs_f64()));
+    table.row("yarnsec / anchor: memory at rest", format!("{:.2}×", rss_mib as f64 / r.rss_mib.max(1) as f64));
+    table.row(
+        "anchor: as strict, except",
+        format!(
+            "Kerberos, SPNEGO, RPC privacy, block tokens, SASL data transfer privacy and strict's lifetimes set; {}",
+            super::bench_anchor::NOT_CONFIGURABLE
+        ),
+    );
+    Ok(())
 }
 
 /// Submits `n` scripts in a row through the reference service and times each.

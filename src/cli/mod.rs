@@ -1,6 +1,7 @@
 //! Command-line arguments and dispatch.
 
 mod bench;
+mod bench_anchor;
 mod down;
 mod exec;
 mod external;
