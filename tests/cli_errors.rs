@@ -21,7 +21,7 @@ fn an_unknown_profile_names_the_profiles() {
     let out = yarnsec(&["up", "--no-service", "--profile", "strictest"], &[]);
     assert_eq!(out.status.code(), Some(yarnsec::exit_codes::BAD_INPUT as i32), "{}", stderr(&out));
     let err = stderr(&out);
-    assert!(err.contains("unknown profile `strictest`") && err.contains("strict, kerberos, simple"), "{err}");
+    assert!(err.contains("unknown profile `strictest`") && err.contains("strict, fast, kerberos, simple"), "{err}");
     assert!(out.stdout.is_empty(), "nothing on stdout for --json consumers");
 }
 
