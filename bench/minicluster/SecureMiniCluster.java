@@ -11,6 +11,7 @@
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Properties;
 
 import org.apache.hadoop.conf.Configuration;
@@ -120,6 +121,7 @@ public final class SecureMiniCluster {
         double ready = since(start);
         long rss = rssMib();
         System.out.printf(
+                Locale.ROOT,
                 "{\"kdc_s\":%.2f,\"hdfs_s\":%.2f,\"yarn_s\":%.2f,\"ready_s\":%.2f,\"rss_mib\":%d,\"realm\":\"%s\","
                         + "\"rpc_protection\":\"%s\",\"data_transfer_protection\":\"%s\"}%n",
                 kdcReady, hdfsReady, yarnReady, ready, rss, realm,
@@ -129,7 +131,7 @@ public final class SecureMiniCluster {
         yarnCluster.stop();
         dfs.shutdown();
         kdc.stop();
-        System.err.printf("stopped in %.2f s%n", since(stop));
+        System.err.printf(Locale.ROOT, "stopped in %.2f s%n", since(stop));
         // Some threads the mini clusters leave are not daemon threads: leave now.
         System.exit(0);
     }

@@ -11,7 +11,9 @@
 //! owner alive (a run in progress)           never swept; `down --cluster ID` or `--all` only
 //! owner gone, not kept                       a leftover: `down` and every start remove it
 //! kept (`yarnsec up` finished its start)     stays until `down` from the same directory
-//! owner in another PID namespace             this process cannot tell: `--cluster ID`/`--all`
+//! owner in another PID namespace             judged by its pid there when this process (root,
+//!                                            in the host's namespace) sees the host's processes:
+//!                                            gone with its namespace; else `--cluster ID`/`--all`
 //! ```
 //!
 //! A process is also *responsible* for the clusters it is creating or running: if a signal ends
@@ -98,7 +100,8 @@ pub enum Standing {
     Leftover,
     /// Kept on purpose.
     Kept,
-    /// Its owner lives in another PID namespace (or is not labelled): this process cannot tell.
+    /// Its owner lives in another PID namespace that this process cannot see into (or it is not
+    /// labelled): this process cannot tell.
     Foreign,
 }
 

@@ -4,8 +4,9 @@
 //! `yarnsec down`, the next start's sweep) reads it to tell a cluster whose owner still runs from
 //! one a killed process left behind. A process id alone cannot say that: ids are reused, and a
 //! process in another PID namespace (a CI job in a container sharing the host's engine) has ids
-//! that mean nothing here. So the owner is the pid, the process's start time (clock ticks since
-//! boot, from `/proc/<pid>/stat`) and the PID namespace it lives in.
+//! of that namespace. So the owner is the pid, the process's start time (clock ticks since
+//! boot, from `/proc/<pid>/stat`) and the PID namespace it lives in; an owner of another
+//! namespace is looked for by its pid there (`NSpid`), where this process can see it.
 //!
 //! ```
 //! use yarnsec_harness::owner::{Liveness, Owner};
@@ -34,7 +35,7 @@ pub enum Liveness {
     Alive,
     /// It is gone (or its pid now belongs to another process).
     Gone,
-    /// It lives in another PID namespace: this process cannot tell.
+    /// It lives in another PID namespace this process cannot see into: this process cannot tell.
     Unknown,
 }
 
@@ -91,10 +92,13 @@ impl Owner {
                 return if self.start == 0 || p.start == self.start { Liveness::Alive } else { Liveness::Gone };
             }
         }
-        if namespace_exists {
+        if !seen.complete {
+            // A process this one may not look at could be the owner.
+            Liveness::Unknown
+        } else if namespace_exists {
             // Every process of a namespace this process sees is visible here: the owner is not one.
             Liveness::Gone
-        } else if seen.complete && seen.initial_namespace {
+        } else if seen.initial_namespace {
             Liveness::Gone
         } else {
             Liveness::Unknown
@@ -121,14 +125,18 @@ struct SeenProcess {
 #[derive(Clone, Debug, Default)]
 struct Processes {
     list: Vec<SeenProcess>,
-    /// Whether every process's namespace could be read (not so without the rights to).
+    /// Whether every process is seen and its namespace read (only for root, and when no link
+    /// was refused).
     complete: bool,
     /// Whether this process runs in the initial PID namespace.
     initial_namespace: bool,
 }
 
 fn processes() -> Processes {
-    let mut out = Processes { list: Vec::new(), complete: true, initial_namespace: own_namespace() == INITIAL_PID_NAMESPACE };
+    // Only root sees every process for sure (`/proc` mounted with `hidepid` hides other users').
+    // SAFETY: geteuid(2) has no preconditions.
+    let root = unsafe { libc::geteuid() } == 0;
+    let mut out = Processes { list: Vec::new(), complete: root, initial_namespace: own_namespace() == INITIAL_PID_NAMESPACE };
     let Ok(entries) = std::fs::read_dir("/proc") else {
         out.complete = false;
         return out;
@@ -238,9 +246,12 @@ mod tests {
         assert_eq!(owner.liveness_elsewhere(&seen(vec![shell], true, false)), Liveness::Gone);
         // The container exited: its namespace is nowhere on the host.
         assert_eq!(owner.liveness_elsewhere(&seen(vec![], true, true)), Liveness::Gone);
-        // Seen from inside another container, or without the rights to read every namespace.
+        // Seen from inside another container, or without the rights to read every process (not
+        // root, or a process whose namespace could not be read): the owner may be the one unseen.
         assert_eq!(owner.liveness_elsewhere(&seen(vec![], true, false)), Liveness::Unknown);
         assert_eq!(owner.liveness_elsewhere(&seen(vec![], false, true)), Liveness::Unknown);
+        let shell = SeenProcess { namespace: job.into(), pid_in_namespace: 1, start: 500 };
+        assert_eq!(owner.liveness_elsewhere(&seen(vec![shell], false, true)), Liveness::Unknown);
     }
 
     #[test]

@@ -55,6 +55,19 @@ pub fn parse_ready(line: &str) -> Option<AnchorReport> {
     serde_json::from_str(line.trim()).ok()
 }
 
+/// Checks that the host has what the anchor needs (Maven, and javac from a JDK), naming the fix.
+pub fn check_tools() -> anyhow::Result<()> {
+    for (tool, package) in [("mvn", "maven"), ("javac", "openjdk-17-jdk-headless"), ("java", "openjdk-17-jdk-headless")] {
+        let found = std::env::var_os("PATH").is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join(tool).is_file()));
+        if !found {
+            anyhow::bail!(yarnsec::BadInput(format!(
+                "the anchor (Hadoop's mini cluster, built on this host) needs `{tool}`: `apt-get install -y {package}`, or pass --no-anchor"
+            )));
+        }
+    }
+    Ok(())
+}
+
 fn launcher_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("bench/minicluster")
 }
@@ -134,8 +147,13 @@ pub async fn measure(target: &Path) -> anyhow::Result<Anchor> {
         Ok(Ok(None)) | Ok(Err(_)) => anyhow::bail!("the mini cluster ended before it was ready; its log: {}", log_path.display()),
         Err(_) => anyhow::bail!("the mini cluster was not ready within {} s; its log: {}", READY_WITHIN.as_secs(), log_path.display()),
     };
-    // It stops itself; a JVM that does not is killed.
-    if tokio::time::timeout(Duration::from_secs(60), child.wait()).await.is_err() {
+    // It stops itself; its output is read to the end meanwhile (a full pipe would hold it), and a
+    // JVM that does not stop is killed.
+    let drain = async {
+        while let Ok(Some(_)) = lines.next_line().await {}
+        child.wait().await
+    };
+    if tokio::time::timeout(Duration::from_secs(60), drain).await.is_err() {
         let _ = child.kill().await;
     }
     let _ = std::fs::remove_dir_all(&data);

@@ -92,7 +92,9 @@ pub async fn run(args: DownArgs) -> anyhow::Result<u8> {
 /// them within seconds), saying once what it waits for; then removes what is left.
 async fn settle(wait: Duration) -> anyhow::Result<u8> {
     let engine = docker::connect().await?;
-    let deadline = std::time::Instant::now() + wait;
+    // A wait too long to add is a wait for a year, near enough for ever.
+    let deadline =
+        std::time::Instant::now().checked_add(wait).unwrap_or_else(|| std::time::Instant::now() + Duration::from_secs(86_400 * 365));
     let mut said = false;
     loop {
         let mut leftovers = Vec::new();
@@ -106,16 +108,20 @@ async fn settle(wait: Duration) -> anyhow::Result<u8> {
         }
         if std::time::Instant::now() >= deadline {
             let mut failures = Vec::new();
-            for id in &leftovers {
-                if let Err(e) = cleanup::remove(&engine, id).await {
-                    failures.push(e.to_string());
+            let mut removed = Vec::new();
+            for id in leftovers {
+                match cleanup::remove(&engine, &id).await {
+                    Ok(()) => removed.push(id),
+                    Err(e) => failures.push(e.to_string()),
                 }
             }
-            eprintln!(
-                "yarnsec: removed {} (its owner is gone, and nothing had removed it within {} s)",
-                leftovers.join(", "),
-                wait.as_secs()
-            );
+            if !removed.is_empty() {
+                eprintln!(
+                    "yarnsec: removed {} (its owner is gone, and nothing had removed it within {} s)",
+                    removed.join(", "),
+                    wait.as_secs()
+                );
+            }
             if !failures.is_empty() {
                 return Err(yarnsec_harness::HarnessError::Cleanup { detail: failures.join("; ") }.into());
             }

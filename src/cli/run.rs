@@ -27,7 +27,7 @@ pub struct RunArgs {
     /// Only these items (repeatable), e.g. `--scenario T2 --scenario C2`.
     #[arg(long = "scenario", value_name = "ID")]
     scenarios: Vec<String>,
-    /// Security profile: strict, kerberos or simple.
+    /// Security profile: strict, fast, kerberos or simple.
     #[arg(long, env = "YARNSEC_PROFILE", default_value = "strict")]
     profile: String,
     /// The Hadoop version.

@@ -5,7 +5,7 @@ use yarnsec_harness::{SecureCluster, SecurityProfile};
 
 #[derive(Debug, Args)]
 pub struct UpArgs {
-    /// Security profile: strict, kerberos or simple.
+    /// Security profile: strict, fast, kerberos or simple.
     #[arg(long, env = "YARNSEC_PROFILE", default_value = "strict")]
     profile: String,
     /// Start the cluster without the reference submission service.

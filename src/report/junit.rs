@@ -9,15 +9,16 @@ use super::Report;
 
 /// The report as JUnit XML.
 pub fn to_junit(report: &Report) -> String {
+    let files = super::pictures(report);
+    let file_of = |svg: &str| files.iter().find(|(_, s)| *s == svg).map_or("", |(path, _)| path.as_str()).to_string();
     let mut suite = TestSuite::new(format!("yarnsec checklist ({}, {})", report.service, report.profile.name));
     for item in &report.items {
         // A picture is SVG: CI viewers show its title and where the report keeps it.
         let evidence = item
             .evidence
             .iter()
-            .enumerate()
-            .map(|(k, e)| match e.kind.as_str() {
-                "picture" => format!("[picture] {}\n(see {} beside report.md)", e.title, super::picture_path(&item.id, k)),
+            .map(|e| match e.kind.as_str() {
+                "picture" => format!("[picture] {}\n(see {} beside report.md)", e.title, file_of(&e.body)),
                 _ => format!("[{}] {}\n{}", e.kind, e.title, e.body),
             })
             .collect::<Vec<_>>()

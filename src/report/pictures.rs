@@ -52,5 +52,8 @@ mod tests {
         assert_eq!(md.matches(".svg").count(), 1, "{md}");
         let junit = super::super::to_junit(&report);
         assert!(!junit.contains("<svg") && !junit.contains("&lt;svg"), "{junit}");
+        // C2 cites the picture C1 printed: JUnit names the file that exists.
+        assert_eq!(junit.matches("see pictures/c1-2.svg beside report.md").count(), 2, "{junit}");
+        assert!(!junit.contains("c2-1.svg"), "{junit}");
     }
 }

@@ -28,7 +28,7 @@ pub fn long_lived(run: &LongLivedRun) -> Timeline {
             points: writes
                 .iter()
                 .map(|(s, ok)| Point {
-                    at_ms: s * 1000,
+                    at_ms: s.saturating_mul(1000),
                     kind: if *ok { PointKind::WriteOk } else { PointKind::WriteFailed },
                     label: if *ok { "put=ok".into() } else { "put=failed".into() },
                 })
@@ -86,8 +86,8 @@ fn logins(run: &LongLivedRun) -> Lane {
                 .logins
                 .iter()
                 .map(|l| Span {
-                    from_ms: l.authtime * 1000,
-                    to_ms: l.authtime * 1000 + ticket_ms,
+                    from_ms: l.authtime.saturating_mul(1000),
+                    to_ms: l.authtime.saturating_mul(1000).saturating_add(ticket_ms),
                     kind: SpanKind::Ticket,
                     label: format!("ticket of {}", l.principal),
                 })
@@ -95,7 +95,11 @@ fn logins(run: &LongLivedRun) -> Lane {
             points: n
                 .logins
                 .iter()
-                .map(|l| Point { at_ms: l.authtime * 1000, kind: PointKind::Login, label: format!("{} logged in", l.principal) })
+                .map(|l| Point {
+                    at_ms: l.authtime.saturating_mul(1000),
+                    kind: PointKind::Login,
+                    label: format!("{} logged in", l.principal),
+                })
                 .collect(),
         },
     }
