@@ -11,7 +11,7 @@
 //! error.rs      why an observation could not be made (FAIL when the application is at fault,
 //!               SKIPPED when nothing could be judged)
 //! items/        one module per checklist section; `judge(id)` runs an item's scenario
-//! timeline/     pictures of time (T5, L1–L7): an application, its user's tickets and its
+//! timeline/     pictures of time (T5, A3, A4, L1–L7): an application, its user's tickets and its
 //!               tokens on one axis, drawn as SVG
 //! ```
 //!

@@ -50,8 +50,10 @@ pub async fn a3(ctx: &Context<'_>) -> Verdict {
         max_lifetime: ctx.cluster.profile().token_max_lifetime(),
         rm_renewals: crate::context::rm_renewals(ctx.cluster, run.am_tokens()).await,
     };
+    let picture = crate::timeline::am::renewal(&run, run.submitted_at_ms + dump_after.as_millis() as i64, facts.rm_renewals.as_ref());
     let mut verdict = super::application_master::am_decides(judge_a3(&facts));
     verdict.evidence.insert(0, app_evidence(&run.app));
+    verdict.evidence.insert(0, Evidence::new("picture", picture.title.clone(), picture.to_svg()));
     verdict
 }
 

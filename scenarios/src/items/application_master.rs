@@ -153,7 +153,13 @@ pub async fn a4(ctx: &Context<'_>) -> Verdict {
     or_verdict!(require_kerberos(ctx));
     let run = or_verdict!(ctx.alice().await);
     let facts = or_verdict!(observe_cancellation(ctx, run).await.map_err(|e| e.verdict()));
-    judge_a4(&facts)
+    let mut verdict = judge_a4(&facts);
+    if facts.sequence.is_some() {
+        let cancelled_at = facts.cancelled.as_ref().and_then(|(at, _)| *at);
+        let picture = crate::timeline::am::cancellation(run, facts.sequence, cancelled_at);
+        verdict.evidence.insert(0, Evidence::new("picture", picture.title.clone(), picture.to_svg()));
+    }
+    verdict
 }
 
 /// Watches the NameNode's log for the cancellation of the application's HDFS token, then tries

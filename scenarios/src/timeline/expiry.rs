@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use yarnsec_hadoop::token::logged::log_time_ms;
 
+use super::app_run::{am_tokens, application, TokenMoments};
 use super::{Lane, Mark, Point, PointKind, Span, SpanKind, Timeline};
 use crate::facts::app_run::AppRun;
 
@@ -14,52 +15,22 @@ use crate::facts::app_run::AppRun;
 pub fn expiry(run: &AppRun, ticket: Duration, ticket_left: Duration, rm_renewals: Option<&(i32, Vec<String>)>) -> Timeline {
     let login_ms = run.submitted_at_ms - (ticket.saturating_sub(ticket_left)).as_millis() as i64;
     let expires_ms = login_ms + ticket.as_millis() as i64;
-    let end = if run.app.finished_time > 0 { run.app.finished_time } else { run.submitted_at_ms + run.took.as_millis() as i64 };
-    let start = if run.app.started_time > 0 { run.app.started_time } else { run.submitted_at_ms };
     let mut lanes = vec![
-        Lane {
-            label: format!("{} ({})", run.app.id, run.user),
-            spans: vec![Span {
-                from_ms: start,
-                to_ms: end,
-                kind: SpanKind::Application,
-                label: format!("{} {}", run.app.state, run.app.final_status),
-            }],
-            points: Vec::new(),
-        },
+        application(run),
         Lane {
             label: format!("{}'s one ticket (password login, never renewed)", run.user),
             spans: vec![Span { from_ms: login_ms, to_ms: expires_ms, kind: SpanKind::Ticket, label: "ticket".into() }],
             points: vec![Point { at_ms: login_ms, kind: PointKind::Login, label: format!("{} logged in", run.user) }],
         },
     ];
-    let renewed: Vec<i64> = rm_renewals.map(|(_, lines)| lines.iter().filter_map(|l| log_time_ms(l)).collect()).unwrap_or_default();
-    let mut any_token = false;
-    for t in run.am_tokens().tokens().iter().filter(|t| t.kind == "HDFS_DELEGATION_TOKEN") {
-        let Some(d) = t.delegation() else { continue };
-        any_token = true;
-        let ours = rm_renewals.is_some_and(|(seq, _)| *seq == d.sequence_number);
-        lanes.push(Lane {
-            label: format!("the AM's HDFS token seq {} ({})", d.sequence_number, t.service),
-            spans: vec![Span {
-                from_ms: d.issue_date,
-                to_ms: d.max_date,
-                kind: SpanKind::Token,
-                label: format!("seq {}, renewer {}", d.sequence_number, d.renewer),
-            }],
-            points: if ours {
-                renewed
-                    .iter()
-                    .map(|at| Point { at_ms: *at, kind: PointKind::Renewed, label: "renewed by the ResourceManager".into() })
-                    .collect()
-            } else {
-                Vec::new()
-            },
-        });
-    }
-    if !any_token {
-        lanes.push(Lane { label: "the AM held no HDFS delegation token".into(), spans: Vec::new(), points: Vec::new() });
-    }
+    let moments = TokenMoments {
+        sequence: rm_renewals.map(|(seq, _)| *seq),
+        renewed: rm_renewals
+            .map(|(_, lines)| lines.iter().filter_map(|l| Some((log_time_ms(l)?, "renewed by the ResourceManager".to_string()))).collect())
+            .unwrap_or_default(),
+        cancelled: None,
+    };
+    lanes.extend(am_tokens(run, &moments));
     Timeline::fitted(
         format!("{}: {}'s application outliving her ticket ({} s)", run.app.id, run.user, ticket.as_secs()),
         lanes,
@@ -92,7 +63,7 @@ mod tests {
         let ticket = &t.lanes[1].spans[0];
         assert_eq!(ticket.to_ms, r.submitted_at_ms + 119_000);
         assert!(ticket.to_ms < r.app.finished_time);
-        let token = t.lanes.iter().find(|l| l.label.contains("seq 7")).expect("the AM's token");
+        let token = t.lanes.iter().find(|l| l.label.starts_with("the AM's HDFS token 7")).expect("the AM's token");
         assert_eq!(token.points.len(), 1);
         assert_eq!(token.points[0].at_ms, 1_764_900_062_000);
         // Without an AM token the picture says so rather than leave the row out.

@@ -1,8 +1,9 @@
 //! Pictures of time: what happened to an application, its user's tickets and its delegation
-//! tokens along one time axis, drawn as SVG for the items that are about time (T5, L1–L7).
+//! tokens along one time axis, drawn as SVG for the items that are about time (T5, A3, A4,
+//! L1–L7).
 //!
 //! A [`Timeline`] is plain data built from facts the cluster showed ([`long_lived`],
-//! [`expiry`]); [`Timeline::to_svg`] draws it. A reader sees at a glance why L1 FAILed: the
+//! [`expiry`], [`am`]); [`Timeline::to_svg`] draws it. A reader sees at a glance why L1 FAILed: the
 //! writes stop at the tokens' max date while the application lives on.
 //!
 //! ```
@@ -23,6 +24,8 @@
 //! assert!(svg.starts_with("<svg") && svg.contains("HDFS token seq 7"));
 //! ```
 
+pub mod am;
+pub mod app_run;
 pub mod expiry;
 pub mod long_lived;
 mod svg;
