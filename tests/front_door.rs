@@ -58,11 +58,28 @@ fn every_package_of_the_list_is_asked_of_dpkg() {
         })
         .collect();
     assert!(always.contains(&"libclang-dev") && always.contains(&"libkrb5-dev"), "{always:?}");
-    let out = setup_with(1000, &always, &[]);
+    // dpkg lacks every package; the browser stand-ins on PATH (the test's own, so the machine's
+    // do not matter) keep chromium and chromium-driver out of the install line.
+    let chrome = ("google-chrome", "#!/bin/sh\nexit 0\n".to_string());
+    let driver = ("chromedriver", "#!/bin/sh\nexit 0\n".to_string());
+    let out = setup_with(1000, &always, &[chrome, driver]);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(2));
     let line = stdout.lines().find(|l| l.contains("apt-get install")).unwrap();
-    assert!(line.ends_with(&format!("--no-install-recommends {}\"", always.join(" "))), "{line}");
+    let without_browser: Vec<&str> = always.iter().copied().filter(|p| !p.starts_with("chromium")).collect();
+    assert!(line.ends_with(&format!("--no-install-recommends {}\"", without_browser.join(" "))), "{line}");
+}
+
+#[test]
+fn chromium_is_installed_only_when_no_browser_of_its_kind_is_on_path() {
+    // dpkg lacks chromium and krb5-user; a Google Chrome on PATH (a snap-only Ubuntu runner's)
+    // does for chromium, while nothing stands in for krb5-user.
+    let chrome = ("google-chrome", "#!/bin/sh\nexit 0\n".to_string());
+    let out = setup_with(1000, &["chromium", "krb5-user"], &[chrome]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(2));
+    let line = stdout.lines().find(|l| l.contains("apt-get install")).unwrap();
+    assert!(line.ends_with("--no-install-recommends krb5-user\""), "{line}");
 }
 
 /// `./yarnsec setup` on a machine with every package and an engine, whose cargo-nextest says it is
