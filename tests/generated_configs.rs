@@ -88,3 +88,16 @@ fn strict_lifetimes_reach_every_daemon_and_the_kdc() {
     assert!(principals.lines().filter(|l| l.starts_with("addprinc")).all(|l| l.contains(&format!("-maxlife {life}"))));
     assert!(!principals.contains("carol"), "carol must have no principal");
 }
+
+#[test]
+fn the_container_executor_configuration_and_the_nodemanagers_keys() {
+    use yarnsec_harness::config::container_executor::{helper_cfg, yarn_site_overrides};
+    insta::assert_snapshot!("container_executor__cfg", helper_cfg());
+    for name in ["strict", "simple"] {
+        let profile: SecurityProfile = name.parse().unwrap();
+        let site = hadoop_files(&profile, &layout(), &yarn_site_overrides(&profile));
+        let yarn = site.iter().find(|(p, _)| p.ends_with("yarn-site.xml")).map(|(_, c)| c.clone()).unwrap();
+        let keys: Vec<&str> = yarn.lines().filter(|l| l.contains("container-executor") || l.contains("container-localizer")).collect();
+        insta::assert_snapshot!(format!("{name}__container_executor__yarn_site_keys"), keys.join("\n"));
+    }
+}

@@ -205,7 +205,9 @@ impl Evidence<'_> {
 }
 
 /// The pid of the JVM a container runs, from a `ps -eo pid=,ppid=,args=` table: a descendant of
-/// the NodeManager's launch script for that container whose program is `java`. (The process
+/// the NodeManager's launch script for that container (`default_container_executor.sh` with
+/// the DefaultContainerExecutor, `launch_container.sh` as the helper runs it with the
+/// LinuxContainerExecutor) whose program is `java`. (The process
 /// table, not `/proc/<pid>/environ`, because reading another user's environment takes ptrace
 /// rights a container exec does not have.)
 pub fn container_jvm(table: &str, container: &str) -> Option<u32> {
@@ -219,8 +221,11 @@ pub fn container_jvm(table: &str, container: &str) -> Option<u32> {
         })
         .collect();
     let launcher = format!("{container}/");
-    let mut family: Vec<u32> =
-        rows.iter().filter(|(_, _, args)| args.contains(&launcher) && args.contains("container_executor.sh")).map(|r| r.0).collect();
+    let mut family: Vec<u32> = rows
+        .iter()
+        .filter(|(_, _, args)| args.contains(&launcher) && (args.contains("container_executor.sh") || args.contains("launch_container.sh")))
+        .map(|r| r.0)
+        .collect();
     let mut i = 0;
     while i < family.len() {
         let parent = family[i];
@@ -269,6 +274,12 @@ mod tests {
         assert_eq!(container_jvm(table, "container_1_0001_01_000001"), Some(756));
         assert_eq!(container_jvm(table, "container_1_0001_01_000002"), Some(900));
         assert_eq!(container_jvm(table, "container_1_0001_01_000003"), None);
+        // With the LinuxContainerExecutor the helper runs the container's launch_container.sh.
+        let lce = "  500     1 /opt/hadoop/bin/container-executor alice alice 1 app_1 container_1_0001_01_000004 /data/yarn/local/usercache/alice/appcache/app_1/container_1_0001_01_000004 ...
+                       501   500 /bin/bash /data/yarn/local/usercache/alice/appcache/app_1/container_1_0001_01_000004/launch_container.sh
+                       502   501 /usr/lib/jvm/java-17/bin/java -Xmx256m Am
+";
+        assert_eq!(container_jvm(lce, "container_1_0001_01_000004"), Some(502));
     }
 
     #[test]

@@ -67,6 +67,29 @@ impl SecureClusterBuilder {
         self.profile = self.profile.with_token_renew_interval(d);
         self
     }
+    /// Run containers as their users: the NodeManager uses `LinuxContainerExecutor` with
+    /// yarnsec's `container-executor` (`binary`, built on this host), installed setuid root in
+    /// a derived Hadoop image.
+    ///
+    /// ```no_run
+    /// # use yarnsec_harness::SecureCluster;
+    /// let b = SecureCluster::builder().container_executor("target/debug/container-executor");
+    /// ```
+    pub fn container_executor(mut self, binary: impl Into<std::path::PathBuf>) -> Self {
+        self.images.container_executor = Some(binary.into());
+        self
+    }
+
+    /// The properties the Hadoop node's site files get beyond the generated ones: the
+    /// container-executor's (when asked for), then [`Self::property`]'s, which win.
+    pub(crate) fn node_overrides(&self) -> Vec<crate::config::PropertyOverride> {
+        let mut out = Vec::new();
+        if self.images.container_executor.is_some() {
+            out.extend(crate::config::container_executor::yarn_site_overrides(&self.profile));
+        }
+        out.extend(self.overrides.iter().cloned());
+        out
+    }
     /// The Hadoop version (default `$YARNSEC_HADOOP_VERSION`, else 3.4.2).
     pub fn hadoop_version(mut self, version: impl Into<String>) -> Self {
         self.images.hadoop_version = version.into();

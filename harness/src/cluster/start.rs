@@ -134,8 +134,9 @@ async fn start_in(
     let alice = alice.as_ref().map_or(Auth::Simple("alice"), Auth::Kerberos);
     let step = b.progress.step("hadoop daemons");
     step.message("waiting for NameNode, DataNode, ResourceManager, NodeManager, timeline server");
+    let overrides = b.node_overrides();
     let hadoop = HadoopNode::new(&images.hadoop, &b.profile, layout, &kdc)
-        .with_overrides(&b.overrides)
+        .with_overrides(&overrides)
         .with_ready_timeout(b.ready_timeout)
         .start(&network, state_dir, alice, timings)
         .await;

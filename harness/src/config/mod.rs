@@ -5,6 +5,7 @@
 //! [`Layout`]: crate::Layout
 
 mod client;
+pub mod container_executor;
 mod hadoop;
 mod kerberos;
 mod service;

@@ -50,6 +50,9 @@ pub struct ImageOptions {
     pub no_cache: bool,
     /// Debian packages to add to the Hadoop image (a derived image, built once per list).
     pub packages: Vec<String>,
+    /// yarnsec's `container-executor` built on this host: installed setuid in a derived image,
+    /// whose NodeManager then runs containers as their users.
+    pub container_executor: Option<std::path::PathBuf>,
 }
 
 impl Default for ImageOptions {
@@ -58,6 +61,7 @@ impl Default for ImageOptions {
             hadoop_version: std::env::var("YARNSEC_HADOOP_VERSION").unwrap_or_else(|_| DEFAULT_HADOOP_VERSION.to_string()),
             no_cache: false,
             packages: Vec::new(),
+            container_executor: None,
         }
     }
 }
@@ -110,6 +114,14 @@ pub async fn ensure_images(docker: &Docker, options: &ImageOptions, progress: &P
         })?;
         let spec = sources::with_packages(&hadoop, &mirror, &options.packages);
         build::ensure_built(docker, &spec, options.no_cache, progress, |_| async { Ok(Vec::new()) }).await?
+    };
+    let hadoop = match &options.container_executor {
+        None => hadoop,
+        Some(binary) => {
+            let bytes = std::fs::read(binary).map_err(HarnessError::io(binary))?;
+            let spec = sources::with_container_executor(&hadoop, bytes, &crate::config::container_executor::helper_cfg());
+            build::ensure_built(docker, &spec, options.no_cache, progress, |_| async { Ok(Vec::new()) }).await?
+        }
     };
     Ok(ImageSet { base, kdc, hadoop, hadoop_version: options.hadoop_version.clone() })
 }

@@ -112,6 +112,19 @@ pub fn with_packages(from: &str, mirror: &str, packages: &[String]) -> ImageSpec
     }
 }
 
+/// The Hadoop image `from` with yarnsec's container-executor `binary` installed setuid root with
+/// its configuration `cfg`.
+pub fn with_container_executor(from: &str, binary: Vec<u8>, cfg: &str) -> ImageSpec {
+    ImageSpec {
+        role: "hadoop+container-executor",
+        repo: "yarnsec/hadoop-lce",
+        dockerfile: include_str!("../../../docker/lce/Dockerfile"),
+        files: vec![("container-executor".into(), binary, 0o755), ("container-executor.cfg".into(), cfg.as_bytes().to_vec(), 0o644)],
+        build_args: BTreeMap::from([("FROM_IMAGE".to_string(), from.to_string())]),
+        extra_inputs: Vec::new(),
+    }
+}
+
 /// Each name is a Debian package name (lower-case letters, digits, `+`, `-`, `.`; two
 /// characters or more, starting with a letter or digit), and nothing else reaches `apt-get`.
 pub fn check_packages(packages: &[String]) -> Result<(), String> {
