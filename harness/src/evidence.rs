@@ -113,6 +113,40 @@ impl<'a> Evidence<'a> {
         Ok(parse_localizing(&out.stdout_text()))
     }
 
+    /// Who runs containers on the NodeManager, from its `yarn-site.xml`: `Some(helper)` when it
+    /// runs them as their users through `LinuxContainerExecutor`, `None` when it runs them as
+    /// itself (`DefaultContainerExecutor`).
+    pub async fn container_executor(&self) -> Result<Option<String>, HarnessError> {
+        let site = self.hadoop.read_file(&format!("{}/yarn-site.xml", paths::HADOOP_CONF)).await?;
+        Ok(linux_container_executor(&String::from_utf8_lossy(&site)))
+    }
+
+    /// The OS owners of each of an application's container log files, `(container, owner)` once
+    /// per pair: the launch script creates them with its own identity, so their owner is the OS
+    /// user the container's processes ran as.
+    pub async fn container_log_owners(&self, app_id: &str) -> Result<Vec<(String, String)>, HarnessError> {
+        let pattern = format!("{}/{app_id}/container_*/*", paths::NM_LOGS);
+        let files = self.hadoop.glob(&pattern).await?;
+        if files.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut cmd = vec!["stat", "-c", "%U %n"];
+        cmd.extend(files.iter().map(String::as_str));
+        let out = self.hadoop.exec(&cmd).await?;
+        let mut pairs: Vec<(String, String)> = out
+            .stdout_text()
+            .lines()
+            .filter_map(|l| {
+                let (owner, path) = l.split_once(' ')?;
+                let container = path.rsplit('/').nth(1)?;
+                Some((container.to_string(), owner.to_string()))
+            })
+            .collect();
+        pairs.sort();
+        pairs.dedup();
+        Ok(pairs)
+    }
+
     /// The stdout/stderr files of an application's containers.
     pub async fn container_logs(&self, app_id: &str) -> Result<Vec<ContainerFile>, HarnessError> {
         let mut files = Vec::new();
@@ -236,6 +270,22 @@ pub fn container_jvm(table: &str, container: &str) -> Option<u32> {
         .filter(|r| family.contains(&r.0))
         .find(|r| r.2.split_whitespace().next().is_some_and(|p| p == "java" || p.ends_with("/java")))
         .map(|r| r.0)
+}
+
+/// The helper a `yarn-site.xml` names when its NodeManager uses `LinuxContainerExecutor`.
+///
+/// ```
+/// let site = "<configuration><property><name>yarn.nodemanager.container-executor.class</name><value>org.apache.hadoop.yarn.server.nodemanager.LinuxContainerExecutor</value></property>\n\
+///             <property><name>yarn.nodemanager.linux-container-executor.path</name><value>/opt/hadoop/bin/container-executor</value></property></configuration>";
+/// assert_eq!(yarnsec_harness::evidence::linux_container_executor(site).as_deref(), Some("/opt/hadoop/bin/container-executor"));
+/// assert_eq!(yarnsec_harness::evidence::linux_container_executor("<configuration/>"), None);
+/// ```
+pub fn linux_container_executor(yarn_site: &str) -> Option<String> {
+    let site = yarnsec_hadoop::config::SiteXml::parse(yarn_site)?;
+    let class = site.get("yarn.nodemanager.container-executor.class")?;
+    class
+        .ends_with(".LinuxContainerExecutor")
+        .then(|| site.get("yarn.nodemanager.linux-container-executor.path").unwrap_or_default().to_string())
 }
 
 /// The `(container, [url, …])` pairs of NodeManager log lines `Container <id> is localizing: [<url>, …]`.

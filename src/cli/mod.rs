@@ -2,6 +2,7 @@
 
 mod bench;
 mod bench_anchor;
+mod container_executor;
 mod down;
 mod exec;
 mod external;

@@ -36,6 +36,10 @@ pub struct RunArgs {
     /// Where report.md, report.html, report.json, junit.xml, pictures/ and the daemons' logs go.
     #[arg(long, default_value = "target/yarnsec-report")]
     report_dir: PathBuf,
+    /// Run containers as their users: the NodeManager uses LinuxContainerExecutor with yarnsec's
+    /// setuid container-executor (PATH, or the one built beside this executable).
+    #[arg(long, value_name = "PATH", num_args = 0..=1, default_missing_value = "auto")]
+    container_executor: Option<std::path::PathBuf>,
 }
 
 fn selected(ids: &[String]) -> anyhow::Result<Vec<&'static ChecklistItem>> {
@@ -80,6 +84,9 @@ pub async fn run(args: RunArgs) -> anyhow::Result<u8> {
     // it (T9, and C3 and C4 for its token), all secure-cluster items: 7 s of start saved otherwise.
     let remote_hdfs = remote_hdfs_needed(profile.kerberos(), external.as_ref().is_none_or(|f| f.features.remote_filesystems), &items);
     let mut builder = SecureCluster::builder().profile(profile).hadoop_version(args.hadoop_version).remote_hdfs(remote_hdfs);
+    if let Some(helper) = &args.container_executor {
+        builder = builder.container_executor(super::container_executor::resolve(helper, &std::env::current_exe()?)?);
+    }
     match &external {
         None => builder = builder.service(std::env::current_exe()?, faults.clone()),
         Some(file) => builder = builder.packages(file.all_packages()),

@@ -35,6 +35,10 @@ pub struct UpArgs {
     /// `--package python3`: the NodeManager and the edge node run from an image with them.
     #[arg(long = "package", value_name = "NAME")]
     packages: Vec<String>,
+    /// Run containers as their users: the NodeManager uses LinuxContainerExecutor with yarnsec's
+    /// setuid container-executor (PATH, or the one built beside this executable).
+    #[arg(long, value_name = "PATH", num_args = 0..=1, default_missing_value = "auto")]
+    container_executor: Option<std::path::PathBuf>,
     /// Remove the cluster once this process is gone (for test runners: pass the runner's pid).
     #[arg(long, value_name = "PID")]
     down_when_gone: Option<u32>,
@@ -51,6 +55,9 @@ pub async fn run(args: UpArgs) -> anyhow::Result<u8> {
         .packages(args.packages);
     if !args.no_service {
         builder = builder.service(std::env::current_exe()?, args.faults.iter().map(|f| f.to_string()).collect());
+    }
+    if let Some(helper) = &args.container_executor {
+        builder = builder.container_executor(super::container_executor::resolve(helper, &std::env::current_exe()?)?);
     }
     if let Some(pid) = args.down_when_gone {
         builder = builder.owner_pid(pid);

@@ -39,6 +39,70 @@ impl SiteXml {
         self.properties.iter().map(|(k, v)| (k.as_str(), v.as_str()))
     }
 
+    /// Reads a `*-site.xml` file's properties (`<property><name>…</name><value>…</value>`);
+    /// `None` when the text is not well-formed XML.
+    ///
+    /// ```
+    /// use yarnsec_hadoop::config::SiteXml;
+    /// let site = SiteXml::parse("<configuration><property><name>a.b</name><value>x &amp; y</value></property></configuration>").unwrap();
+    /// assert_eq!(site.get("a.b"), Some("x & y"));
+    /// assert!(SiteXml::parse("<configuration><property>").is_none());
+    /// ```
+    pub fn parse(text: &str) -> Option<SiteXml> {
+        use quick_xml::events::Event;
+        let mut reader = quick_xml::Reader::from_str(text);
+        let mut site = SiteXml::new();
+        let (mut field, mut name, mut value) = (None::<&'static str>, String::new(), String::new());
+        // Elements open: a file cut short is not a configuration.
+        let mut depth = 0usize;
+        loop {
+            let event = reader.read_event().ok()?;
+            match &event {
+                Event::Start(_) => depth += 1,
+                Event::End(_) => depth = depth.checked_sub(1)?,
+                _ => {}
+            }
+            match event {
+                Event::Start(e) => match e.name().as_ref() {
+                    b"property" => (name, value) = (String::new(), String::new()),
+                    b"name" => field = Some("name"),
+                    b"value" => field = Some("value"),
+                    _ => field = None,
+                },
+                Event::Text(t) => {
+                    let text = t.decode().ok()?;
+                    match field {
+                        Some("name") => name.push_str(&text),
+                        Some("value") => value.push_str(&text),
+                        _ => {}
+                    }
+                }
+                // `&amp;`, `&#38;`: reported apart from the text around them.
+                Event::GeneralRef(r) => {
+                    let ch = match r.resolve_char_ref().ok()? {
+                        Some(c) => c.to_string(),
+                        None => quick_xml::escape::resolve_predefined_entity(&r.decode().ok()?)?.to_string(),
+                    };
+                    match field {
+                        Some("name") => name.push_str(&ch),
+                        Some("value") => value.push_str(&ch),
+                        _ => {}
+                    }
+                }
+                Event::End(e) => {
+                    field = None;
+                    if e.name().as_ref() == b"property" && !name.is_empty() {
+                        site.set(name.trim(), value.trim());
+                    }
+                }
+                Event::Eof if depth == 0 => break,
+                Event::Eof => return None,
+                _ => {}
+            }
+        }
+        Some(site)
+    }
+
     /// The file's text, with names and values XML-escaped.
     pub fn to_xml(&self) -> String {
         let mut out =
@@ -73,5 +137,21 @@ mod tests {
         x.set("z", 1).set("a", 2).set("z", 3);
         let names: Vec<_> = x.iter().map(|(k, v)| format!("{k}={v}")).collect();
         assert_eq!(names, ["a=2", "z=3"]);
+    }
+
+    proptest::proptest! {
+        // What is written is read back the same; any text parses or is refused, never a panic.
+        #[test]
+        fn written_files_read_back(props in proptest::collection::btree_map("[a-z.]{1,12}", "[ -~]{0,20}", 0..6), junk in "\\PC{0,60}") {
+            let mut x = SiteXml::new();
+            for (k, v) in &props {
+                x.set(k.clone(), v.clone());
+            }
+            let back = SiteXml::parse(&x.to_xml()).unwrap();
+            let trimmed: Vec<(String, String)> = props.iter().map(|(k, v)| (k.clone(), v.trim().to_string())).collect();
+            let read: Vec<(String, String)> = back.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+            proptest::prop_assert_eq!(read, trimmed);
+            let _ = SiteXml::parse(&junk);
+        }
     }
 }

@@ -100,6 +100,10 @@ pub struct UserRunFacts {
     pub failed: Option<String>,
     /// The application, as evidence.
     pub app: Evidence,
+    /// The OS users its containers ran as (the owners of their log files), when the NodeManager
+    /// runs containers as their users (`LinuxContainerExecutor`); `None` when it runs every
+    /// container as itself (`DefaultContainerExecutor`), which shows nothing of the submitter.
+    pub os_users: Option<Vec<String>>,
 }
 
 /// T2: the application runs as the submitting user, for alice and for bob.
@@ -113,7 +117,28 @@ pub async fn t2(ctx: &Context<'_>) -> Verdict {
         .audit_log()
         .await
         .map_err(|e| crate::error::ObserveError::cluster("the NameNode's audit log")(e).verdict()));
+    let executor = or_verdict!(ctx
+        .cluster
+        .evidence()
+        .container_executor()
+        .await
+        .map_err(|e| crate::error::ObserveError::cluster("the NodeManager's yarn-site.xml")(e).verdict()));
     for run in [alice, &bob] {
+        let os_users = match &executor {
+            None => None,
+            Some(_) => {
+                let owners = or_verdict!(ctx
+                    .cluster
+                    .evidence()
+                    .container_log_owners(&run.app.id)
+                    .await
+                    .map_err(|e| crate::error::ObserveError::cluster("the owners of the container logs")(e).verdict()));
+                let mut users: Vec<String> = owners.into_iter().map(|(_, owner)| owner).collect();
+                users.sort();
+                users.dedup();
+                Some(users)
+            }
+        };
         let writes = audit
             .lines()
             .filter(|l| l.contains(&format!("src={}", run.output_path)) && (l.contains("cmd=create") || l.contains("cmd=rename")))
@@ -131,6 +156,7 @@ pub async fn t2(ctx: &Context<'_>) -> Verdict {
                 format!("{}/{}: {diagnostics}", run.app.state, run.app.final_status)
             }),
             app: run.app_evidence(),
+            os_users,
         });
     }
     judge_t2(&facts)
@@ -169,10 +195,27 @@ pub fn judge_t2(runs: &[UserRunFacts]) -> Verdict {
         if !others.is_empty() {
             problems.push(format!("files of {user}'s application were created in HDFS as {}", others.join(", ")));
         }
+        if let Some(os) = &r.os_users {
+            evidence.push(Evidence::new("container", format!("the OS owners of {user}'s container log files"), os.join("\n")));
+            let strangers: Vec<&str> = os.iter().map(String::as_str).filter(|o| o != user).collect();
+            if !strangers.is_empty() {
+                problems.push(format!(
+                    "{user}'s container processes ran as the OS user {} (the owner of their log files), not as {user}",
+                    strangers.join(", ")
+                ));
+            } else if os.is_empty() && r.failed.is_none() {
+                problems.push(format!("{user}'s containers left no log files to show which OS user they ran as"));
+            }
+        }
     }
+    let os_level = if runs.iter().all(|r| r.os_users.is_some()) {
+        " The container processes ran as each submitter's OS account too (the owners of their log files): the NodeManager runs them through the LinuxContainerExecutor."
+    } else {
+        " (The container processes themselves run as the NodeManager's OS user: this cluster uses the DefaultContainerExecutor, not the LinuxContainerExecutor, so OS-level separation is not shown.)"
+    };
     Verdict::check(
         problems.is_empty(),
-        "each user's application runs as that user: the ResourceManager's user, the containers' USER, and the HDFS identity (audit ugi=) all match the submitter. (The container processes themselves run as the NodeManager's OS user: this cluster uses the DefaultContainerExecutor, not the LinuxContainerExecutor, so OS-level separation is not shown.)",
+        format!("each user's application runs as that user: the ResourceManager's user, the containers' USER, and the HDFS identity (audit ugi=) all match the submitter.{os_level}"),
         problems.join("; "),
         evidence,
     )
@@ -267,6 +310,7 @@ mod tests {
             staging: vec![format!("allowed=true\tugi={user} (auth:PROXY) via yarnsec\tip=/198.18.7.5\tcmd=create\tsrc=/user/{user}/yarnsec/application_1_0001/x")],
             failed: None,
             app: Evidence::new("app", "x", "y"),
+            os_users: None,
         }
     }
 
@@ -345,6 +389,29 @@ mod tests {
                 .into(),
         ];
         assert_eq!(judge_t2(&[staged_as_service]).status, Status::Fail);
+    }
+
+    #[test]
+    fn t2_judges_the_os_user_where_the_nodemanager_runs_containers_as_their_users() {
+        let with_os = |user: &str, owners: &[&str]| {
+            let mut r = user_run(user, user, &format!("USER={user}\n"), user);
+            r.os_users = Some(owners.iter().map(|o| o.to_string()).collect());
+            r
+        };
+        let v = judge_t2(&[with_os("alice", &["alice"]), with_os("bob", &["bob"])]);
+        assert_eq!(v.status, Status::Pass, "{}", v.reason);
+        assert!(v.reason.contains("LinuxContainerExecutor") && !v.reason.contains("not shown"), "{}", v.reason);
+        // USER=alice in the environment, but the processes ran as yarn: FAIL.
+        let v = judge_t2(&[with_os("alice", &["yarn"])]);
+        assert_eq!(v.status, Status::Fail);
+        assert!(v.reason.contains("ran as the OS user yarn"), "{}", v.reason);
+        let v = judge_t2(&[with_os("alice", &["alice", "nobody"])]);
+        assert_eq!(v.status, Status::Fail);
+        assert!(v.reason.contains("OS user nobody"), "{}", v.reason);
+        assert_eq!(judge_t2(&[with_os("alice", &[])]).status, Status::Fail);
+        // The DefaultContainerExecutor shows nothing of the OS user, and says so.
+        let v = judge_t2(&[user_run("alice", "alice", "USER=alice\n", "alice")]);
+        assert!(v.reason.contains("OS-level separation is not shown"), "{}", v.reason);
     }
 
     #[test]
