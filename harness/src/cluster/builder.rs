@@ -81,7 +81,7 @@ impl SecureClusterBuilder {
     }
 
     /// The properties the Hadoop node's site files get beyond the generated ones: the
-    /// container-executor's (when asked for), then [`Self::property`]'s, which win.
+    /// container-executor's (when asked for), then [`Self::hadoop_property`]'s, which win.
     pub(crate) fn node_overrides(&self) -> Vec<crate::config::PropertyOverride> {
         let mut out = Vec::new();
         if self.images.container_executor.is_some() {
@@ -90,6 +90,7 @@ impl SecureClusterBuilder {
         out.extend(self.overrides.iter().cloned());
         out
     }
+
     /// The Hadoop version (default `$YARNSEC_HADOOP_VERSION`, else 3.4.2).
     pub fn hadoop_version(mut self, version: impl Into<String>) -> Self {
         self.images.hadoop_version = version.into();
