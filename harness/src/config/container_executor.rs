@@ -28,24 +28,7 @@ pub fn helper_cfg() -> String {
 
 /// The `yarn-site.xml` keys for `LinuxContainerExecutor` with the helper on a cluster of `profile`.
 pub fn yarn_site_overrides(profile: &SecurityProfile) -> Vec<PropertyOverride> {
-    let opens: String = [
-        "java.io",
-        "java.lang",
-        "java.lang.reflect",
-        "java.math",
-        "java.net",
-        "java.nio",
-        "java.text",
-        "java.util",
-        "java.util.concurrent",
-        "java.util.zip",
-        "sun.security.util",
-        "sun.security.x509",
-        "sun.nio.ch",
-    ]
-    .iter()
-    .map(|p| format!(" --add-opens=java.base/{p}=ALL-UNNAMED"))
-    .collect();
+    let opens: String = yarnsec_hadoop::java::java17_add_opens().map(|o| format!(" {o}")).collect();
     let mut keys = vec![
         ("yarn.nodemanager.container-executor.class", "org.apache.hadoop.yarn.server.nodemanager.LinuxContainerExecutor".to_string()),
         ("yarn.nodemanager.linux-container-executor.path", HELPER.to_string()),
