@@ -1,6 +1,7 @@
 //! The report keeps every judged application's container logs: `yarnsec run` copies the
-//! NodeManager's log dirs into `logs/applications/<app>/<container>/`. (There is no log
-//! aggregation to read them from later: see `yarn_site`.)
+//! NodeManager's log dirs into `logs/applications/<app>/<container>/`. And the NodeManager
+//! aggregates them to HDFS as production's does: `yarn logs` shows an application's logs to its
+//! user and to no one else.
 
 mod common;
 
@@ -34,4 +35,52 @@ async fn each_container_of_a_judged_application_has_its_logs_in_the_report() {
         .filter_map(|e| std::fs::read_to_string(e.ok()?.path()).ok())
         .collect();
     assert!(copies.lines().any(|l| l == "USER=alice"), "the probe's output is not in the copy:\n{copies}");
+}
+
+/// `yarn logs -applicationId APP -appOwner alice` on the Hadoop node, as the OS user `user` with
+/// a ticket from the user's keytab: its output, stdout and stderr together.
+async fn yarn_logs(cluster: &yarnsec_harness::SecureCluster, user: &str, app: &str) -> String {
+    use base64::Engine as _;
+    let account = cluster.user(user).expect("a test user");
+    let keytab = std::fs::read(account.keytab().expect("the user has a keytab")).expect("the keytab is readable");
+    let principal = account.principal().expect("the user has a principal").to_string();
+    let opens: Vec<String> = yarnsec_hadoop::java::java17_add_opens().collect();
+    let script = format!(
+        "set -e; d=$(mktemp -d); echo {keytab} | base64 -d > $d/keytab; chown -R {user} $d; \
+         runuser -u {user} -- env KRB5CCNAME=$d/cc sh -c 'kinit -kt $0/keytab {principal} && \
+         java {opens} -cp /opt/hadoop/conf:/opt/hadoop/jars/* org.apache.hadoop.yarn.client.cli.LogsCLI \
+         -applicationId {app} -appOwner alice' $d 2>&1 || true; rm -rf $d",
+        keytab = base64::engine::general_purpose::STANDARD.encode(keytab),
+        opens = opens.join(" "),
+    );
+    let out = cluster.hadoop().exec(&["sh", "-c", &script]).await.expect("the command runs");
+    format!("{}{}", out.stdout_text(), out.stderr_text())
+}
+
+#[tokio::test]
+async fn yarn_logs_shows_an_application_s_aggregated_logs_to_its_user_and_refuses_another() {
+    let Some(cluster) = common::cluster().await else { return };
+    let url = cluster.service_url().expect("the shared cluster runs the reference service");
+    let launcher = yarnsec_submitter::service::TokenFileLauncher::reference(cluster.service().expect("the service runs").id());
+    let service = ServiceUnderTest::reference(&url).with_launcher(launcher).shared();
+    let ctx = Context::new(&cluster, &service);
+    let run = ctx.run_as("alice").await.expect("alice's application runs");
+    assert!(run.succeeded(), "{:?}", run.app);
+
+    // The NodeManager uploads the logs once the application has ended: poll for them.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(180);
+    let shown = loop {
+        let out = yarn_logs(&cluster, "alice", &run.app.id).await;
+        if run.containers.iter().all(|c| out.contains(&format!("Container: {} on", c.id))) && out.contains("LogAggregationType: AGGREGATED")
+        {
+            break out;
+        }
+        assert!(std::time::Instant::now() < deadline, "alice's aggregated logs of {} never showed:\n{out}", run.app.id);
+        tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+    };
+    assert!(shown.lines().any(|l| l == "USER=alice"), "the probe's output is not in the aggregated logs:\n{shown}");
+
+    let refused = yarn_logs(&cluster, "bob", &run.app.id).await;
+    assert!(refused.contains("Permission denied: user=bob"), "bob read alice's logs:\n{refused}");
+    assert!(!refused.contains("USER=alice"), "bob saw alice's container output:\n{refused}");
 }

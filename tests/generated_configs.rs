@@ -97,7 +97,10 @@ fn the_container_executor_configuration_and_the_nodemanagers_keys() {
         let profile: SecurityProfile = name.parse().unwrap();
         let site = hadoop_files(&profile, &layout(), &yarn_site_overrides(&profile));
         let yarn = site.iter().find(|(p, _)| p.ends_with("yarn-site.xml")).map(|(_, c)| c.to_string()).unwrap();
-        let keys: Vec<&str> = yarn.lines().filter(|l| l.contains("container-executor") || l.contains("container-localizer")).collect();
+        let keys: Vec<&str> = yarn
+            .lines()
+            .filter(|l| l.contains("container-executor") || l.contains("container-localizer") || l.contains("log-aggregation"))
+            .collect();
         insta::assert_snapshot!(format!("{name}__container_executor__yarn_site_keys"), keys.join("\n"));
     }
 }

@@ -1,4 +1,5 @@
-//! T2 on clusters whose NodeManager runs containers through yarnsec's container-executor: the
+//! T2 on clusters whose NodeManager runs containers through yarnsec's container-executor (the
+//! default): the
 //! OS user of each container is judged too (the owner of its log files). On a Kerberos cluster
 //! the reference service's containers run as alice and bob (PASS, and the reason says the OS
 //! accounts were shown); on a `simple` cluster left with Hadoop's default
@@ -8,26 +9,10 @@ use yarnsec_harness::progress::Progress;
 use yarnsec_harness::{SecureCluster, SecurityProfile};
 use yarnsec_scenarios::{judge, Context, ServiceUnderTest, Status};
 
-/// The helper built beside yarnsec by this cargo run, or built now.
-fn helper() -> std::path::PathBuf {
-    let beside = std::path::Path::new(env!("CARGO_BIN_EXE_yarnsec")).with_file_name("container-executor");
-    if !beside.is_file() {
-        let built = std::process::Command::new(env!("CARGO"))
-            .args(["build", "--quiet", "-p", "yarnsec-container-executor"])
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .status()
-            .expect("cargo runs");
-        assert!(built.success(), "cargo build -p yarnsec-container-executor failed");
-    }
-    assert!(beside.is_file(), "no helper at {}", beside.display());
-    beside
-}
-
 async fn t2_on(profile: SecurityProfile, properties: &[(&str, &str)]) -> yarnsec_scenarios::Verdict {
     let mut builder = SecureCluster::builder()
         .remote_hdfs(false)
         .profile(profile)
-        .container_executor(helper())
         .service(env!("CARGO_BIN_EXE_yarnsec"), Vec::new())
         .progress(Progress::hidden());
     for (name, value) in properties {

@@ -10,6 +10,7 @@
 //! cleanup.rs   removing a cluster completely; which clusters are leftovers; kept clusters
 //! process.rs   host processes working for a cluster (browser driver, service command)
 //! node.rs      one container: exec, files, logs
+//! native.rs    yarnsec's libhadoop.so, embedded: the NodeManager's SecureIOUtils (log aggregation, shuffle)
 //! cluster/     SecureCluster: start, readiness, users, description, shutdown
 //! evidence.rs  daemon logs, audit log, container launch scripts and token files, thread dumps
 //! timeline_store.rs  the timeline server's LevelDB store: every entity, whatever its type
@@ -34,6 +35,7 @@ mod error;
 pub mod evidence;
 pub mod images;
 pub mod layout;
+pub mod native;
 pub mod node;
 pub mod owner;
 pub mod process;

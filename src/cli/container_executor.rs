@@ -1,23 +1,18 @@
-//! `--container-executor [PATH]` of `up` and `run`: which helper binary the NodeManager runs
-//! containers through. Without a path (`auto`), the one built beside this `yarnsec` executable.
+//! `--container-executor PATH` of `up` and `run`: a helper binary other than the one built
+//! into yarnsec (which every cluster's NodeManager uses by default).
 
 use std::path::{Path, PathBuf};
 
-/// The helper binary `arg` names (`auto`, what a bare `--container-executor` gives:
-/// `container-executor` beside `exe`), or why there is none.
-pub fn resolve(arg: &Path, exe: &Path) -> Result<PathBuf, yarnsec::BadInput> {
-    let path = if arg.as_os_str() == "auto" {
-        exe.parent().map(|d| d.join("container-executor")).unwrap_or_else(|| PathBuf::from("container-executor"))
-    } else {
-        arg.to_path_buf()
-    };
-    if path.is_file() {
-        Ok(path)
+/// The helper binary `arg` names, or why there is none.
+pub fn resolve(arg: &Path) -> Result<PathBuf, yarnsec::BadInput> {
+    if arg.is_file() {
+        Ok(arg.to_path_buf())
     } else {
         Err(yarnsec::BadInput(format!(
-            "--container-executor: no helper at {}: build it with `cargo build --release -p yarnsec-container-executor` \
-             (`./yarnsec run --container-executor` does), or pass --container-executor PATH",
-            path.display()
+            "--container-executor: no helper at {}: pass the path of a built `container-executor` \
+             (`cargo build --release -p yarnsec-container-executor` builds one), or leave the option out \
+             to use the one built into yarnsec",
+            arg.display()
         )))
     }
 }
@@ -27,13 +22,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_helper_beside_the_executable_or_the_path_given() {
+    fn a_path_that_is_a_file() {
         let dir = tempfile::tempdir().unwrap();
-        let exe = dir.path().join("yarnsec");
-        let missing = resolve(Path::new("auto"), &exe).unwrap_err().to_string();
-        assert!(missing.contains("cargo build --release -p yarnsec-container-executor"), "{missing}");
+        let missing = resolve(&dir.path().join("container-executor")).unwrap_err().to_string();
+        assert!(missing.contains("leave the option out"), "{missing}");
         std::fs::write(dir.path().join("container-executor"), b"").unwrap();
-        assert_eq!(resolve(Path::new("auto"), &exe).unwrap(), dir.path().join("container-executor"));
-        assert!(resolve(Path::new("/nonexistent/ce"), &exe).unwrap_err().to_string().contains("/nonexistent/ce"));
+        assert_eq!(resolve(&dir.path().join("container-executor")).unwrap(), dir.path().join("container-executor"));
     }
 }

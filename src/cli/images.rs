@@ -21,12 +21,8 @@ pub async fn run(command: ImagesCommand) -> anyhow::Result<u8> {
     match command {
         ImagesCommand::Build { no_cache, hadoop_version } => {
             let docker = yarnsec_harness::docker::connect().await?;
-            let set = ensure_images(
-                &docker,
-                &ImageOptions { hadoop_version, no_cache, packages: Vec::new(), container_executor: None },
-                &Progress::stderr(),
-            )
-            .await?;
+            let set =
+                ensure_images(&docker, &ImageOptions { hadoop_version, no_cache, ..ImageOptions::default() }, &Progress::stderr()).await?;
             println!("base   {}\nkdc    {}\nhadoop {}", set.base, set.kdc, set.hadoop);
             Ok(yarnsec::exit_codes::OK)
         }

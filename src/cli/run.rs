@@ -36,10 +36,14 @@ pub struct RunArgs {
     /// Where report.md, report.html, report.json, junit.xml, pictures/ and the daemons' logs go.
     #[arg(long, default_value = "target/yarnsec-report")]
     report_dir: PathBuf,
-    /// Run containers as their users: the NodeManager uses LinuxContainerExecutor with yarnsec's
-    /// setuid container-executor (PATH, or the one built beside this executable).
-    #[arg(long, value_name = "PATH", num_args = 0..=1, default_missing_value = "auto")]
+    /// The setuid container-executor through which the NodeManager (LinuxContainerExecutor) runs
+    /// each container as its user: by default the one built into yarnsec; PATH for another.
+    #[arg(long, value_name = "PATH")]
     container_executor: Option<std::path::PathBuf>,
+    /// Run every container as the NodeManager's OS user `yarn` (DefaultContainerExecutor), as a
+    /// cluster without the setuid helper does; log aggregation is then off on Kerberos clusters.
+    #[arg(long, conflicts_with = "container_executor")]
+    default_container_executor: bool,
 }
 
 fn selected(ids: &[String]) -> anyhow::Result<Vec<&'static ChecklistItem>> {
@@ -85,7 +89,10 @@ pub async fn run(args: RunArgs) -> anyhow::Result<u8> {
     let remote_hdfs = remote_hdfs_needed(profile.kerberos(), external.as_ref().is_none_or(|f| f.features.remote_filesystems), &items);
     let mut builder = SecureCluster::builder().profile(profile).hadoop_version(args.hadoop_version).remote_hdfs(remote_hdfs);
     if let Some(helper) = &args.container_executor {
-        builder = builder.container_executor(super::container_executor::resolve(helper, &std::env::current_exe()?)?);
+        builder = builder.container_executor(super::container_executor::resolve(helper)?);
+    }
+    if args.default_container_executor {
+        builder = builder.default_container_executor();
     }
     match &external {
         None => builder = builder.service(std::env::current_exe()?, faults.clone()),

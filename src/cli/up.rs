@@ -35,10 +35,14 @@ pub struct UpArgs {
     /// `--package python3`: the NodeManager and the edge node run from an image with them.
     #[arg(long = "package", value_name = "NAME")]
     packages: Vec<String>,
-    /// Run containers as their users: the NodeManager uses LinuxContainerExecutor with yarnsec's
-    /// setuid container-executor (PATH, or the one built beside this executable).
-    #[arg(long, value_name = "PATH", num_args = 0..=1, default_missing_value = "auto")]
+    /// The setuid container-executor through which the NodeManager (LinuxContainerExecutor) runs
+    /// each container as its user: by default the one built into yarnsec; PATH for another.
+    #[arg(long, value_name = "PATH")]
     container_executor: Option<std::path::PathBuf>,
+    /// Run every container as the NodeManager's OS user `yarn` (DefaultContainerExecutor), as a
+    /// cluster without the setuid helper does; log aggregation is then off on Kerberos clusters.
+    #[arg(long, conflicts_with = "container_executor")]
+    default_container_executor: bool,
     /// Remove the cluster once this process is gone (for test runners: pass the runner's pid).
     #[arg(long, value_name = "PID")]
     down_when_gone: Option<u32>,
@@ -57,7 +61,10 @@ pub async fn run(args: UpArgs) -> anyhow::Result<u8> {
         builder = builder.service(std::env::current_exe()?, args.faults.iter().map(|f| f.to_string()).collect());
     }
     if let Some(helper) = &args.container_executor {
-        builder = builder.container_executor(super::container_executor::resolve(helper, &std::env::current_exe()?)?);
+        builder = builder.container_executor(super::container_executor::resolve(helper)?);
+    }
+    if args.default_container_executor {
+        builder = builder.default_container_executor();
     }
     if let Some(pid) = args.down_when_gone {
         builder = builder.owner_pid(pid);

@@ -67,16 +67,31 @@ impl SecureClusterBuilder {
         self.profile = self.profile.with_token_renew_interval(d);
         self
     }
-    /// Run containers as their users: the NodeManager uses `LinuxContainerExecutor` with
-    /// yarnsec's `container-executor` (`binary`, built on this host), installed setuid root in
-    /// a derived Hadoop image.
+    /// Run containers as their users through a `container-executor` binary built elsewhere
+    /// (`binary`, built on this host) instead of the one built with this harness (the default:
+    /// the NodeManager always uses `LinuxContainerExecutor` unless
+    /// [`Self::default_container_executor`]), installed setuid root in a derived Hadoop image.
     ///
     /// ```no_run
     /// # use yarnsec_harness::SecureCluster;
     /// let b = SecureCluster::builder().container_executor("target/debug/container-executor");
     /// ```
     pub fn container_executor(mut self, binary: impl Into<std::path::PathBuf>) -> Self {
-        self.images.container_executor = Some(binary.into());
+        self.images.container_executor = crate::images::ContainerExecutor::LinuxWith(binary.into());
+        self
+    }
+
+    /// Run every container as the NodeManager's OS user `yarn` (`DefaultContainerExecutor`)
+    /// instead of as its user through yarnsec's setuid helper (the default): what a cluster
+    /// without the helper does. On a Kerberos cluster the NodeManager then cannot aggregate
+    /// container logs (their owner is not the application's user), so aggregation is off.
+    ///
+    /// ```no_run
+    /// # use yarnsec_harness::SecureCluster;
+    /// let b = SecureCluster::builder().default_container_executor();
+    /// ```
+    pub fn default_container_executor(mut self) -> Self {
+        self.images.container_executor = crate::images::ContainerExecutor::Default;
         self
     }
 
@@ -84,7 +99,7 @@ impl SecureClusterBuilder {
     /// container-executor's (when asked for), then [`Self::hadoop_property`]'s, which win.
     pub(crate) fn node_overrides(&self) -> Vec<crate::config::PropertyOverride> {
         let mut out = Vec::new();
-        if self.images.container_executor.is_some() {
+        if self.images.container_executor != crate::images::ContainerExecutor::Default {
             out.extend(crate::config::container_executor::yarn_site_overrides(&self.profile));
         }
         out.extend(self.overrides.iter().cloned());

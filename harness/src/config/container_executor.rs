@@ -35,6 +35,9 @@ pub fn yarn_site_overrides(profile: &SecurityProfile) -> Vec<PropertyOverride> {
         ("yarn.nodemanager.linux-container-executor.group", NM_GROUP.to_string()),
         // The localizer is a JVM the helper starts as the user: Java 17 needs the daemons' opens.
         ("yarn.nodemanager.container-localizer.admin.java.opts", format!("-XX:+IgnoreUnrecognizedVMOptions{opens}")),
+        // Each container's logs now belong to its user, as SecureIOUtils demands on a Kerberos
+        // cluster: the NodeManager aggregates them to HDFS when the application ends.
+        ("yarn.log-aggregation-enable", "true".to_string()),
     ];
     if !profile.kerberos() {
         // Without Kerberos, run as the submitting user too (not as `nobody`); with Kerberos the

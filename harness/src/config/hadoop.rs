@@ -198,12 +198,16 @@ pub fn yarn_site(profile: &SecurityProfile, layout: &Layout) -> SiteXml {
     // uploads no dependency tarball.
     x.set("yarn.webapp.api-service.enable", "true");
     x.set("yarn.service.classpath", "/opt/hadoop/jars/*");
-    // No log aggregation: on a Kerberos cluster the NodeManager reads each log through
-    // SecureIOUtils, which needs libhadoop.so (not on Maven Central); without it the first
-    // aggregation throws "Secure IO is not possible without native code extensions" and the
-    // NodeManager shuts down. The container logs stay in the NodeManager's log dirs, where
-    // yarnsec reads them and `yarnsec run` copies them into its report.
+    // Log aggregation, as production has it: when an application ends, the NodeManager copies
+    // its containers' logs to HDFS (as the application's user, with its tokens), where `yarn
+    // logs` reads them. On a Kerberos cluster it opens each log through SecureIOUtils, which
+    // needs libhadoop (the NodeManager loads yarnsec's own: `crate::native`) and refuses a log
+    // its application's user does not own: so it is switched on with LinuxContainerExecutor
+    // (`container_executor::yarn_site_overrides`, the default), under which containers write
+    // their logs as their users. The local copies stay for `debug-delay-sec` (above): yarnsec
+    // reads them as evidence too.
     x.set("yarn.log-aggregation-enable", "false");
+    x.set("yarn.nodemanager.remote-app-log-dir", REMOTE_APP_LOG_DIR);
     // MapReduce's shuffle, as every cluster that runs MapReduce has it: reducers fetch map output
     // from the NodeManager, authenticated with the job's token.
     x.set("yarn.nodemanager.aux-services", "mapreduce_shuffle");
@@ -250,6 +254,9 @@ pub fn yarn_site(profile: &SecurityProfile, layout: &Layout) -> SiteXml {
 /// Where MapReduce's ApplicationMasters write job history for a history server to collect
 /// (created world-writable and sticky when the cluster starts, as `/tmp` is).
 pub const MR_HISTORY_INTERMEDIATE: &str = "/mr-history/intermediate";
+
+/// Where NodeManagers aggregate container logs in HDFS (Hadoop's default), one directory per user.
+pub const REMOTE_APP_LOG_DIR: &str = "/tmp/logs";
 
 /// `mapred-site.xml`: MapReduce on YARN with the image's jars. Jobs stage in the user's HDFS home
 /// (`/user/<user>/.staging`, which MapReduce keeps owner-only), not under a shared `/tmp`

@@ -50,9 +50,24 @@ pub struct ImageOptions {
     pub no_cache: bool,
     /// Debian packages to add to the Hadoop image (a derived image, built once per list).
     pub packages: Vec<String>,
-    /// yarnsec's `container-executor` built on this host: installed setuid in a derived image,
-    /// whose NodeManager then runs containers as their users.
-    pub container_executor: Option<std::path::PathBuf>,
+    /// How the NodeManager runs containers: the image for [`ContainerExecutor::Linux`] has
+    /// yarnsec's setuid `container-executor` installed.
+    pub container_executor: ContainerExecutor,
+}
+
+/// How the NodeManager runs containers.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum ContainerExecutor {
+    /// `LinuxContainerExecutor` with yarnsec's setuid helper built with this harness
+    /// ([`crate::native::CONTAINER_EXECUTOR`]): each container runs as its user, as on every
+    /// production secure cluster, and the NodeManager can aggregate their logs. The default.
+    #[default]
+    Linux,
+    /// `LinuxContainerExecutor` with a helper binary built elsewhere (its path).
+    LinuxWith(std::path::PathBuf),
+    /// `DefaultContainerExecutor`: every container as the NodeManager's OS user `yarn`; on a
+    /// Kerberos cluster its logs cannot be aggregated (`SecureIOUtils` refuses them).
+    Default,
 }
 
 impl Default for ImageOptions {
@@ -61,7 +76,7 @@ impl Default for ImageOptions {
             hadoop_version: std::env::var("YARNSEC_HADOOP_VERSION").unwrap_or_else(|_| DEFAULT_HADOOP_VERSION.to_string()),
             no_cache: false,
             packages: Vec::new(),
-            container_executor: None,
+            container_executor: ContainerExecutor::Linux,
         }
     }
 }
@@ -115,10 +130,14 @@ pub async fn ensure_images(docker: &Docker, options: &ImageOptions, progress: &P
         let spec = sources::with_packages(&hadoop, &mirror, &options.packages);
         build::ensure_built(docker, &spec, options.no_cache, progress, |_| async { Ok(Vec::new()) }).await?
     };
-    let hadoop = match &options.container_executor {
+    let helper = match &options.container_executor {
+        ContainerExecutor::Default => None,
+        ContainerExecutor::Linux => Some(crate::native::CONTAINER_EXECUTOR.to_vec()),
+        ContainerExecutor::LinuxWith(binary) => Some(std::fs::read(binary).map_err(HarnessError::io(binary))?),
+    };
+    let hadoop = match helper {
         None => hadoop,
-        Some(binary) => {
-            let bytes = std::fs::read(binary).map_err(HarnessError::io(binary))?;
+        Some(bytes) => {
             let spec = sources::with_container_executor(&hadoop, bytes, &crate::config::container_executor::helper_cfg());
             build::ensure_built(docker, &spec, options.no_cache, progress, |_| async { Ok(Vec::new()) }).await?
         }

@@ -70,6 +70,7 @@ impl<'a> HadoopNode<'a> {
         let hadoop = ContainerSpec::new("hadoop", self.image, &layout.hadoop_host())
             .with_files(files)
             .with_keytabs(keytabs)
+            .with_file(crate::native::path(), crate::native::LIBHADOOP.to_vec(), 0o755)
             .ready_when(WaitFor::message_on_stdout("yarnsec: started"))
             .start(net)
             .await?;
@@ -151,6 +152,9 @@ async fn lay_out_hdfs(profile: &SecurityProfile, layout: &Layout, http: &SpnegoC
         ("/tmp/hadoop-yarn/.yarn", "1777"),
         ("/tmp/hadoop-yarn/.yarn/services", "1777"),
         ("/user", "755"),
+        // Aggregated container logs: each application's NodeManager writes them under
+        // `<dir>/<user>/`, which it creates as the user's (HDFS's sticky bit keeps users apart).
+        (crate::config::REMOTE_APP_LOG_DIR, "1777"),
     ];
     for (dir, mode) in shared {
         fs.mkdirs(dir, Some(mode), admin, None).await?;
