@@ -1,6 +1,9 @@
 //! The insecure-cluster items on a `simple` cluster of their own: the reference service passes
 //! the user's name down (C7, A6, T2), and its `drop-user-name` fault moves exactly the items
-//! that name that mistake (the simple profile's row of the fault matrix).
+//! that name that mistake (the simple profile's row of the fault matrix). The cluster runs every
+//! container as `yarn` (`DefaultContainerExecutor`), where the mistake shows in T2 too: with the
+//! container-executor (the default) a container runs as its user's OS account, and a JVM
+//! without `HADOOP_USER_NAME` then acts as that user, so T2 stays PASS there.
 
 use yarnsec_harness::progress::Progress;
 use yarnsec_harness::{SecureCluster, SecurityProfile};
@@ -17,6 +20,7 @@ async fn a_simple_cluster_judges_user_name_propagation_and_catches_drop_user_nam
     let cluster = SecureCluster::builder()
         .remote_hdfs(false)
         .profile(SecurityProfile::simple())
+        .default_container_executor()
         .service(env!("CARGO_BIN_EXE_yarnsec"), Vec::new())
         .progress(Progress::hidden())
         .start()

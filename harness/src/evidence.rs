@@ -121,6 +121,13 @@ impl<'a> Evidence<'a> {
         Ok(linux_container_executor(&String::from_utf8_lossy(&site)))
     }
 
+    /// How long the ResourceManager keeps an ended application's tokens before it cancels them,
+    /// from its `yarn-site.xml`: see [`token_hold_after_end`].
+    pub async fn token_hold_after_end(&self) -> Result<std::time::Duration, HarnessError> {
+        let site = self.hadoop.read_file(&format!("{}/yarn-site.xml", paths::HADOOP_CONF)).await?;
+        Ok(token_hold_after_end(&String::from_utf8_lossy(&site)))
+    }
+
     /// The OS owners of each of an application's container log files, `(container, owner)` once
     /// per pair: the launch script creates them with its own identity, so their owner is the OS
     /// user the container's processes ran as.
@@ -221,12 +228,14 @@ impl<'a> Evidence<'a> {
 
 impl Evidence<'_> {
     /// The classes the JVM `pid` of a YARN container has loaded (`jcmd <pid> VM.class_hierarchy`,
-    /// through the JRE's own `jdk.jcmd` module), asked as the OS user the container runs as
-    /// (`yarn`: the JVM's attach mechanism answers only its own user).
+    /// through the JRE's own `jdk.jcmd` module), asked as the OS user the JVM runs as (the
+    /// container's user with the container-executor, `yarn` without: the JVM's attach mechanism
+    /// answers only its own user).
     pub async fn loaded_classes(&self, pid: u32) -> Result<String, HarnessError> {
         let pid = pid.to_string();
+        let owner = self.hadoop.sh(&format!("stat -c %U /proc/{pid}")).await?.trim().to_string();
         let cmd = ["sh", "-c", "exec \"$JAVA_HOME/bin/java\" -m jdk.jcmd/sun.tools.jcmd.JCmd \"$0\" VM.class_hierarchy", &pid];
-        let out = self.hadoop.exec_as(Some("yarn"), &cmd).await?;
+        let out = self.hadoop.exec_as(Some(&owner), &cmd).await?;
         if out.code != 0 {
             return Err(HarnessError::Exec {
                 container: "hadoop".into(),
@@ -286,6 +295,36 @@ pub fn linux_container_executor(yarn_site: &str) -> Option<String> {
     class
         .ends_with(".LinuxContainerExecutor")
         .then(|| site.get("yarn.nodemanager.linux-container-executor.path").unwrap_or_default().to_string())
+}
+
+/// How long a ResourceManager with this `yarn-site.xml` keeps an ended application's tokens
+/// before it cancels them. With log aggregation on, its `DelegationTokenRenewer` holds them so
+/// that the NodeManagers can still write the logs as the user: until
+/// `yarn.nm.liveness-monitor.expiry-interval-ms` has passed since the last NodeManager said the
+/// application was still there, noticed by a thread that wakes every
+/// `yarn.resourcemanager.delayed.delegation-token.removal-interval-ms` (Hadoop's defaults: 600 s
+/// and 30 s). Without it, at once.
+///
+/// ```
+/// use std::time::Duration;
+/// let on = "<configuration><property><name>yarn.log-aggregation-enable</name><value>true</value></property>\n\
+///           <property><name>yarn.nm.liveness-monitor.expiry-interval-ms</name><value>60000</value></property>\n\
+///           <property><name>yarn.resourcemanager.delayed.delegation-token.removal-interval-ms</name><value>5000</value></property></configuration>";
+/// assert_eq!(yarnsec_harness::evidence::token_hold_after_end(on), Duration::from_secs(65));
+/// let defaults = "<configuration><property><name>yarn.log-aggregation-enable</name><value>true</value></property></configuration>";
+/// assert_eq!(yarnsec_harness::evidence::token_hold_after_end(defaults), Duration::from_secs(630));
+/// assert_eq!(yarnsec_harness::evidence::token_hold_after_end("<configuration/>"), Duration::ZERO);
+/// ```
+pub fn token_hold_after_end(yarn_site: &str) -> std::time::Duration {
+    let Some(site) = yarnsec_hadoop::config::SiteXml::parse(yarn_site) else { return std::time::Duration::ZERO };
+    if site.get("yarn.log-aggregation-enable").map(str::trim) != Some("true") {
+        return std::time::Duration::ZERO;
+    }
+    let ms = |key: &str, default: u64| site.get(key).and_then(|v| v.trim().parse::<u64>().ok()).unwrap_or(default);
+    std::time::Duration::from_millis(
+        ms("yarn.nm.liveness-monitor.expiry-interval-ms", 600_000)
+            + ms("yarn.resourcemanager.delayed.delegation-token.removal-interval-ms", 30_000),
+    )
 }
 
 /// The `(container, [url, …])` pairs of NodeManager log lines `Container <id> is localizing: [<url>, …]`.

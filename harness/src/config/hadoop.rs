@@ -207,6 +207,15 @@ pub fn yarn_site(profile: &SecurityProfile, layout: &Layout) -> SiteXml {
     // their logs as their users. The local copies stay for `debug-delay-sec` (above): yarnsec
     // reads them as evidence too.
     x.set("yarn.log-aggregation-enable", "false");
+    // With log aggregation on, the ResourceManager keeps an ended application's tokens for the
+    // NodeManagers' uploads until a NodeManager would count as lost (Hadoop's default: 10
+    // minutes, then a thread that wakes every 30 s cancels them). A single node that heartbeats
+    // every second: lost after a minute (a third of the tokens' max lifetime when that is
+    // shorter, at least 30 s: `fast`'s tokens die after 90 s), the tokens cancelled within 5 s of
+    // that (A4 waits as long, read from this file: `evidence::token_hold_after_end`).
+    let nm_expiry = (profile.token_max_lifetime() / 3).clamp(Duration::from_secs(30), Duration::from_secs(60));
+    x.set("yarn.nm.liveness-monitor.expiry-interval-ms", ms(nm_expiry));
+    x.set("yarn.resourcemanager.delayed.delegation-token.removal-interval-ms", 5_000);
     x.set("yarn.nodemanager.remote-app-log-dir", REMOTE_APP_LOG_DIR);
     // MapReduce's shuffle, as every cluster that runs MapReduce has it: reducers fetch map output
     // from the NodeManager, authenticated with the job's token.

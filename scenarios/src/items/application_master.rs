@@ -165,7 +165,15 @@ pub async fn a4(ctx: &Context<'_>) -> Verdict {
 /// Watches the NameNode's log for the cancellation of the application's HDFS token, then tries
 /// the token.
 async fn observe_cancellation(ctx: &Context<'_>, run: &AppRun) -> Result<CancellationFacts, crate::error::ObserveError> {
-    let watched = Duration::from_secs(30);
+    // 30 s for the cancellation itself, after however long the ResourceManager holds an ended
+    // application's tokens by its configuration (while log aggregation may still need them).
+    let hold = ctx
+        .cluster
+        .evidence()
+        .token_hold_after_end()
+        .await
+        .map_err(crate::error::ObserveError::cluster("the ResourceManager's yarn-site.xml"))?;
+    let watched = Duration::from_secs(30) + hold;
     let token = namenode_tokens(ctx.cluster, run.am_tokens()).into_iter().find(|t| t.delegation().is_some());
     let mut facts = CancellationFacts {
         sequence: token.and_then(|t| t.sequence()),
@@ -356,7 +364,7 @@ pub fn judge_a6(run: &AppRun) -> Verdict {
         value.as_deref() == Some(user.as_str()),
         format!("HADOOP_USER_NAME={user} reaches {}, where the user's code runs", probe.id),
         format!(
-            "{}, where the user's code runs, {}: without Kerberos it acts as the NodeManager's user",
+            "{}, where the user's code runs, {}: without Kerberos it acts as whatever OS user runs the container (the NodeManager's own unless a container-executor runs it as the user)",
             probe.id,
             value.map_or("has no HADOOP_USER_NAME".to_string(), |v| format!("has HADOOP_USER_NAME={v}"))
         ),

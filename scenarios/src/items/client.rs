@@ -393,7 +393,7 @@ pub fn judge_c7(run: &AppRun) -> Verdict {
         value.as_deref() == Some(user.as_str()),
         format!("HADOOP_USER_NAME={user} is set for the ApplicationMaster"),
         format!(
-            "the ApplicationMaster's launch context {} instead of HADOOP_USER_NAME={user}: without Kerberos it would act as the NodeManager's user",
+            "the ApplicationMaster's launch context {} instead of HADOOP_USER_NAME={user}: without Kerberos it would act as whatever OS user runs the container (the NodeManager's own unless a container-executor runs it as the user)",
             value.map_or("has no HADOOP_USER_NAME".to_string(), |v| format!("has HADOOP_USER_NAME={v}"))
         ),
         vec![script_lines("ApplicationMaster launch_container.sh", run.am_launch(), "HADOOP_USER_NAME")],

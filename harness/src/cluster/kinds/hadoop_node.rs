@@ -143,11 +143,11 @@ async fn lay_out_hdfs(profile: &SecurityProfile, layout: &Layout, http: &SpnegoC
         (crate::config::MR_HISTORY_INTERMEDIATE, "1777"),
         // YARN services keeps its components' public resources in
         // `${hadoop.tmp.dir}/.yarn/services` (`/tmp/hadoop-${user.name}/…`), created by the
-        // ApplicationMaster as its user. Containers run here as the NodeManager's OS user, `yarn`
-        // (no container-executor: see the README), so every user's AM names the same
+        // ApplicationMaster as its user. With `--default-container-executor` containers run as
+        // the NodeManager's OS user, `yarn`, so every user's AM names the same
         // `/tmp/hadoop-yarn`, and the first would shut the others out, as no cluster with
-        // LinuxContainerExecutor (`/tmp/hadoop-<user>`) would. Each user may create a service's
-        // directory there, and only the user may remove it.
+        // LinuxContainerExecutor (`/tmp/hadoop-<user>`, the default here) would. Each user may
+        // create a service's directory there, and only the user may remove it.
         ("/tmp/hadoop-yarn", "1777"),
         ("/tmp/hadoop-yarn/.yarn", "1777"),
         ("/tmp/hadoop-yarn/.yarn/services", "1777"),
