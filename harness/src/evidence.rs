@@ -300,19 +300,20 @@ pub fn linux_container_executor(yarn_site: &str) -> Option<String> {
 /// How long a ResourceManager with this `yarn-site.xml` keeps an ended application's tokens
 /// before it cancels them. With log aggregation on, its `DelegationTokenRenewer` holds them so
 /// that the NodeManagers can still write the logs as the user: until
-/// `yarn.nm.liveness-monitor.expiry-interval-ms` has passed since the last NodeManager said the
-/// application was still there, noticed by a thread that wakes every
+/// `yarn.nm.liveness-monitor.expiry-interval-ms` has passed since the application ended or since
+/// the last NodeManager said it was still there (a NodeManager still uploading says so once at
+/// 0.7 to 0.9 of that interval), noticed by a thread that wakes every
 /// `yarn.resourcemanager.delayed.delegation-token.removal-interval-ms` (Hadoop's defaults: 600 s
-/// and 30 s). Without it, at once.
+/// and 30 s). So: 1.9 intervals and one wake-up, allowing one such word. Without it, at once.
 ///
 /// ```
 /// use std::time::Duration;
 /// let on = "<configuration><property><name>yarn.log-aggregation-enable</name><value>true</value></property>\n\
 ///           <property><name>yarn.nm.liveness-monitor.expiry-interval-ms</name><value>60000</value></property>\n\
 ///           <property><name>yarn.resourcemanager.delayed.delegation-token.removal-interval-ms</name><value>5000</value></property></configuration>";
-/// assert_eq!(yarnsec_harness::evidence::token_hold_after_end(on), Duration::from_secs(65));
+/// assert_eq!(yarnsec_harness::evidence::token_hold_after_end(on), Duration::from_secs(119));
 /// let defaults = "<configuration><property><name>yarn.log-aggregation-enable</name><value>true</value></property></configuration>";
-/// assert_eq!(yarnsec_harness::evidence::token_hold_after_end(defaults), Duration::from_secs(630));
+/// assert_eq!(yarnsec_harness::evidence::token_hold_after_end(defaults), Duration::from_secs(1170));
 /// assert_eq!(yarnsec_harness::evidence::token_hold_after_end("<configuration/>"), Duration::ZERO);
 /// ```
 pub fn token_hold_after_end(yarn_site: &str) -> std::time::Duration {
@@ -321,10 +322,8 @@ pub fn token_hold_after_end(yarn_site: &str) -> std::time::Duration {
         return std::time::Duration::ZERO;
     }
     let ms = |key: &str, default: u64| site.get(key).and_then(|v| v.trim().parse::<u64>().ok()).unwrap_or(default);
-    std::time::Duration::from_millis(
-        ms("yarn.nm.liveness-monitor.expiry-interval-ms", 600_000)
-            + ms("yarn.resourcemanager.delayed.delegation-token.removal-interval-ms", 30_000),
-    )
+    let expiry = ms("yarn.nm.liveness-monitor.expiry-interval-ms", 600_000);
+    std::time::Duration::from_millis(expiry * 19 / 10 + ms("yarn.resourcemanager.delayed.delegation-token.removal-interval-ms", 30_000))
 }
 
 /// The `(container, [url, …])` pairs of NodeManager log lines `Container <id> is localizing: [<url>, …]`.

@@ -96,7 +96,7 @@ impl SecureClusterBuilder {
     }
 
     /// The properties the Hadoop node's site files get beyond the generated ones: the
-    /// container-executor's (when asked for), then [`Self::hadoop_property`]'s, which win.
+    /// container-executor's (unless `default_container_executor`), then [`Self::hadoop_property`]'s, which win.
     pub(crate) fn node_overrides(&self) -> Vec<crate::config::PropertyOverride> {
         let mut out = Vec::new();
         if self.images.container_executor != crate::images::ContainerExecutor::Default {

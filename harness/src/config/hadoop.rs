@@ -212,7 +212,8 @@ pub fn yarn_site(profile: &SecurityProfile, layout: &Layout) -> SiteXml {
     // minutes, then a thread that wakes every 30 s cancels them). A single node that heartbeats
     // every second: lost after a minute (a third of the tokens' max lifetime when that is
     // shorter, at least 30 s: `fast`'s tokens die after 90 s), the tokens cancelled within 5 s of
-    // that (A4 waits as long, read from this file: `evidence::token_hold_after_end`).
+    // that (A4 waits as long, and once more for a NodeManager still uploading that keeps them
+    // alive: read from this file, `evidence::token_hold_after_end`).
     let nm_expiry = (profile.token_max_lifetime() / 3).clamp(Duration::from_secs(30), Duration::from_secs(60));
     x.set("yarn.nm.liveness-monitor.expiry-interval-ms", ms(nm_expiry));
     x.set("yarn.resourcemanager.delayed.delegation-token.removal-interval-ms", 5_000);
