@@ -5,14 +5,12 @@
 
 mod common;
 
-use yarnsec_scenarios::{Context, ServiceUnderTest};
+use yarnsec_scenarios::Context;
 
 #[tokio::test]
 async fn each_container_of_a_judged_application_has_its_logs_in_the_report() {
     let Some(cluster) = common::cluster().await else { return };
-    let url = cluster.service_url().expect("the shared cluster runs the reference service");
-    let launcher = yarnsec_submitter::service::TokenFileLauncher::reference(cluster.service().expect("the service runs").id());
-    let service = ServiceUnderTest::reference(&url).with_launcher(launcher).shared();
+    let service = common::reference_service(&cluster);
     let ctx = Context::new(&cluster, &service);
     let run = ctx.run_as("alice").await.expect("alice's application runs");
     assert!(run.succeeded(), "{:?}", run.app);
@@ -60,9 +58,7 @@ async fn yarn_logs(cluster: &yarnsec_harness::SecureCluster, user: &str, app: &s
 #[tokio::test]
 async fn yarn_logs_shows_an_application_s_aggregated_logs_to_its_user_and_refuses_another() {
     let Some(cluster) = common::cluster().await else { return };
-    let url = cluster.service_url().expect("the shared cluster runs the reference service");
-    let launcher = yarnsec_submitter::service::TokenFileLauncher::reference(cluster.service().expect("the service runs").id());
-    let service = ServiceUnderTest::reference(&url).with_launcher(launcher).shared();
+    let service = common::reference_service(&cluster);
     let ctx = Context::new(&cluster, &service);
     let run = ctx.run_as("alice").await.expect("alice's application runs");
     assert!(run.succeeded(), "{:?}", run.app);

@@ -3,13 +3,11 @@
 
 mod common;
 
-use yarnsec_scenarios::{judge, Context, ServiceUnderTest, Status, Verdict};
+use yarnsec_scenarios::{judge, Context, Status, Verdict};
 
 async fn verdict(id: &str) -> Option<(Verdict, bool)> {
     let cluster = common::cluster().await?;
-    let url = cluster.service_url().expect("the shared cluster runs the reference service");
-    let launcher = yarnsec_submitter::service::TokenFileLauncher::reference(cluster.service().expect("the service runs").id());
-    let service = ServiceUnderTest::reference(&url).with_launcher(launcher).shared();
+    let service = common::reference_service(&cluster);
     let ctx = Context::new(&cluster, &service);
     let v = judge(id, &ctx).await;
     eprintln!("{id}: {:?}: {}", v.status, v.reason);

@@ -28,9 +28,7 @@ async fn only_the_nodemanager_loads_it_and_every_native_method_is_provided_or_ne
     // Java loads it when a class first asks for native code: once an application has ended and
     // its logs are aggregated, the NodeManager maps it (and no other daemon does). A process's
     // maps are read as its owner: root in a container may not read another user's.
-    let url = cluster.service_url().expect("the shared cluster runs the reference service");
-    let launcher = yarnsec_submitter::service::TokenFileLauncher::reference(cluster.service().expect("the service runs").id());
-    let service = yarnsec_scenarios::ServiceUnderTest::reference(&url).with_launcher(launcher).shared();
+    let service = common::reference_service(&cluster);
     let run = yarnsec_scenarios::Context::new(&cluster, &service).run_as("alice").await.expect("alice's application runs");
     assert!(run.succeeded(), "{:?}", run.app);
     let script = "for p in $(pgrep -x java); do d=$(tr '\\0' ' ' < /proc/$p/cmdline | grep -o 'yarnsec.daemon=[a-z]*'); \

@@ -117,15 +117,19 @@ impl<'a> Evidence<'a> {
     /// runs them as their users through `LinuxContainerExecutor`, `None` when it runs them as
     /// itself (`DefaultContainerExecutor`).
     pub async fn container_executor(&self) -> Result<Option<String>, HarnessError> {
+        Ok(linux_container_executor(&self.yarn_site().await?))
+    }
+
+    /// The Hadoop node's `yarn-site.xml`, which its ResourceManager and NodeManager both read.
+    async fn yarn_site(&self) -> Result<String, HarnessError> {
         let site = self.hadoop.read_file(&format!("{}/yarn-site.xml", paths::HADOOP_CONF)).await?;
-        Ok(linux_container_executor(&String::from_utf8_lossy(&site)))
+        Ok(String::from_utf8_lossy(&site).into_owned())
     }
 
     /// How long the ResourceManager keeps an ended application's tokens before it cancels them,
     /// from its `yarn-site.xml`: see [`token_hold_after_end`].
     pub async fn token_hold_after_end(&self) -> Result<std::time::Duration, HarnessError> {
-        let site = self.hadoop.read_file(&format!("{}/yarn-site.xml", paths::HADOOP_CONF)).await?;
-        Ok(token_hold_after_end(&String::from_utf8_lossy(&site)))
+        Ok(token_hold_after_end(&self.yarn_site().await?))
     }
 
     /// The OS owners of each of an application's container log files, `(container, owner)` once

@@ -19,6 +19,10 @@ fn range(offset: jint, len: usize, capacity: usize, what: &str) -> Outcome<usize
     }
 }
 
+fn data_len(data_length: jint) -> Outcome<usize> {
+    usize::try_from(data_length).map_err(|_| Failure::Argument(format!("data length {data_length} is negative")))
+}
+
 struct Request {
     kind: Kind,
     per: usize,
@@ -62,7 +66,7 @@ fn direct<'l>(
 ) -> Outcome<()> {
     non_null(sums, "the checksum buffer")?;
     non_null(data, "the data buffer")?;
-    let data_len = usize::try_from(data_length).map_err(|_| Failure::Argument(format!("data length {data_length} is negative")))?;
+    let data_len = data_len(data_length)?;
     let (sums_addr, sums_cap) = (env.get_direct_buffer_address(sums)?, env.get_direct_buffer_capacity(sums)?);
     let (data_addr, data_cap) = (env.get_direct_buffer_address(data)?, env.get_direct_buffer_capacity(data)?);
     let data_start = range(data_offset, data_len, data_cap, "data")?;
@@ -150,7 +154,7 @@ pub extern "system" fn Java_org_apache_hadoop_util_NativeCrc32_nativeComputeChun
     verify: jboolean,
 ) {
     guard(&mut env, (), |env| {
-        let len = usize::try_from(data_length).map_err(|_| Failure::Argument(format!("data length {data_length} is negative")))?;
+        let len = data_len(data_length)?;
         let (_, data) = region(env, &data, data_offset, Some(len), "data")?;
         let (sums_start, mut sums_bytes) = region(env, &sums, sums_offset, None, "checksums")?;
         let request = Request::new(bytes_per_sum, checksum_type, len, sums_bytes.len(), verify != 0, base_pos)?;

@@ -77,6 +77,21 @@ pub extern "system" fn Java_org_apache_hadoop_io_nativeio_NativeIO_getMemlockLim
     })
 }
 
+/// A system call on two paths (`rename`, `link`), retried when interrupted.
+fn two_paths(
+    env: &mut JNIEnv<'_>,
+    src: &JString<'_>,
+    dst: &JString<'_>,
+    dst_is: &'static str,
+    call: unsafe extern "C" fn(*const libc::c_char, *const libc::c_char) -> libc::c_int,
+) {
+    guard(env, (), |env| {
+        let (s, d) = (c_path(env, src, "the source")?, c_path(env, dst, dst_is)?);
+        // SAFETY: both paths are NUL-terminated and live across the call.
+        retry(|| unsafe { call(s.as_ptr(), d.as_ptr()) }).map(drop)
+    })
+}
+
 /// `NativeIO.renameTo0(src, dst)`: `rename(2)`.
 #[no_mangle]
 pub extern "system" fn Java_org_apache_hadoop_io_nativeio_NativeIO_renameTo0<'l>(
@@ -85,11 +100,7 @@ pub extern "system" fn Java_org_apache_hadoop_io_nativeio_NativeIO_renameTo0<'l>
     src: JString<'l>,
     dst: JString<'l>,
 ) {
-    guard(&mut env, (), |env| {
-        let (s, d) = (c_path(env, &src, "the source")?, c_path(env, &dst, "the destination")?);
-        // SAFETY: both paths are NUL-terminated.
-        retry(|| unsafe { libc::rename(s.as_ptr(), d.as_ptr()) }).map(drop)
-    })
+    two_paths(&mut env, &src, &dst, "the destination", libc::rename)
 }
 
 /// `NativeIO.link0(src, dst)`: `link(2)`.
@@ -100,11 +111,7 @@ pub extern "system" fn Java_org_apache_hadoop_io_nativeio_NativeIO_link0<'l>(
     src: JString<'l>,
     dst: JString<'l>,
 ) {
-    guard(&mut env, (), |env| {
-        let (s, d) = (c_path(env, &src, "the source")?, c_path(env, &dst, "the link")?);
-        // SAFETY: both paths are NUL-terminated.
-        retry(|| unsafe { libc::link(s.as_ptr(), d.as_ptr()) }).map(drop)
-    })
+    two_paths(&mut env, &src, &dst, "the link", libc::link)
 }
 
 /// `POSIX.open(path, flags, mode)`: `open(2)` (close-on-exec, so that no descriptor leaks into

@@ -66,6 +66,14 @@ pub async fn cluster() -> Option<SecureCluster> {
     Some(SecureCluster::attach(&description).await.expect("the shared cluster is reachable"))
 }
 
+/// The shared cluster's reference service as the tests judge it (its token files read through
+/// its container, shared with other tests).
+pub fn reference_service(cluster: &SecureCluster) -> yarnsec_scenarios::ServiceUnderTest {
+    let url = cluster.service_url().expect("the shared cluster runs the reference service");
+    let launcher = yarnsec_submitter::service::TokenFileLauncher::reference(cluster.service().expect("the service runs").id());
+    yarnsec_scenarios::ServiceUnderTest::reference(&url).with_launcher(launcher).shared()
+}
+
 fn docker_answers() -> bool {
     std::process::Command::new("docker")
         .arg("info")
