@@ -75,6 +75,40 @@ async fn the_edge_node_runs_hadoops_commands_as_each_user_with_that_users_ticket
     assert!(none.contains("no running edge node") && none.contains("yarnsec up --edge"), "{none}");
 }
 
+/// A client that works longer than a ticket lives (a JVM uploading its framework) keeps working
+/// on the edge node, which refreshes the command's ticket cache as a gateway host does; the
+/// same client with one ticket, never refreshed, loses it mid-way. The client: `hdfs dfs -put`
+/// of a stream whose data comes a ticket lifetime and 15 s after the file was created, so that
+/// the NameNode's connection (idle 10 s at most) must be authenticated again.
+#[tokio::test]
+async fn a_client_slower_than_a_ticket_keeps_working_on_the_edge_node() {
+    let Some(cluster) = kerberos_cluster().await else { return };
+    let edge = cluster.start_edge(EdgeOptions::default()).await.expect("the edge node starts");
+    let wait = cluster.profile().ticket_lifetime().as_secs() + 15;
+    let slow_put = |file: &str| {
+        format!("(sleep {wait}; echo slow-data) | hdfs dfs -put - {file} && hdfs dfs -cat {file}; rc=$?; hdfs dfs -rm -skipTrash {file} >/dev/null 2>&1; exit $rc")
+    };
+    let nonce = std::process::id();
+    let refreshed = edge.with_ticket("alice", &slow_put(&format!("/user/alice/slow-refreshed-{nonce}")));
+    let single = edge.with_single_ticket("alice", &slow_put(&format!("/user/alice/slow-single-{nonce}")));
+    let (refreshed, single) = (["sh", "-c", refreshed.as_str()], ["sh", "-c", single.as_str()]);
+    let (refreshed, single) = tokio::join!(edge.node().exec_as(Some("alice"), &refreshed), edge.node().exec_as(Some("alice"), &single));
+    let (refreshed, single) = (refreshed.unwrap(), single.unwrap());
+    assert!(
+        refreshed.code == 0 && refreshed.stdout_text().contains("slow-data"),
+        "with its ticket refreshed, a client {wait} s long writes its file:\n{}{}",
+        refreshed.stdout_text(),
+        refreshed.stderr_text()
+    );
+    assert!(
+        single.code != 0 && !single.stdout_text().contains("slow-data"),
+        "with one ticket of {} s, the client should have lost it mid-way:\n{}{}",
+        cluster.profile().ticket_lifetime().as_secs(),
+        single.stdout_text(),
+        single.stderr_text()
+    );
+}
+
 /// The DistributedShell client's service file.
 fn distributedshell_cli(version: &str) -> ServiceFile {
     common::reference_file("distributedshell-cli", version)

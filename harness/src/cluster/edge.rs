@@ -111,19 +111,54 @@ impl Edge {
     /// A shell command line that gets `user`'s ticket into a cache of its own, runs `command`
     /// with it and removes the cache; its exit code is the command's, or 77 with a line
     /// `yarnsec edge: no ticket for …` naming the principal and keytab when kinit failed.
+    ///
+    /// While `command` runs, the cache is kept fresh as a gateway host keeps its users' tickets
+    /// (`k5start`): every [`TICKET_REFRESH`] a new ticket from the keytab replaces the cache in
+    /// one rename, so a client that takes longer than a ticket lives (a JVM uploading its
+    /// framework) finds a valid one when Hadoop's client logs in again from the cache. Without
+    /// it, a submission longer than the profile's ticket lifetime fails mid-way ("Failed to find
+    /// any Kerberos tgt"): [`Edge::with_single_ticket`] is that user.
     pub fn with_ticket(&self, user: &str, command: &str) -> String {
+        self.ticket_script(user, command, true)
+    }
+
+    /// As [`Edge::with_ticket`] with one ticket for the whole command, never refreshed: a user
+    /// who ran `kinit` once.
+    pub fn with_single_ticket(&self, user: &str, command: &str) -> String {
+        self.ticket_script(user, command, false)
+    }
+
+    fn ticket_script(&self, user: &str, command: &str, refresh: bool) -> String {
         if !self.kerberos {
             return format!("export HADOOP_USER_NAME={user}; {command}");
         }
         let principal = format!("{user}@{}", self.realm);
         let keytab = Self::keytab(user);
+        // The refresher ends with the shell that started it ($$ in a subshell is the shell's),
+        // or when killed with it; its output goes nowhere so that it never holds the exec open.
+        let refresher = if refresh {
+            format!(
+                "cache=${{KRB5CCNAME#FILE:}}; \
+                 (while sleep {every} && kill -0 $$ 2>/dev/null; do \
+                 kinit -kt {keytab} -c \"FILE:$cache.new\" {principal} && mv -f \"$cache.new\" \"$cache\"; \
+                 done) >/dev/null 2>&1 </dev/null & refresher=$!; ",
+                every = TICKET_REFRESH.as_secs()
+            )
+        } else {
+            String::new()
+        };
+        let stop = if refresh { "kill $refresher 2>/dev/null; rm -f \"$cache.new\"; " } else { "" };
         format!(
             "export KRB5CCNAME=FILE:$(mktemp /tmp/krb5cc_{user}_XXXXXX) && \
              if ! kinit -kt {keytab} {principal} 2>/tmp/kinit.$$; then echo \"yarnsec edge: no ticket for {principal} from {keytab}: $(cat /tmp/kinit.$$)\" >&2; exit 77; fi; \
-             {command}; rc=$?; kdestroy -q 2>/dev/null; exit $rc"
+             {refresher}{command}; rc=$?; {stop}kdestroy -q 2>/dev/null; exit $rc"
         )
     }
 }
+
+/// How often [`Edge::with_ticket`] replaces a running command's ticket: a third of the shortest
+/// ticket lifetime a profile may have (30 s, `SecurityProfile::validate`).
+pub const TICKET_REFRESH: std::time::Duration = std::time::Duration::from_secs(10);
 
 impl Edge {
     /// Leaves the container running when this value goes (a cluster `yarnsec up` keeps); it is
