@@ -244,6 +244,22 @@ async fn the_client_kit_names_every_host_and_a_service_identity_that_works() {
     assert!(answer.text().contains("/user/alice"), "{}", answer.text());
 }
 
+/// Puts a new ticket for alice into `ccache` (as `kinit` does): before each JVM, as a gateway
+/// host keeps its users' tickets fresh, so that a run of several JVMs under load never outlives
+/// a ticket of the `fast` profile (30 s); this test is about the kit, not about lifetimes.
+fn kinit_alice(d: &yarnsec_harness::ClusterDescription, ccache: &std::path::Path) {
+    let alice = d.users.iter().find(|u| u.name == "alice").unwrap();
+    let kinit = std::process::Command::new("kinit")
+        .args(["-k", "-t"])
+        .arg(alice.keytab.as_ref().unwrap())
+        .arg(alice.principal.as_ref().unwrap())
+        .env("KRB5_CONFIG", &d.krb5_conf)
+        .env("KRB5CCNAME", format!("FILE:{}", ccache.display()))
+        .output()
+        .expect("kinit runs (krb5-user)");
+    assert!(kinit.status.success(), "kinit: {}", String::from_utf8_lossy(&kinit.stderr));
+}
+
 /// Runs a Hadoop client class in a JVM given only the kit: the description's Java options, its
 /// client configuration and classpath, and alice's ticket in a file cache (as after `kinit`).
 async fn kit_jvm(
@@ -253,6 +269,7 @@ async fn kit_jvm(
     class: &str,
     args: &[&str],
 ) -> (bool, String) {
+    kinit_alice(d, ccache);
     let classpath = format!("{}:{jars}", d.hadoop_conf_dir.display());
     let run = tokio::process::Command::new("java")
         .args(&d.java_options)
@@ -284,17 +301,6 @@ async fn a_jvm_client_with_only_the_kit_writes_reads_hdfs_and_lists_applications
     }
     let dir = tempfile::tempdir().unwrap();
     let ccache = dir.path().join("alice.ccache");
-    let alice = d.users.iter().find(|u| u.name == "alice").unwrap();
-    let kinit = std::process::Command::new("kinit")
-        .args(["-k", "-t"])
-        .arg(alice.keytab.as_ref().unwrap())
-        .arg(alice.principal.as_ref().unwrap())
-        .env("KRB5_CONFIG", &d.krb5_conf)
-        .env("KRB5CCNAME", format!("FILE:{}", ccache.display()))
-        .output()
-        .expect("kinit runs (krb5-user)");
-    assert!(kinit.status.success(), "kinit: {}", String::from_utf8_lossy(&kinit.stderr));
-
     // The images may come from another host's build: then this host gathers the jars first.
     let jars = match &d.hadoop_classpath {
         Some(jars) => jars.clone(),
