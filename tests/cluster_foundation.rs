@@ -336,3 +336,39 @@ async fn a_jvm_client_with_only_the_kit_writes_reads_hdfs_and_lists_applications
         );
     }
 }
+
+/// The daemons that log in to ZooKeeper (its server, and the ResourceManager for the registry)
+/// keep their ZooKeeper login alive past two ticket lifetimes. On `fast`, before ZooKeeper's
+/// login was given a 10 s minimum between logins (`config::RELOGIN_JAVA_OPTION`), its refresh
+/// thread looped for a ticket's life (millions of "Not attempting to re-login" lines), then
+/// logged "Exiting refresh thread" and never logged in again: the services API could no longer
+/// clean a destroyed service's registry entries ("error cleaning up registry").
+#[tokio::test]
+async fn daemons_that_log_in_to_zookeeper_keep_their_login() {
+    let cluster = cluster_or_skip!();
+    if !cluster.profile().kerberos() {
+        eprintln!("SKIPPED: ZooKeeper's Kerberos login is shown on a Kerberos profile");
+        return;
+    }
+    // The cluster is at least this old when the logs are read: ZooKeeper's login thread has
+    // refreshed the first ticket (or given up on it) by then.
+    tokio::time::sleep(cluster.profile().ticket_lifetime() * 2 + Duration::from_secs(10)).await;
+    for daemon in ["resourcemanager", "zookeeper"] {
+        let log = format!("{}/{daemon}.log", yarnsec_harness::layout::paths::HADOOP_LOGS);
+        let count = async |pattern: &str| -> u64 {
+            let out = cluster.hadoop().exec_as(None, &["grep", "-c", pattern, &log]).await.unwrap();
+            out.stdout_text().trim().parse().unwrap_or(0)
+        };
+        let (exits, refusals) = (count("Exiting refresh thread").await, count("Not attempting to re-login").await);
+        assert!(
+            exits == 0 && refusals <= 1000,
+            "{daemon}'s ZooKeeper login: \"Exiting refresh thread\" {exits} times, \"Not attempting to re-login\" {refusals} times\n{}",
+            cluster
+                .hadoop()
+                .exec_as(None, &["sh", "-c", &format!("grep -m3 'zookeeper.Login' {log}; grep 'Exiting refresh thread' {log} | tail -1")])
+                .await
+                .unwrap()
+                .stdout_text()
+        );
+    }
+}

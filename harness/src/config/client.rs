@@ -18,6 +18,10 @@ const CLIENT_KEYS: [(&str, &[&str]); 4] = [
             "hadoop.security.authentication",
             "hadoop.rpc.protection",
             "hadoop.security.auth_to_local",
+            // Hadoop's default (60 s) is longer than `fast`'s tickets (30 s): a client whose
+            // ticket expired could not log in again from its refreshed cache or its keytab for
+            // half a minute. A gateway host of a cluster with such tickets sets it lower.
+            "hadoop.kerberos.min.seconds.before.relogin",
             "hadoop.registry.zk.quorum",
             "hadoop.registry.zk.root",
             "hadoop.registry.secure",
@@ -45,6 +49,7 @@ const CLIENT_KEYS: [(&str, &[&str]); 4] = [
             "yarn.resourcemanager.principal",
             "yarn.application.classpath",
             "yarn.service.classpath",
+            "yarn.service.am.java.opts",
             "yarn.timeline-service.enabled",
             "yarn.timeline-service.version",
             "yarn.timeline-service.hostname",

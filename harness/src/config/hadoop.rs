@@ -198,6 +198,9 @@ pub fn yarn_site(profile: &SecurityProfile, layout: &Layout) -> SiteXml {
     // uploads no dependency tarball.
     x.set("yarn.webapp.api-service.enable", "true");
     x.set("yarn.service.classpath", "/opt/hadoop/jars/*");
+    // A service's ApplicationMaster writes the registry through ZooKeeper's Kerberos login
+    // (RELOGIN_JAVA_OPTION); without -Xmx its heap stays Hadoop's default.
+    x.set("yarn.service.am.java.opts", super::RELOGIN_JAVA_OPTION);
     // Log aggregation, as production has it: when an application ends, the NodeManager copies
     // its containers' logs to HDFS (as the application's user, with its tokens), where `yarn
     // logs` reads them. On a Kerberos cluster it opens each log through SecureIOUtils, which

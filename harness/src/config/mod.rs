@@ -17,7 +17,9 @@ pub use client::client_files;
 pub use hadoop::{hadoop_files, remote_hdfs_files, PropertyOverride, MR_HISTORY_INTERMEDIATE, REMOTE_APP_LOG_DIR};
 pub use kerberos::{container_krb5_conf, kdc_files};
 pub use service::service_toml;
-pub use zookeeper::{registry_commands, zookeeper_files, ADMIN_JAAS, REGISTRY_ROOT, RM_JAAS, SERVER_JAAS, SYSTEM_ACCOUNTS};
+pub use zookeeper::{
+    registry_commands, zookeeper_files, ADMIN_JAAS, REGISTRY_ROOT, RELOGIN_JAVA_OPTION, RM_JAAS, SERVER_JAAS, SYSTEM_ACCOUNTS,
+};
 
 /// Files by their absolute path inside a container.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

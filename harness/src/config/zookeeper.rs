@@ -30,6 +30,17 @@ pub const ADMIN_JAAS: &str = "zookeeper-admin.jaas";
 /// API cleans a destroyed service's registry entries up with it.
 pub const RM_JAAS: &str = "zookeeper-client-rm.jaas";
 
+/// The JVM option that lets ZooKeeper's Kerberos login (`org.apache.zookeeper.Login`) log in
+/// again 10 s after its last login rather than 60 s: the option every JVM that talks SASL to
+/// ZooKeeper gets (its server, the ResourceManager, YARN services' ApplicationMasters).
+///
+/// ZooKeeper's login thread renews at 80% of a ticket's life and refuses to log in again within
+/// a minute of the last time; with a ticket shorter than that minute (`fast`'s 30 s) it finds the
+/// ticket about to expire, is refused, and tries again at once: a loop that wrote millions of
+/// "Not attempting to re-login" lines a minute into the ResourceManager's log and took a core.
+/// Hadoop's own minimum, `hadoop.kerberos.min.seconds.before.relogin`, is 10 s here too.
+pub const RELOGIN_JAVA_OPTION: &str = "-Dzookeeper.kerberos.minReLoginTimeMs=10000";
+
 /// The registry's root znode.
 pub const REGISTRY_ROOT: &str = "/registry";
 

@@ -71,6 +71,9 @@ impl<'a> HadoopNode<'a> {
             .with_files(files)
             .with_keytabs(keytabs)
             .with_file(crate::native::path(), crate::native::LIBHADOOP.to_vec(), 0o755)
+            // Every daemon's JVM (hadoop-start): ZooKeeper's server and the ResourceManager log
+            // in to ZooKeeper through its own Kerberos login, which needs it on short tickets.
+            .with_env("YARNSEC_JAVA_OPTS", crate::config::RELOGIN_JAVA_OPTION)
             .ready_when(WaitFor::message_on_stdout("yarnsec: started"))
             .start(net)
             .await?;
