@@ -53,7 +53,10 @@ where
         forcerm: true,
         nocache: no_cache,
         buildargs: Some(spec.build_args.clone().into_iter().collect::<HashMap<_, _>>()),
-        labels: Some(HashMap::from([(PROJECT_LABEL.to_string(), "yarnsec".to_string())])),
+        labels: Some(HashMap::from([
+            (PROJECT_LABEL.to_string(), "yarnsec".to_string()),
+            (super::prune::VARIANT_LABEL.to_string(), spec.variant.clone()),
+        ])),
         ..Default::default()
     };
     let mut stream = docker.build_image(options, None, Some(bollard::body_full(context.into())));
@@ -92,7 +95,7 @@ where
         step.fail();
         return Err(fail("the build ended without producing the image".into(), &tail));
     }
-    let (removed, freed) = super::prune::prune_older(docker, &tag).await;
+    let (removed, freed) = super::prune::prune_older(docker, &tag, &spec.variant).await;
     if removed.is_empty() {
         step.done(&format!("{tag} (built)"));
     } else {

@@ -118,6 +118,7 @@ pub async fn ensure_images(docker: &Docker, options: &ImageOptions, progress: &P
         maven::collect_jars(&version, &progress).await
     })
     .await?;
+    let mut variant = String::new();
     let hadoop = if options.packages.is_empty() {
         hadoop
     } else {
@@ -128,6 +129,7 @@ pub async fn ensure_images(docker: &Docker, options: &ImageOptions, progress: &P
             mirror: mirror.clone(),
         })?;
         let spec = sources::with_packages(&hadoop, &mirror, &options.packages);
+        variant = spec.variant.clone();
         build::ensure_built(docker, &spec, options.no_cache, progress, |_| async { Ok(Vec::new()) }).await?
     };
     let helper = match &options.container_executor {
@@ -138,7 +140,7 @@ pub async fn ensure_images(docker: &Docker, options: &ImageOptions, progress: &P
     let hadoop = match helper {
         None => hadoop,
         Some(bytes) => {
-            let spec = sources::with_container_executor(&hadoop, bytes, &crate::config::container_executor::helper_cfg());
+            let spec = sources::with_container_executor(&hadoop, &variant, bytes, &crate::config::container_executor::helper_cfg());
             build::ensure_built(docker, &spec, options.no_cache, progress, |_| async { Ok(Vec::new()) }).await?
         }
     };

@@ -24,6 +24,13 @@ pub struct ImageSpec {
     /// Inputs that decide the image but are not in the context as such (e.g. the Maven project
     /// that produces the jars).
     pub extra_inputs: Vec<u8>,
+    /// What sets this image apart from the other images of its repository that live beside it
+    /// rather than replace it: the package list of a service file's packages image, and of the
+    /// image the container-executor is added to. Empty for images that replace each other (a new
+    /// service binary, a new Hadoop image). Pruning removes old images of the same variant only,
+    /// so that building one service file's image never removes another's, which a run beside it
+    /// may be about to start.
+    pub variant: String,
 }
 
 impl ImageSpec {
@@ -63,6 +70,7 @@ pub fn kdc(base: &str, mirror: &str) -> ImageSpec {
         files: vec![("kdc-start".into(), include_bytes!("../../../docker/kdc/kdc-start").to_vec(), 0o755)],
         build_args: args(base, mirror),
         extra_inputs: Vec::new(),
+        variant: String::new(),
     }
 }
 
@@ -77,6 +85,7 @@ pub fn hadoop(base: &str, mirror: &str, version: &str) -> ImageSpec {
         files: vec![("bin/hadoop-start".into(), include_bytes!("../../../docker/hadoop/bin/hadoop-start").to_vec(), 0o755)],
         build_args,
         extra_inputs: HADOOP_POM.as_bytes().to_vec(),
+        variant: String::new(),
     }
 }
 
@@ -89,6 +98,7 @@ pub fn service(base: &str, mirror: &str, binary: Vec<u8>) -> ImageSpec {
         files: vec![("yarnsec-service".into(), binary, 0o755)],
         build_args: args(base, mirror),
         extra_inputs: Vec::new(),
+        variant: String::new(),
     }
 }
 
@@ -109,12 +119,13 @@ pub fn with_packages(from: &str, mirror: &str, packages: &[String]) -> ImageSpec
         files: Vec::new(),
         build_args,
         extra_inputs: Vec::new(),
+        variant: format!("packages: {}", sorted.join(" ")),
     }
 }
 
 /// The Hadoop image `from` with yarnsec's container-executor `binary` installed setuid root with
-/// its configuration `cfg`.
-pub fn with_container_executor(from: &str, binary: Vec<u8>, cfg: &str) -> ImageSpec {
+/// its configuration `cfg`; `variant` is `from`'s own ([`ImageSpec::variant`]).
+pub fn with_container_executor(from: &str, variant: &str, binary: Vec<u8>, cfg: &str) -> ImageSpec {
     ImageSpec {
         role: "hadoop+container-executor",
         repo: "yarnsec/hadoop-lce",
@@ -122,6 +133,7 @@ pub fn with_container_executor(from: &str, binary: Vec<u8>, cfg: &str) -> ImageS
         files: vec![("container-executor".into(), binary, 0o755), ("container-executor.cfg".into(), cfg.as_bytes().to_vec(), 0o644)],
         build_args: BTreeMap::from([("FROM_IMAGE".to_string(), from.to_string())]),
         extra_inputs: Vec::new(),
+        variant: variant.to_string(),
     }
 }
 
