@@ -117,6 +117,23 @@ pub fn judge_t5(f: &ExpiryFacts) -> Verdict {
         ));
     }
     let outlived = run.took > f.ticket.max(f.renew * 2);
+    // Its write worked and it failed afterwards, at least a token max lifetime after it was
+    // submitted: its first tokens were dead by then whatever its ticket did (MapReduce's reducer
+    // on `fast`, 90 s), so the failure says nothing about the ticket's expiry.
+    if !run.succeeded() && run.probe_wrote() && run.took >= f.max_lifetime {
+        return Verdict {
+            status: crate::verdict::Status::Skipped,
+            reason: format!(
+                "the application's write to /user/{} worked, and it then ended {}/{} {:.0}s after its submission, past its first tokens' {}s max lifetime: what ended it cannot be told from the ticket's expiry on this profile (a longer max lifetime, as strict's, shows it)",
+                run.user,
+                run.app.state,
+                run.app.final_status,
+                run.took.as_secs_f64(),
+                f.max_lifetime.as_secs()
+            ),
+            evidence,
+        };
+    }
     if !run.succeeded() || !run.probe_wrote() {
         return Verdict::fail(
             format!(
@@ -186,5 +203,12 @@ mod tests {
         assert_eq!(judge_t5(&facts(Some(true), 150, false, "SUCCEEDED")).status, Status::Fail);
         assert_eq!(judge_t5(&facts(Some(true), 150, true, "FAILED")).status, Status::Fail);
         assert_eq!(judge_t5(&facts(None, 150, false, "FAILED")).status, Status::Fail);
+        // Failed after its write, past the tokens' max lifetime (300 s here): not shown either
+        // way; before the max lifetime, or without the write, a FAIL.
+        let past_max = judge_t5(&facts(Some(true), 310, true, "FAILED"));
+        assert_eq!(past_max.status, Status::Skipped, "{}", past_max.reason);
+        assert!(past_max.reason.contains("300s max lifetime"), "{}", past_max.reason);
+        assert_eq!(judge_t5(&facts(Some(true), 310, false, "FAILED")).status, Status::Fail);
+        assert_eq!(judge_t5(&facts(Some(true), 299, true, "FAILED")).status, Status::Fail);
     }
 }
