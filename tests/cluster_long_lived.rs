@@ -6,8 +6,9 @@
 //! A command-line submitter gets the same items: Hadoop's own services client (`yarn app -launch`,
 //! `references/yarn-services-cli`) run on an edge node as alice, with her keytab.
 //!
-//! Every long-lived application waits out a token max lifetime (300 s in `strict`): the four run
-//! at once, so the test takes one such wait (about seven minutes).
+//! Every long-lived application waits out a token max lifetime (90 s on `fast`, the suite's
+//! profile; 300 s on `strict`): the four run at once, so the test takes one such wait (273 s in
+//! the suite on `fast`, about seven minutes on `strict`).
 
 mod common;
 
