@@ -75,16 +75,17 @@ async fn the_edge_node_runs_hadoops_commands_as_each_user_with_that_users_ticket
     assert!(none.contains("no running edge node") && none.contains("yarnsec up --edge"), "{none}");
 }
 
-/// A client that works longer than a ticket lives (a JVM uploading its framework) keeps working
-/// on the edge node, which refreshes the command's ticket cache as a gateway host does; the
-/// same client with one ticket, never refreshed, loses it mid-way. The client: `hdfs dfs -put`
-/// of a stream whose data comes a ticket lifetime and 15 s after the file was created, so that
-/// the NameNode's connection (idle 10 s at most) must be authenticated again.
+/// A client that works longer than a ticket can be renewed (a JVM uploading its framework) keeps
+/// working on the edge node, which refreshes the command's ticket cache as a gateway host does;
+/// the same client with one ticket loses it mid-way. (Hadoop's own renewal thread runs
+/// `kinit -R` on a ticket cache, so one ticket carries a JVM to its renewable lifetime, not
+/// further.) The client: `hdfs dfs -put` of a stream whose data comes the renewable lifetime and
+/// 15 s after the file was created, so that the NameNode's connection must be authenticated again.
 #[tokio::test]
 async fn a_client_slower_than_a_ticket_keeps_working_on_the_edge_node() {
     let Some(cluster) = kerberos_cluster().await else { return };
     let edge = cluster.start_edge(EdgeOptions::default()).await.expect("the edge node starts");
-    let wait = cluster.profile().ticket_lifetime().as_secs() + 15;
+    let wait = cluster.profile().renew_lifetime().as_secs() + 15;
     let slow_put = |file: &str| {
         format!("(sleep {wait}; echo slow-data) | hdfs dfs -put - {file} && hdfs dfs -cat {file}; rc=$?; hdfs dfs -rm -skipTrash {file} >/dev/null 2>&1; exit $rc")
     };
@@ -102,8 +103,9 @@ async fn a_client_slower_than_a_ticket_keeps_working_on_the_edge_node() {
     );
     assert!(
         single.code != 0 && !single.stdout_text().contains("slow-data"),
-        "with one ticket of {} s, the client should have lost it mid-way:\n{}{}",
+        "with one ticket of {} s, renewable for {} s, the client should have lost it mid-way:\n{}{}",
         cluster.profile().ticket_lifetime().as_secs(),
+        cluster.profile().renew_lifetime().as_secs(),
         single.stdout_text(),
         single.stderr_text()
     );

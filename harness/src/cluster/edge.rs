@@ -116,8 +116,9 @@ impl Edge {
     /// (`k5start`): every [`TICKET_REFRESH`] a new ticket from the keytab replaces the cache in
     /// one rename, so a client that takes longer than a ticket lives (a JVM uploading its
     /// framework) finds a valid one when Hadoop's client logs in again from the cache. Without
-    /// it, a submission longer than the profile's ticket lifetime fails mid-way ("Failed to find
-    /// any Kerberos tgt"): [`Edge::with_single_ticket`] is that user.
+    /// it, Hadoop's own renewal (`kinit -R` on the cache) carries a JVM only to the ticket's
+    /// renewable lifetime, and a submission longer than that fails mid-way ("Failed to find any
+    /// Kerberos tgt"): [`Edge::with_single_ticket`] is that user.
     pub fn with_ticket(&self, user: &str, command: &str) -> String {
         self.ticket_script(user, command, true)
     }
