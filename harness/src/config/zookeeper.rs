@@ -37,7 +37,8 @@ pub const RM_JAAS: &str = "zookeeper-client-rm.jaas";
 /// ZooKeeper's login thread renews at 80% of a ticket's life and refuses to log in again within
 /// a minute of the last time; with a ticket shorter than that minute (`fast`'s 30 s) it finds the
 /// ticket about to expire, is refused, and tries again at once: a loop that wrote millions of
-/// "Not attempting to re-login" lines a minute into the ResourceManager's log and took a core.
+/// "Not attempting to re-login" lines a minute into the ResourceManager's log, after which the
+/// thread exited for good ("Exiting refresh thread") and the daemon never logged in again.
 /// Hadoop's own minimum, `hadoop.kerberos.min.seconds.before.relogin`, is 10 s here too.
 pub const RELOGIN_JAVA_OPTION: &str = "-Dzookeeper.kerberos.minReLoginTimeMs=10000";
 
