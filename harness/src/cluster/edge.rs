@@ -137,18 +137,18 @@ impl Edge {
         let keytab = Self::keytab(user);
         // The refresher ends with the shell that started it ($$ in a subshell is the shell's),
         // or when killed with it; its output goes nowhere so that it never holds the exec open.
-        let refresher = if refresh {
-            format!(
+        let (refresher, stop) = if refresh {
+            let start = format!(
                 "cache=${{KRB5CCNAME#FILE:}}; \
                  (while sleep {every} && kill -0 $$ 2>/dev/null; do \
                  kinit -kt {keytab} -c \"FILE:$cache.new\" {principal} && mv -f \"$cache.new\" \"$cache\"; \
                  done) >/dev/null 2>&1 </dev/null & refresher=$!; ",
                 every = TICKET_REFRESH.as_secs()
-            )
+            );
+            (start, "kill $refresher 2>/dev/null; rm -f \"$cache.new\"; ")
         } else {
-            String::new()
+            (String::new(), "")
         };
-        let stop = if refresh { "kill $refresher 2>/dev/null; rm -f \"$cache.new\"; " } else { "" };
         format!(
             "export KRB5CCNAME=FILE:$(mktemp /tmp/krb5cc_{user}_XXXXXX) && \
              if ! kinit -kt {keytab} {principal} 2>/tmp/kinit.$$; then echo \"yarnsec edge: no ticket for {principal} from {keytab}: $(cat /tmp/kinit.$$)\" >&2; exit 77; fi; \

@@ -118,9 +118,8 @@ pub async fn ensure_images(docker: &Docker, options: &ImageOptions, progress: &P
         maven::collect_jars(&version, &progress).await
     })
     .await?;
-    let mut variant = String::new();
-    let hadoop = if options.packages.is_empty() {
-        hadoop
+    let (hadoop, variant) = if options.packages.is_empty() {
+        (hadoop, String::new())
     } else {
         check_packages(&options.packages).map_err(|detail| HarnessError::ImageBuild {
             image: "yarnsec/hadoop-packages".into(),
@@ -129,8 +128,7 @@ pub async fn ensure_images(docker: &Docker, options: &ImageOptions, progress: &P
             mirror: mirror.clone(),
         })?;
         let spec = sources::with_packages(&hadoop, &mirror, &options.packages);
-        variant = spec.variant.clone();
-        build::ensure_built(docker, &spec, options.no_cache, progress, |_| async { Ok(Vec::new()) }).await?
+        (build::ensure_built(docker, &spec, options.no_cache, progress, |_| async { Ok(Vec::new()) }).await?, spec.variant)
     };
     let helper = match &options.container_executor {
         ContainerExecutor::Default => None,

@@ -107,10 +107,11 @@ pub fn with_packages(from: &str, mirror: &str, packages: &[String]) -> ImageSpec
     let mut sorted = packages.to_vec();
     sorted.sort();
     sorted.dedup();
+    let list = sorted.join(" ");
     let build_args = BTreeMap::from([
         ("FROM_IMAGE".to_string(), from.to_string()),
         ("DEBIAN_MIRROR".to_string(), mirror.to_string()),
-        ("PACKAGES".to_string(), sorted.join(" ")),
+        ("PACKAGES".to_string(), list.clone()),
     ]);
     ImageSpec {
         role: "hadoop+packages",
@@ -119,7 +120,7 @@ pub fn with_packages(from: &str, mirror: &str, packages: &[String]) -> ImageSpec
         files: Vec::new(),
         build_args,
         extra_inputs: Vec::new(),
-        variant: format!("packages: {}", sorted.join(" ")),
+        variant: format!("packages: {list}"),
     }
 }
 
