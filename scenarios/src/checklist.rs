@@ -62,22 +62,24 @@ pub const CHECKLIST: [ChecklistItem; 32] = [
 ];
 
 /// Items that mostly wait for lifetimes to pass (a token max lifetime, a ticket, a renew
-/// interval): started first.
+/// interval): started first, the longest wait first (web submissions take turns, so L1's
+/// application is submitted before any other).
 pub const LONG_ITEMS: [&str; 4] = ["L1", "T5", "A3", "T6"];
 
-/// When an item starts among others: the long waits first (0), then the rest (1), then the items
-/// that judge the long-lived application L1 watches (2), so that their wait for it holds no
-/// slot another item could use.
+/// When an item starts among others: the long waits first, in [`LONG_ITEMS`]' order, then the
+/// rest, then the items that judge the long-lived application L1 watches, so that their wait
+/// for it holds no slot another item could use.
 ///
 /// ```
 /// use yarnsec_scenarios::checklist::run_rank;
-/// assert!(run_rank("T5") < run_rank("C1") && run_rank("C1") < run_rank("L3"));
+/// assert!(run_rank("L1") < run_rank("A3") && run_rank("A3") < run_rank("C1"));
+/// assert!(run_rank("C1") < run_rank("L3"));
 /// ```
-pub fn run_rank(id: &str) -> u8 {
+pub fn run_rank(id: &str) -> usize {
     match id {
-        _ if LONG_ITEMS.contains(&id) => 0,
-        "L2" | "L3" | "L4" | "L5" | "L6" | "L7" => 2,
-        _ => 1,
+        _ if LONG_ITEMS.contains(&id) => LONG_ITEMS.iter().position(|l| *l == id).unwrap_or_default(),
+        "L2" | "L3" | "L4" | "L5" | "L6" | "L7" => LONG_ITEMS.len() + 1,
+        _ => LONG_ITEMS.len(),
     }
 }
 

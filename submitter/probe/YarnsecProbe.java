@@ -22,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Properties;
 
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 public final class YarnsecProbe {
@@ -80,8 +81,13 @@ public final class YarnsecProbe {
             Path out = new Path("/user/" + user + "/" + marker + "-" + container() + ".txt");
             long every = Long.parseLong(run.getProperty("every_s", "20"));
             while (true) {
-                try {
-                    write(conf, out, user);
+                // A new client for every write, closed after it, as the shell probe's `hadoop fs`:
+                // an RPC connection kept open between writes would carry the token it was opened
+                // with past that token's max date.
+                try (FileSystem fs = FileSystem.newInstance(out.toUri(), conf)) {
+                    try (OutputStream o = fs.create(out, true)) {
+                        o.write(("written by " + user + " in a YARN container\n").getBytes(StandardCharsets.UTF_8));
+                    }
                     say("put=ok " + System.currentTimeMillis() / 1000L);
                 } catch (IOException e) {
                     System.err.println("writing " + out + ": " + e);

@@ -11,18 +11,80 @@ use std::time::Duration;
 use yarnsec_hadoop::http::Auth;
 use yarnsec_hadoop::kerberos::{as_issues, AsIssue};
 use yarnsec_hadoop::yarn::App;
-use yarnsec_harness::SecureCluster;
+use yarnsec_harness::{SecureCluster, SecurityProfile};
 
 use super::app_run::url_path;
 use super::container::ContainerFacts;
 use crate::error::ObserveError;
 use yarnsec_submitter::Submission;
 
-/// How often the long-lived workload writes the user's HDFS home.
-pub const WRITE_EVERY: Duration = Duration::from_secs(20);
+/// How often the long-lived workload writes the user's HDFS home on a cluster of `profile`:
+/// twice per token renew interval, between 12 s and 20 s (20 s on `strict`, 12 s on `fast`). The
+/// pause is longer than the 10 s Hadoop's RPC client keeps an idle connection open
+/// (`ipc.client.connection.maxidletime`): a connection authenticated with a token stays usable
+/// past the token's max date, so writes closer together could carry a dead token on. The JVM
+/// probe also opens a new HDFS client for every write; the shell and Python probes run a new
+/// `hadoop fs` for each.
+///
+/// ```
+/// use std::time::Duration;
+/// use yarnsec_harness::SecurityProfile;
+/// use yarnsec_scenarios::facts::long_lived::write_every;
+/// assert_eq!(write_every(&SecurityProfile::strict()), Duration::from_secs(20));
+/// assert_eq!(write_every(&SecurityProfile::fast()), Duration::from_secs(12));
+/// ```
+pub fn write_every(profile: &SecurityProfile) -> Duration {
+    (profile.token_renew_interval() / 2).clamp(Duration::from_secs(12), Duration::from_secs(20))
+}
 
 /// How long one write of the workload may take (a JVM starting and writing HDFS on a busy node).
 pub const WRITE_TAKES: Duration = Duration::from_secs(15);
+
+/// How long yarnsec waits past the check time for a write before it says the work stopped: the
+/// longest gap seen between two writes of one container before then (`seen`, each container's
+/// distinct modification times in ms, in the order seen) and 5 s, but at least one write period
+/// and at most one write period and [`WRITE_TAKES`] (also when no gap was seen). A write missed
+/// between two looks only makes a gap longer, so the wait errs long.
+///
+/// ```
+/// use std::time::Duration;
+/// use yarnsec_scenarios::facts::long_lived::quiet_window;
+/// let every = Duration::from_secs(10);
+/// // Writes 13 s apart: 18 s without one means the work stopped.
+/// assert_eq!(quiet_window(&[vec![0, 13_000, 26_000]], every), Duration::from_secs(18));
+/// // One write seen: a period and a write's time.
+/// assert_eq!(quiet_window(&[vec![0]], every), Duration::from_secs(25));
+/// ```
+pub fn quiet_window(seen: &[Vec<i64>], every: Duration) -> Duration {
+    let longest = seen.iter().flat_map(|times| times.windows(2).map(|w| w[1] - w[0])).filter(|gap| *gap > 0).max();
+    let most = every + WRITE_TAKES;
+    match longest {
+        Some(gap) => (Duration::from_millis(gap as u64) + Duration::from_secs(5)).clamp(every, most),
+        None => most,
+    }
+}
+
+/// Each container's distinct write times as yarnsec's looks at HDFS saw them, for
+/// [`quiet_window`].
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SeenWrites(std::collections::BTreeMap<String, Vec<i64>>);
+
+impl SeenWrites {
+    /// Notes one look at the containers' files.
+    pub fn note(&mut self, look: &[Written]) {
+        for w in look {
+            let times = self.0.entry(w.container.clone()).or_default();
+            if times.last() != Some(&w.mtime_ms) {
+                times.push(w.mtime_ms);
+            }
+        }
+    }
+
+    /// How long to wait past the check time for a write ([`quiet_window`]).
+    pub fn quiet_window(&self, every: Duration) -> Duration {
+        quiet_window(&self.0.values().cloned().collect::<Vec<_>>(), every)
+    }
+}
 
 /// How long the application has to start working (its first write) before yarnsec goes on to
 /// watch it anyway.
@@ -390,6 +452,26 @@ pub async fn localized_files(cluster: &SecureCluster, containers: &[ContainerFac
 mod tests {
     use super::fixtures::{dir, localized};
     use super::*;
+
+    /// The wait past the check time follows the writes seen, never shorter than a period nor
+    /// longer than a period and a write's time; a look that saw nothing new adds no gap.
+    #[test]
+    fn the_quiet_window_follows_the_writes_seen() {
+        let every = Duration::from_secs(12);
+        let w = |container: &str, mtime_ms: i64| Written { path: String::new(), container: container.into(), mtime_ms };
+        let mut seen = SeenWrites::default();
+        assert_eq!(seen.quiet_window(every), every + WRITE_TAKES, "nothing seen");
+        seen.note(&[w("c_01", 1_000)]);
+        seen.note(&[w("c_01", 1_000)]);
+        assert_eq!(seen.quiet_window(every), every + WRITE_TAKES, "one write seen twice is no gap");
+        seen.note(&[w("c_01", 15_000), w("c_02", 2_000)]);
+        assert_eq!(seen.quiet_window(every), Duration::from_secs(19), "14 s apart, and 5 s");
+        seen.note(&[w("c_01", 29_000), w("c_02", 20_000)]);
+        assert_eq!(seen.quiet_window(every), Duration::from_secs(23), "the slower container sets it");
+        seen.note(&[w("c_02", 60_000)]);
+        assert_eq!(seen.quiet_window(every), every + WRITE_TAKES, "a missed write errs long, to the bound");
+        assert_eq!(quiet_window(&[vec![0, 3_000]], every), every, "never shorter than a period");
+    }
 
     /// A keytab's own bits are half the story: a 644 keytab inside a 700 directory of its owner
     /// is owner-only (Spark stages its keytab so), and a 600 keytab is owner-only anywhere.

@@ -10,7 +10,9 @@ use yarnsec_hadoop::yarn::App;
 use crate::context::Context;
 use crate::error::ObserveError;
 use crate::facts::app_run::observe_containers;
-use crate::facts::long_lived::{localized_files, node_logins, LongLivedRun, Output, FIRST_WRITE_WAIT, WRITE_EVERY, WRITE_TAKES};
+use crate::facts::long_lived::{
+    localized_files, node_logins, write_every, LongLivedRun, Output, SeenWrites, FIRST_WRITE_WAIT, WRITE_TAKES,
+};
 use crate::facts::token_file::namenode_tokens;
 use crate::verdict::Verdict;
 use yarnsec_submitter::clock::{epoch_ms, unique_nanos};
@@ -34,7 +36,7 @@ pub async fn observe(ctx: &Context<'_>) -> Result<LongLivedRun, ObserveError> {
     let cred = ctx.credential(user)?;
     let auth = cluster.auth_for(user, cred.as_ref());
     let marker = format!("yarnsec-long-lived-{user}-{}", unique_nanos());
-    let script = ctx.workload_file(&Run::Loop { marker: &marker, every: WRITE_EVERY }).await?;
+    let script = ctx.workload_file(&Run::Loop { marker: &marker, every: write_every(cluster.profile()) }).await?;
     let name = format!("yarnsec-long-lived-{}", unique_nanos() % 1_000_000_000);
     let (submitted, command_run) = launch(ctx, user, auth, &script, &name).await?;
     let app_id = submitted.application_id.clone();
@@ -113,9 +115,12 @@ async fn watch(
     // Its work begins: the application runs and its output is in HDFS (or it ended, or time ran out).
     let until = Instant::now() + FIRST_WRITE_WAIT;
     ctx.waiting("L1", "alice's long-lived application to start writing", until);
+    let mut seen = SeenWrites::default();
     let app_first = loop {
         let app = report(rm.app(&app_id, auth).await)?;
-        let wrote = !output.read(&fs, auth).await.is_empty();
+        let look = output.read(&fs, auth).await;
+        seen.note(&look);
+        let wrote = !look.is_empty();
         if app.is_final() || (app.state == "RUNNING" && wrote) || Instant::now() > until {
             break app;
         }
@@ -132,20 +137,25 @@ async fn watch(
         .max()
         .unwrap_or(app_first.started_time + max_lifetime.as_millis() as i64);
     let check_ms = first_max_ms + renew_interval.as_millis() as i64;
-    // Past the check time, until a write lands in HDFS, or one write period and the time a write
-    // takes have passed without one.
-    let end_ms = check_ms + (WRITE_EVERY + WRITE_TAKES).as_millis() as i64;
     if !app_first.is_final() {
-        let until = Instant::now() + Duration::from_millis((end_ms - epoch_ms()).max(0) as u64);
+        let every = write_every(profile);
+        let most = Instant::now() + Duration::from_millis((check_ms - epoch_ms()).max(0) as u64) + every + WRITE_TAKES;
         ctx.waiting(
             "L1",
             format!(
                 "alice's long-lived application to outlive its first tokens' max lifetime ({} s) and one renew interval",
                 max_lifetime.as_secs()
             ),
-            until,
+            most,
         );
-        tokio::time::sleep(Duration::from_millis((check_ms - epoch_ms()).max(0) as u64)).await;
+        // Until the check time, learning how often each container writes.
+        while epoch_ms() < check_ms {
+            seen.note(&output.read(&fs, auth).await);
+            tokio::time::sleep(Duration::from_millis((check_ms - epoch_ms()).clamp(0, 2_000) as u64)).await;
+        }
+        // Past the check time, until a write lands in HDFS, or the longest gap seen between two
+        // writes (and some slack) has passed without one.
+        let until = Instant::now() + seen.quiet_window(every);
         // Until every container that wrote has written again after the check time.
         while Instant::now() < until {
             let written = output.read(&fs, auth).await;
