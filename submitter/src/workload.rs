@@ -23,7 +23,7 @@ use std::time::Duration;
 use serde::Deserialize;
 
 /// The command line of Hadoop's `FsShell` (`hadoop fs`) in a container of the cluster.
-pub const FS_SHELL: &str = "\"$JAVA_HOME/bin/java\" -Xmx128m --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/sun.security.util=ALL-UNNAMED -cp '/opt/hadoop/conf:/opt/hadoop/jars/*' org.apache.hadoop.fs.FsShell";
+pub const FS_SHELL: &str = "\"$JAVA_HOME/bin/java\" -Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/sun.security.util=ALL-UNNAMED -cp '/opt/hadoop/conf:/opt/hadoop/jars/*' org.apache.hadoop.fs.FsShell";
 
 /// The language of the probe.
 #[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
