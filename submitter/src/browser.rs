@@ -94,6 +94,13 @@ impl Tools {
     pub async fn kinit(&self, principal: &str, keytab: &Path, ccache: &Path) -> Result<(), BrowserError> {
         crate::kinit::kinit(&self.kinit, principal, keytab, ccache, None).await.map_err(BrowserError::Kinit)
     }
+
+    /// Keeps the ticket in `ccache` fresh while the returned guard lives: a new one from
+    /// `keytab` every [`TICKET_REFRESH`](yarnsec_harness::cluster::edge::TICKET_REFRESH), as the
+    /// edge node does for its commands and a user's desktop does for the browser.
+    pub fn keep_fresh(&self, principal: &str, keytab: &Path, ccache: &Path) -> crate::kinit::FreshTicket {
+        crate::kinit::FreshTicket::keep(&self.kinit, principal, keytab, ccache, yarnsec_harness::cluster::edge::TICKET_REFRESH)
+    }
 }
 
 fn on_path(program: &str) -> Option<PathBuf> {

@@ -55,3 +55,79 @@ pub async fn kinit(program: &Path, principal: &str, keytab: &Path, ccache: &Path
         })
     }
 }
+
+/// A ticket cache kept fresh while it lives, as a desktop's `k5start` (or SSSD) keeps a user's:
+/// every `every`, a new ticket from the keytab replaces the cache (written beside it, then
+/// renamed over it, so that a reader never sees it half-written). Stops when dropped. A browser
+/// session longer than a ticket (a `fast` cluster's tickets live 30 s) then keeps working, as a
+/// real user's does; a refresh that fails leaves the old ticket in place.
+#[derive(Debug)]
+pub struct FreshTicket(tokio::task::JoinHandle<()>);
+
+impl FreshTicket {
+    /// Starts refreshing `ccache` (which holds a ticket already) from `keytab`.
+    pub fn keep(program: &Path, principal: &str, keytab: &Path, ccache: &Path, every: Duration) -> Self {
+        let (program, principal, keytab, ccache) =
+            (program.to_path_buf(), principal.to_string(), keytab.to_path_buf(), ccache.to_path_buf());
+        let next = ccache.with_extension("new");
+        Self(tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(every).await;
+                if kinit(&program, &principal, &keytab, &next, None).await.is_ok() {
+                    let _ = std::fs::rename(&next, &ccache);
+                }
+            }
+        }))
+    }
+}
+
+impl Drop for FreshTicket {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    /// A stand-in `kinit` that writes a new "ticket" (a counter) into the cache it is given.
+    fn fake_kinit(dir: &Path) -> PathBuf {
+        let program = dir.join("kinit");
+        let count = dir.join("count");
+        std::fs::write(
+            &program,
+            format!(
+                "#!/bin/sh\nn=$(($(cat {c} 2>/dev/null || echo 0) + 1)); echo $n > {c}\nfor a; do case $a in FILE:*) echo \"ticket $n\" > \"${{a#FILE:}}\";; esac; done\n",
+                c = count.display()
+            ),
+        )
+        .unwrap();
+        std::fs::set_permissions(&program, std::fs::Permissions::from_mode(0o755)).unwrap();
+        program
+    }
+
+    /// The cache is replaced while the guard lives (never left half-written: the new ticket is
+    /// renamed over it), and no more once it is dropped.
+    #[tokio::test]
+    async fn a_fresh_ticket_replaces_the_cache_until_dropped() {
+        let dir = tempfile::tempdir().unwrap();
+        let program = fake_kinit(dir.path());
+        let ccache = dir.path().join("krb5cc");
+        kinit(&program, "alice@R", Path::new("/k"), &ccache, None).await.unwrap();
+        assert_eq!(std::fs::read_to_string(&ccache).unwrap(), "ticket 1\n");
+        let fresh = FreshTicket::keep(&program, "alice@R", Path::new("/k"), &ccache, Duration::from_millis(50));
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while std::fs::read_to_string(&ccache).unwrap() == "ticket 1\n" {
+            assert!(std::time::Instant::now() < deadline, "the cache was never refreshed");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        drop(fresh);
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let after = std::fs::read_to_string(&ccache).unwrap();
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        assert_eq!(std::fs::read_to_string(&ccache).unwrap(), after, "refreshed after the guard was dropped");
+        assert!(!dir.path().join("krb5cc.new").exists());
+    }
+}

@@ -176,6 +176,9 @@ async fn browse(ctx: &Context<'_>, tools: &Tools, evidence: &mut Vec<Evidence>) 
     std::fs::create_dir_all(&alice_dir).map_err(|e| BrowserError::Driver(e.to_string()))?;
     let ccache = alice_dir.join("krb5cc");
     tools.kinit(&format!("alice@{realm}"), &keytab, &ccache).await?;
+    // Kept fresh as her desktop would keep it: waiting for its turn, the submission can outlast
+    // a `fast` cluster's 30 s ticket (Chromium then answered "Ticket expired" and got 401).
+    let _fresh = tools.keep_fresh(&format!("alice@{realm}"), &keytab, &ccache);
     // The browser's own network log, kept in the report only if the submission goes wrong.
     let net_log = alice_dir.join("netlog.json");
     let launch = Launch {
