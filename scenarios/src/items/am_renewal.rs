@@ -4,6 +4,7 @@
 //! any thread's name or frames show token renewal.
 
 use std::time::{Duration, Instant};
+use yarnsec_hadoop::http::Auth;
 
 use super::require_kerberos;
 use crate::context::{app_evidence, Context};
@@ -41,7 +42,7 @@ pub async fn a3(ctx: &Context<'_>) -> Verdict {
     let dump_after = renew + Duration::from_secs(5);
     let dump_at = launched.started + dump_after;
     ctx.waiting("A3", format!("the ApplicationMaster lives one {}s token renew interval before its thread dump", renew.as_secs()), dump_at);
-    let dump = thread_dump_after(ctx, &app_id, dump_at, dump_after).await;
+    let dump = thread_dump_after(ctx, &app_id, alice, dump_at, dump_after).await;
     let run = or_verdict!(ctx.finish(launched, alice, lifetime + Duration::from_secs(180)).await.map_err(|e| e.verdict()));
     let facts = RenewalFacts {
         dump,
@@ -59,10 +60,12 @@ pub async fn a3(ctx: &Context<'_>) -> Verdict {
 
 /// Asks the application's AM JVM for a thread dump once it has run for one renew interval
 /// (`renew_in`), and not before `at`: waits for the JVM to appear first (a busy NodeManager may
-/// start it late), so the dump always shows an AM that lived one renew interval.
-async fn thread_dump_after(ctx: &Context<'_>, app_id: &str, at: Instant, renew_in: Duration) -> Result<String, String> {
+/// start it late), so the dump always shows an AM that lived one renew interval. An application
+/// that ended without one (a launch the ResourceManager refused) ends the wait.
+async fn thread_dump_after(ctx: &Context<'_>, app_id: &str, auth: Auth<'_>, at: Instant, renew_in: Duration) -> Result<String, String> {
     let container = crate::context::am_container_id(app_id);
     let evidence = ctx.cluster.evidence();
+    let rm = ctx.cluster.resource_manager();
     let appear_by = Instant::now() + Duration::from_secs(240);
     let first_seen = loop {
         if evidence.container_jvm(&container).await.map_err(|e| e.to_string())?.is_some() {
@@ -70,6 +73,11 @@ async fn thread_dump_after(ctx: &Context<'_>, app_id: &str, at: Instant, renew_i
         }
         if Instant::now() > appear_by {
             return Err(format!("no JVM of {container} ran within 240 s of the submission"));
+        }
+        if let Ok(app) = rm.app(app_id, auth).await {
+            if app.is_final() {
+                return Err(format!("{app_id} ended ({} {}) before a JVM of {container} was seen", app.state, app.final_status));
+            }
         }
         tokio::time::sleep(Duration::from_secs(1)).await;
     };
