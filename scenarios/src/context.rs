@@ -289,10 +289,15 @@ impl<'a> Context<'a> {
         self.run_with(user, auth, auth, Duration::ZERO).await
     }
 
-    /// Submits the probe script as `user`, authenticated by `submit_auth`, after making it sleep
-    /// `delay` first; follows the application with `watch_auth` until it ends.
+    /// Submits the probe script as `user`, authenticated by `submit_auth`, making it sleep until
+    /// `delay` after the submission first (however late its container starts); follows the
+    /// application with `watch_auth` until it ends.
     pub async fn run_with(&self, user: &str, submit_auth: Auth<'_>, watch_auth: Auth<'_>, delay: Duration) -> Result<AppRun, ObserveError> {
-        let before = if delay.is_zero() { Before::Nothing } else { Before::Sleep(delay) };
+        let before = if delay.is_zero() {
+            Before::Nothing
+        } else {
+            Before::SleepUntil(yarnsec_submitter::clock::epoch_ms() / 1000 + delay.as_secs() as i64)
+        };
         self.run_script(user, submit_auth, watch_auth, &before, Duration::from_secs(240) + delay).await
     }
 

@@ -1,7 +1,8 @@
 // yarnsec's probe on the JVM: the same lines the shell and Python probes print, and a write to the
 // user's HDFS home through Hadoop's FileSystem API with the credentials of the JVM it runs in.
 // yarnsec compiles it in the cluster, against the cluster's own Hadoop jars, and packs it in a jar
-// with yarnsec-probe.properties (what this run does: mode, marker, sleep_s, remote, every_s).
+// with yarnsec-probe.properties (what this run does: mode, marker, sleep_s, sleep_until_s, remote,
+// every_s).
 //
 // Two ways to run it:
 //   - as a program of its own in a container (it reads the launch token file, as any JVM does):
@@ -58,6 +59,10 @@ public final class YarnsecProbe {
         String sleep = run.getProperty("sleep_s", "");
         if (!sleep.isEmpty()) {
             Thread.sleep(Long.parseLong(sleep) * 1000L);
+        }
+        String until = run.getProperty("sleep_until_s", "");
+        if (!until.isEmpty()) {
+            Thread.sleep(Math.max(0L, Long.parseLong(until) * 1000L - System.currentTimeMillis()));
         }
         String remote = run.getProperty("remote", "");
         if (!remote.isEmpty()) {

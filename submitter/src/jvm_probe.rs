@@ -98,6 +98,7 @@ pub fn settings(run: &Run<'_>) -> String {
             match before {
                 Before::Nothing => {}
                 Before::Sleep(d) => text.push_str(&format!("sleep_s={}\n", d.as_secs())),
+                Before::SleepUntil(at) => text.push_str(&format!("sleep_until_s={at}\n")),
                 Before::ReadRemote(url) => text.push_str(&format!("remote={}\n", property_value(url))),
             }
             text

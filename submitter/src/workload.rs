@@ -70,6 +70,10 @@ pub enum Before {
     Nothing,
     /// Sleeps this long (the application outlives a ticket or a token).
     Sleep(Duration),
+    /// Sleeps until this time, in seconds since the epoch, unless it has passed: a wait measured
+    /// from the submission, so that a container that starts late on a busy node does not push
+    /// what follows late too (past the tokens' max lifetime on `fast`).
+    SleepUntil(i64),
     /// Reads this `hdfs://` URL and prints `remote=ok` if it could.
     ReadRemote(String),
 }
@@ -140,6 +144,7 @@ fn sh_probe(marker: &str, before: &Before) -> String {
     let before = match before {
         Before::Nothing => String::new(),
         Before::Sleep(d) => format!("sleep {}\n", d.as_secs()),
+        Before::SleepUntil(at) => format!("left=$(({at} - $(date +%s))); if [ \"$left\" -gt 0 ]; then sleep \"$left\"; fi\n"),
         Before::ReadRemote(url) => format!("{FS_SHELL} -cat {url} && echo remote=ok\n"),
     };
     format!(
@@ -182,6 +187,7 @@ fn python_probe(marker: &str, before: &Before) -> String {
     let before = match before {
         Before::Nothing => String::new(),
         Before::Sleep(d) => format!("time.sleep({})\n", d.as_secs()),
+        Before::SleepUntil(at) => format!("time.sleep(max(0, {at} - time.time()))\n"),
         Before::ReadRemote(url) => format!("if fs('-cat ' + shlex.quote({})):\n    say('remote=ok')\n", py_str(url)),
     };
     format!(
@@ -242,6 +248,8 @@ mod tests {
     fn what_comes_before_comes_first() {
         let sh = sh_probe("m", &Before::Sleep(Duration::from_secs(7)));
         assert!(sh.starts_with("sleep 7\n"), "{sh}");
+        let sh = sh_probe("m", &Before::SleepUntil(1_800_000_000));
+        assert!(sh.starts_with("left=$((1800000000 - $(date +%s))); if [ \"$left\" -gt 0 ]; then sleep \"$left\"; fi\n"), "{sh}");
         let py = python_probe("m", &Before::ReadRemote("hdfs://r:8020/f".into()));
         assert!(py.find("remote=ok").unwrap() < py.find("say('id='").unwrap(), "{py}");
     }
@@ -326,7 +334,9 @@ mod tests {
     fn the_python_probe_is_valid_python() {
         python3_at_hand();
         let dir = tempfile::tempdir().unwrap();
-        for before in [Before::Nothing, Before::Sleep(Duration::from_secs(1)), Before::ReadRemote("hdfs://h:8020/it's".into())] {
+        for before in
+            [Before::Nothing, Before::Sleep(Duration::from_secs(1)), Before::SleepUntil(1), Before::ReadRemote("hdfs://h:8020/it's".into())]
+        {
             let path = dir.path().join("p.py");
             std::fs::write(&path, python_probe("m", &before)).unwrap();
             let out = std::process::Command::new("python3").args(["-m", "py_compile"]).arg(&path).output().unwrap();

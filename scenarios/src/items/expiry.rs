@@ -98,7 +98,7 @@ pub fn judge_t5(f: &ExpiryFacts) -> Verdict {
             "timing",
             "lifetimes outlived",
             format!(
-                "ticket left at submission {}s (lifetime {}s); token renew interval {}s, max lifetime {}s; the script slept {}s; submission to end {:.0}s; alice's ticket expired by the end: {}",
+                "ticket left at submission {}s (lifetime {}s); token renew interval {}s, max lifetime {}s; the script slept until {}s after the submission; submission to end {:.0}s; alice's ticket expired by the end: {}",
                 f.ticket_left_at_submission.as_secs(),
                 f.ticket.as_secs(),
                 f.renew.as_secs(),
