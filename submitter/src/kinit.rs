@@ -61,6 +61,17 @@ pub async fn kinit(program: &Path, principal: &str, keytab: &Path, ccache: &Path
 /// renamed over it, so that a reader never sees it half-written). Stops when dropped. A browser
 /// session longer than a ticket (a `fast` cluster's tickets live 30 s) then keeps working, as a
 /// real user's does; a refresh that fails leaves the old ticket in place.
+///
+/// ```no_run
+/// # async fn f() {
+/// use std::{path::Path, time::Duration};
+/// use yarnsec_submitter::kinit::{kinit, FreshTicket};
+/// let (program, keytab, ccache) = (Path::new("/usr/bin/kinit"), Path::new("alice.keytab"), Path::new("krb5cc_alice"));
+/// kinit(program, "alice@EXAMPLE.TEST", keytab, ccache, None).await.unwrap();
+/// let _fresh = FreshTicket::keep(program, "alice@EXAMPLE.TEST", keytab, ccache, Duration::from_secs(10));
+/// // … a browser works with `ccache` as long as `_fresh` lives.
+/// # }
+/// ```
 #[derive(Debug)]
 pub struct FreshTicket(tokio::task::JoinHandle<()>);
 
