@@ -33,8 +33,8 @@ pub fn yarn_site_overrides(profile: &SecurityProfile) -> Vec<PropertyOverride> {
         ("yarn.nodemanager.container-executor.class", "org.apache.hadoop.yarn.server.nodemanager.LinuxContainerExecutor".to_string()),
         ("yarn.nodemanager.linux-container-executor.path", HELPER.to_string()),
         ("yarn.nodemanager.linux-container-executor.group", NM_GROUP.to_string()),
-        // The localizer is a JVM the helper starts as the user for each application's first
-        // container on the node: Java 17 needs the daemons' opens. The serial collector and C1
+        // The localizer is a JVM the helper starts as the user to fetch a container's files:
+        // Java 17 needs the daemons' opens. The serial collector and C1
         // only, as the daemons have: a JVM that lives a few seconds spends most of its CPU on
         // G1's and C2's threads otherwise (the localizers were an eighth of a run's CPU).
         (
