@@ -76,10 +76,10 @@ pub const LONG_ITEMS: [&str; 4] = ["L1", "T5", "A3", "T6"];
 /// assert!(run_rank("C1") < run_rank("L3"));
 /// ```
 pub fn run_rank(id: &str) -> usize {
-    match id {
-        _ if LONG_ITEMS.contains(&id) => LONG_ITEMS.iter().position(|l| *l == id).unwrap_or_default(),
-        "L2" | "L3" | "L4" | "L5" | "L6" | "L7" => LONG_ITEMS.len() + 1,
-        _ => LONG_ITEMS.len(),
+    match LONG_ITEMS.iter().position(|l| *l == id) {
+        Some(at) => at,
+        None if matches!(id, "L2" | "L3" | "L4" | "L5" | "L6" | "L7") => LONG_ITEMS.len() + 1,
+        None => LONG_ITEMS.len(),
     }
 }
 

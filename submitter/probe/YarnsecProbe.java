@@ -90,9 +90,7 @@ public final class YarnsecProbe {
                 // an RPC connection kept open between writes would carry the token it was opened
                 // with past that token's max date.
                 try (FileSystem fs = FileSystem.newInstance(out.toUri(), conf)) {
-                    try (OutputStream o = fs.create(out, true)) {
-                        o.write(("written by " + user + " in a YARN container\n").getBytes(StandardCharsets.UTF_8));
-                    }
+                    write(fs, out, user);
                     say("put=ok " + System.currentTimeMillis() / 1000L);
                 } catch (IOException e) {
                     System.err.println("writing " + out + ": " + e);
@@ -102,7 +100,8 @@ public final class YarnsecProbe {
             }
         }
         // As the shell probe's `&&`: a failed write throws, and the JVM exits non-zero.
-        write(conf, new Path("/user/" + user + "/" + marker + ".txt"), user);
+        Path once = new Path("/user/" + user + "/" + marker + ".txt");
+        write(once.getFileSystem(conf), once, user);
         say("put=ok");
     }
 
@@ -112,8 +111,8 @@ public final class YarnsecProbe {
         return id.isEmpty() ? ManagementFactory.getRuntimeMXBean().getName().replace('@', '-') : id;
     }
 
-    private static void write(Configuration conf, Path out, String user) throws IOException {
-        try (OutputStream o = out.getFileSystem(conf).create(out, true)) {
+    private static void write(FileSystem fs, Path out, String user) throws IOException {
+        try (OutputStream o = fs.create(out, true)) {
             o.write(("written by " + user + " in a YARN container\n").getBytes(StandardCharsets.UTF_8));
         }
     }

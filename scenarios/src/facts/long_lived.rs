@@ -55,8 +55,8 @@ pub const WRITE_TAKES: Duration = Duration::from_secs(15);
 /// // One write seen: a period and a write's time.
 /// assert_eq!(quiet_window(&[vec![0]], every), Duration::from_secs(25));
 /// ```
-pub fn quiet_window(seen: &[Vec<i64>], every: Duration) -> Duration {
-    let longest = seen.iter().flat_map(|times| times.windows(2).map(|w| w[1] - w[0])).filter(|gap| *gap > 0).max();
+pub fn quiet_window<'a>(seen: impl IntoIterator<Item = &'a Vec<i64>>, every: Duration) -> Duration {
+    let longest = seen.into_iter().flat_map(|times| times.windows(2).map(|w| w[1] - w[0])).filter(|gap| *gap > 0).max();
     let most = every + WRITE_TAKES;
     match longest {
         Some(gap) => (Duration::from_millis(gap as u64) + Duration::from_secs(5)).clamp(every, most),
@@ -82,7 +82,7 @@ impl SeenWrites {
 
     /// How long to wait past the check time for a write ([`quiet_window`]).
     pub fn quiet_window(&self, every: Duration) -> Duration {
-        quiet_window(&self.0.values().cloned().collect::<Vec<_>>(), every)
+        quiet_window(self.0.values(), every)
     }
 }
 
