@@ -18,7 +18,9 @@ async fn a_service_file_drives_the_checklist_through_the_form() {
         if cluster.profile().kerberos() { "kerberos" } else { "simple" },
     );
     let file = ServiceFile::parse(&text, "team.toml").unwrap();
-    let service = file.service();
+    // The shared cluster's own service: other test processes submit through it as alice at the
+    // same time, so its applications are found by name, never as "the only new one".
+    let service = file.service().shared();
     let mut hosts = cluster.hosts();
     let (host, addr) = file.host_mapping().unwrap();
     hosts.insert(host, addr);
@@ -54,7 +56,7 @@ async fn the_forms_own_fields_are_sent_and_a_refusal_fails_the_launch_quoting_it
     // The form's own fields (the reference form also takes a queue), the script under the
     // application's name.
     let good = file("script_file_name = \"{name}.sh\"\nfields = { queue = \"default\", memory_gib = \"0.75\", vcores = \"1\" }");
-    let service = good.service();
+    let service = good.service().shared();
     let ctx = Context::with_http(&cluster, &service, http(&good));
     let t2 = judge("T2", &ctx).await;
     assert_eq!(t2.status, Status::Pass, "T2 through the form's own fields: {}", t2.reason);
@@ -62,7 +64,7 @@ async fn the_forms_own_fields_are_sent_and_a_refusal_fails_the_launch_quoting_it
     // A field the form does not have: the service refuses it and nothing launches; the launch
     // item quotes the answer, the others have nothing to judge.
     let bad = file("fields = { colour = \"red\" }\n");
-    let mut service = bad.service();
+    let mut service = bad.service().shared();
     service.answer_wait = std::time::Duration::from_secs(5);
     let ctx = Context::with_http(&cluster, &service, http(&bad));
     let t1 = judge("T1", &ctx).await;
