@@ -17,6 +17,25 @@ pub const JAVA17_OPEN_PACKAGES: [&str; 13] = [
     "sun.nio.ch",
 ];
 
+/// Hadoop's jars in yarnsec's Hadoop image, as a class path entry.
+pub const HADOOP_JARS: &str = "/opt/hadoop/jars/*";
+
+/// The class-data-sharing archive of yarnsec's Hadoop image: the classes Hadoop's daemons, the
+/// NodeManager's localizer and `hadoop fs` load, dumped at the image's build. A JVM maps them
+/// instead of reading and verifying them (about 40 % less CPU to start) when its class path
+/// begins with [`HADOOP_JARS`]; with any other class path, or where the file is missing, the JVM
+/// runs without any shared classes, its own included, so give it only to such JVMs.
+pub const SHARED_ARCHIVE: &str = "/opt/hadoop/classes.jsa";
+
+/// The option that maps [`SHARED_ARCHIVE`].
+///
+/// ```
+/// assert_eq!(yarnsec_hadoop::java::shared_archive_option(), "-XX:SharedArchiveFile=/opt/hadoop/classes.jsa");
+/// ```
+pub fn shared_archive_option() -> String {
+    format!("-XX:SharedArchiveFile={SHARED_ARCHIVE}")
+}
+
 /// The `--add-opens` options for [`JAVA17_OPEN_PACKAGES`].
 ///
 /// ```

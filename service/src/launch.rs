@@ -37,8 +37,9 @@ pub struct LaunchPlan {
 }
 
 /// Where the Hadoop jars and configuration are on every node (the NodeManager's own classpath):
-/// nothing needs to be localized for the ApplicationMaster.
-pub const NODE_CLASSPATH: &str = "/opt/hadoop/conf:/opt/hadoop/jars/*";
+/// nothing needs to be localized for the ApplicationMaster. The jars come first: the image's
+/// shared classes map only then ([`yarnsec_hadoop::java::SHARED_ARCHIVE`]).
+pub const NODE_CLASSPATH: &str = "/opt/hadoop/jars/*:/opt/hadoop/conf";
 
 /// The `--add-opens` flags Hadoop needs on Java 17.
 pub fn java17_opens() -> String {
@@ -59,11 +60,12 @@ pub fn submission_context(plan: &LaunchPlan) -> Value {
     ];
     env.extend(plan.env.iter().cloned());
     let command = format!(
-        "{{{{JAVA_HOME}}}}/bin/java -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:+IgnoreUnrecognizedVMOptions {opens} \
+        "{{{{JAVA_HOME}}}}/bin/java -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:+IgnoreUnrecognizedVMOptions {cds} {opens} \
          org.apache.hadoop.yarn.applications.distributedshell.ApplicationMaster \
          --container_memory {mem} --container_vcores {vcores} --num_containers 1 --priority 0 \
          --appname yarnsec --homedir {home}{shell_env} \
          1><LOG_DIR>/AppMaster.stdout 2><LOG_DIR>/AppMaster.stderr",
+        cds = yarnsec_hadoop::java::shared_archive_option(),
         opens = java17_opens(),
         mem = plan.memory_mb,
         vcores = plan.vcores,

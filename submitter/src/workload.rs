@@ -22,8 +22,10 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-/// The command line of Hadoop's `FsShell` (`hadoop fs`) in a container of the cluster.
-pub const FS_SHELL: &str = "\"$JAVA_HOME/bin/java\" -Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/sun.security.util=ALL-UNNAMED -cp '/opt/hadoop/conf:/opt/hadoop/jars/*' org.apache.hadoop.fs.FsShell";
+/// The command line of Hadoop's `FsShell` (`hadoop fs`) in a container of the cluster: a short
+/// JVM (the serial collector, C1 only) that maps the image's shared classes
+/// ([`yarnsec_hadoop::java::SHARED_ARCHIVE`]; its class path begins with the jars for that).
+pub const FS_SHELL: &str = "\"$JAVA_HOME/bin/java\" -Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:SharedArchiveFile=/opt/hadoop/classes.jsa --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/sun.security.util=ALL-UNNAMED -cp '/opt/hadoop/jars/*:/opt/hadoop/conf' org.apache.hadoop.fs.FsShell";
 
 /// The language of the probe.
 #[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
@@ -233,6 +235,12 @@ fn py_str(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hadoop_fs_maps_the_images_shared_classes_with_the_jars_first() {
+        assert!(FS_SHELL.contains(&yarnsec_hadoop::java::shared_archive_option()));
+        assert!(FS_SHELL.contains(&format!("-cp '{}:", yarnsec_hadoop::java::HADOOP_JARS)), "{FS_SHELL}");
+    }
 
     #[test]
     fn both_probes_print_the_lines_observations_read() {

@@ -82,7 +82,10 @@ pub fn hadoop(base: &str, mirror: &str, version: &str) -> ImageSpec {
         role: "hadoop",
         repo: "yarnsec/hadoop",
         dockerfile: include_str!("../../../docker/hadoop/Dockerfile"),
-        files: vec![("bin/hadoop-start".into(), include_bytes!("../../../docker/hadoop/bin/hadoop-start").to_vec(), 0o755)],
+        files: vec![
+            ("bin/hadoop-start".into(), include_bytes!("../../../docker/hadoop/bin/hadoop-start").to_vec(), 0o755),
+            ("classes.lst".into(), include_bytes!("../../../docker/hadoop/classes.lst").to_vec(), 0o644),
+        ],
         build_args,
         extra_inputs: HADOOP_POM.as_bytes().to_vec(),
         variant: String::new(),
