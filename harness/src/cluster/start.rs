@@ -156,6 +156,7 @@ async fn start_in(
     // slows both), and comes up while the service does. The Hadoop node's /etc/hosts learns its
     // name: the ResourceManager renews its tokens and containers read from it.
     let mut hosts = vec![(layout.kdc_host(), kdc.ip()), (layout.hadoop_host(), hadoop.ip())];
+    let remote_started = Instant::now();
     let remote = if b.remote_hdfs {
         let node = RemoteHdfsNode::new(&images.hadoop, &b.profile, layout, &kdc).start(&network, state_dir).await?;
         hadoop.exec(&["sh", "-c", &format!("echo '{} {}' >> /etc/hosts", node.ip(), layout.remote_host())]).await?;
@@ -169,7 +170,7 @@ async fn start_in(
         let Some(node) = &remote else { return Ok(None) };
         let step = b.progress.step("remote hdfs");
         let took = wait_and_seed(node, &http, alice, &b.profile, layout, state_dir, b.ready_timeout).await;
-        step.end(took, |_| format!("{} ready with {REMOTE_FILE}", layout.remote_host())).map(Some)
+        step.end(took, |_| format!("{} ready with {REMOTE_FILE}", layout.remote_host())).map(|took| Some((took, remote_started.elapsed())))
     };
     let service_up = async {
         let Some(options) = &b.service else { return Ok(None) };
@@ -180,7 +181,7 @@ async fn start_in(
         step.end(running, |_| format!("{} ready", layout.service_host())).map(|running| Some((running, started.elapsed())))
     };
     let (remote_took, service) = tokio::try_join!(remote_up, service_up)?;
-    timings.remote_hdfs = remote_took.unwrap_or_default();
+    (timings.remote_hdfs, timings.remote_hdfs_total) = remote_took.unwrap_or_default();
     match service {
         Some(((service, http), took)) => {
             timings.service = took;
