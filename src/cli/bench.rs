@@ -2,11 +2,11 @@
 //!
 //! Rows: cold image build (optional, it throws away the image caches), cached rebuild, the image
 //! with a service's Debian packages (optional, cold and cached), cluster start to all-ready with
-//! each daemon's ready time and without the remote HDFS, memory of the running containers (resident, each page once),
-//! an edge node's start, `down` time, two clusters started side by side, and the anchor: Hadoop's
-//! secure mini cluster in one JVM ([`super::bench_anchor`]), with yarnsec's time to ready and
-//! memory (both without the remote HDFS, which the anchor has no counterpart of) as multiples of
-//! its.
+//! each daemon's ready time and without the remote HDFS, memory of the running containers
+//! (resident, each page once), an edge node's start, `down` time, two clusters started side by
+//! side, and the anchor: Hadoop's secure mini cluster in one JVM ([`super::bench_anchor`]), with
+//! yarnsec's time to ready and memory (both without the remote HDFS, which the anchor has no
+//! counterpart of) as multiples of its.
 
 use std::time::{Duration, Instant};
 
