@@ -27,13 +27,19 @@ pub const HADOOP_JARS: &str = "/opt/hadoop/jars/*";
 /// runs without any shared classes, its own included, so give it only to such JVMs.
 pub const SHARED_ARCHIVE: &str = "/opt/hadoop/classes.jsa";
 
-/// The option that maps [`SHARED_ARCHIVE`].
+/// The options of a short-lived Hadoop JVM in yarnsec's image (a localizer, `hadoop fs`, an
+/// ApplicationMaster, a ZooKeeper client): the serial collector and C1 only (a JVM that lives a
+/// few seconds spends most of its CPU on G1's and C2's threads otherwise), and the image's shared
+/// classes ([`SHARED_ARCHIVE`]: its class path must begin with [`HADOOP_JARS`]).
 ///
 /// ```
-/// assert_eq!(yarnsec_hadoop::java::shared_archive_option(), "-XX:SharedArchiveFile=/opt/hadoop/classes.jsa");
+/// assert_eq!(
+///     yarnsec_hadoop::java::short_jvm_options(),
+///     "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:SharedArchiveFile=/opt/hadoop/classes.jsa"
+/// );
 /// ```
-pub fn shared_archive_option() -> String {
-    format!("-XX:SharedArchiveFile={SHARED_ARCHIVE}")
+pub fn short_jvm_options() -> String {
+    format!("-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:SharedArchiveFile={SHARED_ARCHIVE}")
 }
 
 /// The `--add-opens` options for [`JAVA17_OPEN_PACKAGES`].

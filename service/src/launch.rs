@@ -60,12 +60,12 @@ pub fn submission_context(plan: &LaunchPlan) -> Value {
     ];
     env.extend(plan.env.iter().cloned());
     let command = format!(
-        "{{{{JAVA_HOME}}}}/bin/java -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:+IgnoreUnrecognizedVMOptions {cds} {opens} \
+        "{{{{JAVA_HOME}}}}/bin/java -Xmx256m -XX:+IgnoreUnrecognizedVMOptions {short} {opens} \
          org.apache.hadoop.yarn.applications.distributedshell.ApplicationMaster \
          --container_memory {mem} --container_vcores {vcores} --num_containers 1 --priority 0 \
          --appname yarnsec --homedir {home}{shell_env} \
          1><LOG_DIR>/AppMaster.stdout 2><LOG_DIR>/AppMaster.stderr",
-        cds = yarnsec_hadoop::java::shared_archive_option(),
+        short = yarnsec_hadoop::java::short_jvm_options(),
         opens = java17_opens(),
         mem = plan.memory_mb,
         vcores = plan.vcores,

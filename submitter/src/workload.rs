@@ -238,7 +238,7 @@ mod tests {
 
     #[test]
     fn hadoop_fs_maps_the_images_shared_classes_with_the_jars_first() {
-        assert!(FS_SHELL.contains(&yarnsec_hadoop::java::shared_archive_option()));
+        assert!(FS_SHELL.contains(&yarnsec_hadoop::java::short_jvm_options()), "{FS_SHELL}");
         assert!(FS_SHELL.contains(&format!("-cp '{}:", yarnsec_hadoop::java::HADOOP_JARS)), "{FS_SHELL}");
     }
 

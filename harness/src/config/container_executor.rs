@@ -34,16 +34,12 @@ pub fn yarn_site_overrides(profile: &SecurityProfile) -> Vec<PropertyOverride> {
         ("yarn.nodemanager.linux-container-executor.path", HELPER.to_string()),
         ("yarn.nodemanager.linux-container-executor.group", NM_GROUP.to_string()),
         // The localizer is a JVM the helper starts as the user to fetch a container's files:
-        // Java 17 needs the daemons' opens. The serial collector and C1
-        // only, as the daemons have: a JVM that lives a few seconds spends most of its CPU on
-        // G1's and C2's threads otherwise (the localizers were an eighth of a run's CPU). It
-        // gets the NodeManager's class path, jars first, so the image's shared classes map.
+        // Java 17 needs the daemons' opens; a short JVM's options (the localizers were an eighth
+        // of a run's CPU). It gets the NodeManager's class path, jars first, so the image's
+        // shared classes map.
         (
             "yarn.nodemanager.container-localizer.admin.java.opts",
-            format!(
-                "-XX:+IgnoreUnrecognizedVMOptions -XX:+UseSerialGC -XX:TieredStopAtLevel=1 {}{opens}",
-                yarnsec_hadoop::java::shared_archive_option()
-            ),
+            format!("-XX:+IgnoreUnrecognizedVMOptions {}{opens}", yarnsec_hadoop::java::short_jvm_options()),
         ),
         // Each container's logs now belong to its user, as SecureIOUtils demands on a Kerberos
         // cluster: the NodeManager aggregates them to HDFS when the application ends.

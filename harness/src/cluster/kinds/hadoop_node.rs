@@ -123,12 +123,12 @@ pub(crate) async fn zookeeper_cli(
 ) -> Result<String, HarnessError> {
     use base64::Engine as _;
     let jaas = jaas.map(|j| format!("-Djava.security.auth.login.config={j} ")).unwrap_or_default();
-    // A short JVM on the start's critical path (the registry's layout): C1 only, the serial
-    // collector and the image's shared classes (jars first on the class path for them).
+    // A short JVM on the start's critical path (the registry's layout): its class path begins
+    // with the jars, for the image's shared classes.
     let script = format!(
-        "echo {} | base64 -d | \"$JAVA_HOME/bin/java\" -Xmx64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 {} {jaas}-cp '{}:{}' org.apache.zookeeper.ZooKeeperMain -server {}:{} 2>&1",
+        "echo {} | base64 -d | \"$JAVA_HOME/bin/java\" -Xmx64m {} {jaas}-cp '{}:{}' org.apache.zookeeper.ZooKeeperMain -server {}:{} 2>&1",
         base64::engine::general_purpose::STANDARD.encode(commands),
-        yarnsec_hadoop::java::shared_archive_option(),
+        yarnsec_hadoop::java::short_jvm_options(),
         yarnsec_hadoop::java::HADOOP_JARS,
         paths::HADOOP_CONF,
         layout.hadoop_host(),
