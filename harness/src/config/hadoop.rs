@@ -81,6 +81,11 @@ pub fn core_site(profile: &SecurityProfile, layout: &Layout) -> SiteXml {
         x.set("hadoop.registry.client.auth", "kerberos");
     }
     x.set("hadoop.registry.system.accounts", super::SYSTEM_ACCOUNTS.map(|a| format!("sasl:{a}")).join(","));
+    // The daemons start side by side: a DataNode or NodeManager that calls before its NameNode
+    // or ResourceManager listens calls again after this pause (Hadoop's default, 1 s, was waited
+    // out on every start), as many times as make the same 10 s in all.
+    x.set("ipc.client.connect.retry.interval", 100);
+    x.set("ipc.client.connect.max.retries", 100);
     x.set("hadoop.http.authentication.simple.anonymous.allowed", "false");
     x.set("hadoop.http.authentication.signature.secret.file", paths::HTTP_SECRET);
     // The web cookie lives no longer than a ticket, so browsers must re-authenticate as often.

@@ -10,6 +10,7 @@ use testcontainers::core::{Mount, WaitFor};
 use testcontainers::runners::AsyncRunner;
 use testcontainers::{CopyTargetOptions, GenericImage, ImageExt};
 
+use super::inputs;
 use crate::config::ConfigFiles;
 use crate::docker::ROLE_LABEL;
 use crate::error::HarnessError;
@@ -113,23 +114,46 @@ impl ContainerSpec {
         for (name, value) in self.env {
             request = request.with_env_var(name, value);
         }
-        if let Some(cmd) = self.cmd {
-            request = request.with_cmd(cmd);
-        }
         for mount in self.mounts {
             request = request.with_mount(mount);
         }
-        for (path, content, mode) in self.files_with_mode {
-            request = request.with_copy_to(CopyTargetOptions::new(path).with_mode(mode), content);
-        }
-        for (path, content) in self.files.iter() {
-            request = request.with_copy_to(path.to_string(), content.as_bytes().to_vec());
-        }
-        for (path, content) in self.keytabs {
-            request = request.with_copy_to(CopyTargetOptions::new(path).with_mode(0o600), content);
+        let mut files = self.files_with_mode;
+        files.extend(self.files.iter().map(|(path, content)| (path.to_string(), content.as_bytes().to_vec(), 0o644)));
+        files.extend(self.keytabs.into_iter().map(|(path, content)| (path, content, 0o600)));
+        // More than one file: one archive, unpacked by the container before its command (see
+        // `inputs`), where the image's command is known and no entrypoint stands before it.
+        let command = match self.cmd {
+            Some(cmd) => Some(cmd),
+            None if files.len() > 1 => image_command(net.docker, &self.image).await,
+            None => None,
+        };
+        match command {
+            Some(command) if files.len() > 1 => {
+                let archive = inputs::archive(&files).map_err(|e| fail(format!("archiving its input files: {e}")))?;
+                request = request
+                    .with_copy_to(CopyTargetOptions::new(inputs::ARCHIVE).with_mode(0o600), archive)
+                    .with_cmd(inputs::unpacking(command));
+            }
+            command => {
+                if let Some(cmd) = command {
+                    request = request.with_cmd(cmd);
+                }
+                for (path, content, mode) in files {
+                    request = request.with_copy_to(CopyTargetOptions::new(path).with_mode(mode), content);
+                }
+            }
         }
         let container = request.start().await.map_err(|e| fail(e.to_string()))?;
         let ip: IpAddr = container.get_bridge_ip_address().await.map_err(|e| fail(e.to_string()))?;
         Ok(Node::owned(&self.role, &self.hostname, ip, net.docker.clone(), container))
     }
+}
+
+/// The command of `image` when it has no entrypoint (the command is then what runs), or `None`.
+async fn image_command(docker: &Docker, image: &str) -> Option<Vec<String>> {
+    let config = docker.inspect_image(image).await.ok()?.config?;
+    if config.entrypoint.as_ref().is_some_and(|e| !e.is_empty()) {
+        return None;
+    }
+    config.cmd.filter(|c| !c.is_empty())
 }

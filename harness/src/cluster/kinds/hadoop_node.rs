@@ -1,8 +1,8 @@
 //! The Hadoop node: NameNode, DataNode, ResourceManager (with the YARN services API),
 //! NodeManager, timeline server and ZooKeeper (the service registry's store) in one container,
 //! with its configuration, `krb5.conf` and keytabs copied in before it starts. Ready when each
-//! daemon meets its own condition; then HDFS (homes, `/tmp`, history) and the registry (its
-//! paths and ACLs) are laid out, side by side.
+//! daemon meets its own condition and HDFS (homes, `/tmp`, history) and the registry (its paths
+//! and ACLs) are laid out, each as soon as its daemon is ready.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -13,7 +13,7 @@ use yarnsec_hadoop::SpnegoClient;
 
 use super::container::{ContainerSpec, Network};
 use super::{keytab, keytab_login, password};
-use crate::cluster::readiness::wait_for_hadoop;
+use crate::cluster::readiness::{wait_for_hadoop, OnceReady};
 use crate::cluster::StartTimings;
 use crate::config::{container_krb5_conf, hadoop_files, PropertyOverride};
 use crate::error::HarnessError;
@@ -78,13 +78,11 @@ impl<'a> HadoopNode<'a> {
             .start(net)
             .await?;
         let http = SpnegoClient::new(&layout.realm, vec![(layout.kdc_host(), self.kdc.ip()), (layout.hadoop_host(), hadoop.ip())])?;
-        wait_for_hadoop(&hadoop, &http, layout, user, self.ready_timeout, timings).await?;
-        let started = Instant::now();
-        let (hdfs, registry) =
-            tokio::join!(lay_out_hdfs(self.profile, layout, &http, state_dir), lay_out_registry(&hadoop, self.profile, layout));
-        hdfs?;
-        timings.hdfs_setup = started.elapsed();
-        timings.registry_setup = registry?;
+        let then = OnceReady {
+            hdfs: lay_out_hdfs(self.profile, layout, &http, state_dir),
+            zookeeper: lay_out_registry(&hadoop, self.profile, layout),
+        };
+        wait_for_hadoop(&hadoop, &http, layout, user, self.ready_timeout, timings, then).await?;
         Ok(hadoop)
     }
 }
@@ -163,22 +161,32 @@ async fn lay_out_hdfs(profile: &SecurityProfile, layout: &Layout, http: &SpnegoC
         // `<dir>/<user>/`, which it creates as the user's (HDFS's sticky bit keeps users apart).
         (crate::config::REMOTE_APP_LOG_DIR, "1777"),
     ];
-    // Each directory's requests in order, the directories all at once (they are on the start's
-    // critical path: one after the other they took 1.7 s). Creating a child first makes its
-    // parent with the child's mode; the parent's own `set_permission` still sets its own.
-    let shared = shared.iter().map(|(dir, mode)| async {
-        fs.mkdirs(dir, Some(mode), admin, None).await?;
-        fs.set_permission(dir, mode, admin, None).await
-    });
     // The test users' homes, and the submission service's own (where a service that forgets
     // `doAs` stages its files: the mistake must show as the wrong owner, not as a missing home).
-    let homes = layout.users.iter().map(|u| u.name.as_str()).chain([crate::layout::SERVICE_USER]).map(|user| {
+    let users: Vec<&str> = layout.users.iter().map(|u| u.name.as_str()).chain([crate::layout::SERVICE_USER]).collect();
+    let homes: Vec<String> = users.iter().map(|user| format!("/user/{user}")).collect();
+    // Each directory's requests in order, the directories all at once (they are on the start's
+    // critical path: one after the other they took 1.7 s). WebHDFS makes a directory with the
+    // mode asked for, sticky bit included and no umask; a parent made first by its child's
+    // request gets the child's mode, so a parent's `set_permission` sets its own.
+    let parent =
+        |dir: &str| shared.iter().map(|(d, _)| *d).chain(homes.iter().map(String::as_str)).any(|d| d.starts_with(&format!("{dir}/")));
+    let shared = shared.iter().map(|(dir, mode)| {
+        let set_own_mode = parent(dir);
         let fs = &fs;
         async move {
-            let home = format!("/user/{user}");
-            fs.mkdirs(&home, Some("700"), admin, None).await?;
-            fs.set_permission(&home, "700", admin, None).await?;
-            fs.set_owner(&home, user, user, admin).await
+            fs.mkdirs(dir, Some(mode), admin, None).await?;
+            if set_own_mode {
+                fs.set_permission(dir, mode, admin, None).await?;
+            }
+            Ok(())
+        }
+    });
+    let homes = users.iter().zip(&homes).map(|(user, home)| {
+        let fs = &fs;
+        async move {
+            fs.mkdirs(home, Some("700"), admin, None).await?;
+            fs.set_owner(home, user, user, admin).await
         }
     });
     futures::future::try_join(futures::future::try_join_all(shared), futures::future::try_join_all(homes)).await?;

@@ -71,8 +71,7 @@ impl<'a> KdcNode<'a> {
         let host_conf =
             Krb5Conf::new(vec![RealmEntry { name: layout.realm.clone(), kdc: kdc_addr.clone() }]).with_default_realm(layout.realm.clone());
         write_private(&state_dir.join("krb5.conf"), host_conf.render().as_bytes(), 0o644)?;
-        for name in KEYTABS {
-            let bytes = kdc.read_file(&format!("/keytabs/{name}.keytab")).await?;
+        for (name, bytes) in exported_keytabs(&kdc).await? {
             write_private(&state_dir.join("keytabs").join(format!("{name}.keytab")), &bytes, 0o600)?;
         }
         let alice = layout.users.iter().find(|u| u.name == "alice").and_then(|u| u.password.clone()).unwrap_or_default();
@@ -100,4 +99,33 @@ impl<'a> KdcNode<'a> {
         }
         Ok(kdc)
     }
+}
+
+/// The keytabs the KDC exported ([`KEYTABS`]), read in one archive (one exec instead of one per
+/// keytab, on the start's critical path), each by its file stem.
+async fn exported_keytabs(kdc: &Node) -> Result<Vec<(&'static str, Vec<u8>)>, HarnessError> {
+    let command = "tar -C /keytabs -cf - .";
+    let failed = |detail: String| HarnessError::Exec { container: "kdc".into(), command: command.into(), detail };
+    let out = kdc.exec(&["sh", "-c", command]).await?;
+    if out.code != 0 {
+        return Err(failed(out.stderr_text()));
+    }
+    let mut found = std::collections::HashMap::new();
+    let mut archive = tar::Archive::new(out.stdout.as_slice());
+    for entry in archive.entries().map_err(|e| failed(e.to_string()))? {
+        let mut entry = entry.map_err(|e| failed(e.to_string()))?;
+        let path = entry.path().map_err(|e| failed(e.to_string()))?.into_owned();
+        let Some(stem) = path.file_name().and_then(|n| n.to_str()).and_then(|n| n.strip_suffix(".keytab")).map(str::to_string) else {
+            continue;
+        };
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut entry, &mut bytes).map_err(|e| failed(e.to_string()))?;
+        found.insert(stem, bytes);
+    }
+    KEYTABS
+        .iter()
+        .map(|name| {
+            found.remove(*name).map(|bytes| (*name, bytes)).ok_or_else(|| failed(format!("/keytabs/{name}.keytab was not exported")))
+        })
+        .collect()
 }

@@ -54,6 +54,9 @@ impl<'a> RemoteHdfsNode<'a> {
             .with_files(files)
             .with_keytabs(keytabs)
             .with_env("YARNSEC_DAEMONS", "namenode datanode")
+            // A second filesystem, with ids of its own: formatted at its start, not copied from
+            // the image's formatted NameNode as the main node's is.
+            .with_env("YARNSEC_FORMAT_NAMENODE", "1")
             .ready_when(WaitFor::message_on_stdout("yarnsec: started"))
             .start(net)
             .await
