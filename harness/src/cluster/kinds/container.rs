@@ -103,9 +103,23 @@ impl ContainerSpec {
     pub async fn start(self, net: &Network<'_>) -> Result<Node, HarnessError> {
         let role = self.role.clone();
         let fail = |detail: String| HarnessError::ContainerStart { role: role.clone(), detail };
+        let mut files = self.files_with_mode;
+        files.extend(self.files.iter().map(|(path, content)| (path.to_string(), content.as_bytes().to_vec(), 0o644)));
+        files.extend(self.keytabs.into_iter().map(|(path, content)| (path, content, 0o600)));
+        // More than one file: one archive, unpacked by the container before its command (see
+        // `inputs`), where the image lets the command run first, as root.
+        let unpack_then = match files.len() {
+            0 | 1 => None,
+            _ => command_after_unpacking(net.docker, &self.image, self.cmd.clone()).await,
+        };
+        // A container with no sign of its own is started once its files are there.
+        let ready = match (&unpack_then, self.ready) {
+            (Some(_), WaitFor::Nothing) => WaitFor::message_on_stdout(inputs::UNPACKED),
+            (_, ready) => ready,
+        };
         let (name, tag) = self.image.rsplit_once(':').unwrap_or((&self.image, "latest"));
         let mut request = GenericImage::new(name, tag)
-            .with_wait_for(self.ready)
+            .with_wait_for(ready)
             .with_network(net.name)
             .with_hostname(&self.hostname)
             .with_labels(net.labels.clone())
@@ -117,25 +131,15 @@ impl ContainerSpec {
         for mount in self.mounts {
             request = request.with_mount(mount);
         }
-        let mut files = self.files_with_mode;
-        files.extend(self.files.iter().map(|(path, content)| (path.to_string(), content.as_bytes().to_vec(), 0o644)));
-        files.extend(self.keytabs.into_iter().map(|(path, content)| (path, content, 0o600)));
-        // More than one file: one archive, unpacked by the container before its command (see
-        // `inputs`), where the image's command is known and no entrypoint stands before it.
-        let command = match self.cmd {
-            Some(cmd) => Some(cmd),
-            None if files.len() > 1 => image_command(net.docker, &self.image).await,
-            None => None,
-        };
-        match command {
-            Some(command) if files.len() > 1 => {
+        match unpack_then {
+            Some(command) => {
                 let archive = inputs::archive(&files).map_err(|e| fail(format!("archiving its input files: {e}")))?;
                 request = request
                     .with_copy_to(CopyTargetOptions::new(inputs::ARCHIVE).with_mode(0o600), archive)
                     .with_cmd(inputs::unpacking(command));
             }
-            command => {
-                if let Some(cmd) = command {
+            None => {
+                if let Some(cmd) = self.cmd {
                     request = request.with_cmd(cmd);
                 }
                 for (path, content, mode) in files {
@@ -149,11 +153,18 @@ impl ContainerSpec {
     }
 }
 
-/// The command of `image` when it has no entrypoint (the command is then what runs), or `None`.
-async fn image_command(docker: &Docker, image: &str) -> Option<Vec<String>> {
+/// The command a container of `image` runs after unpacking its input files: `cmd`, or the
+/// image's own. `None` (the files are then copied one by one, as the engine unpacks them) when
+/// the image has an entrypoint, which would run before the unpacking, or runs as a user other
+/// than root, who could not unpack them, or cannot be inspected.
+async fn command_after_unpacking(docker: &Docker, image: &str, cmd: Option<Vec<String>>) -> Option<Vec<String>> {
     let config = docker.inspect_image(image).await.ok()?.config?;
     if config.entrypoint.as_ref().is_some_and(|e| !e.is_empty()) {
         return None;
     }
-    config.cmd.filter(|c| !c.is_empty())
+    let user = config.user.as_deref().unwrap_or_default();
+    if !matches!(user.split(':').next(), Some("" | "root" | "0")) {
+        return None;
+    }
+    cmd.or(config.cmd).filter(|c| !c.is_empty())
 }

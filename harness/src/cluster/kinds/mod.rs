@@ -4,7 +4,7 @@
 //! ```text
 //! container.rs    ContainerSpec: image, host name, files, keytabs, env, mounts (what every kind is)
 //! kdc.rs          KdcNode: the MIT KDC, its keytabs exported to the host
-//! inputs.rs      a container's input files as one archive, unpacked before its command
+//! inputs.rs       a container's input files as one archive, unpacked before its command
 //! hadoop_node.rs  HadoopNode: the Hadoop daemons and ZooKeeper, ready each by its own condition; HDFS and the registry laid out
 //! remote_hdfs.rs  RemoteHdfsNode: a second HDFS in the same realm (T9)
 //! service.rs      ServiceNode: the reference submission service
