@@ -88,16 +88,9 @@ impl<'a> Evidence<'a> {
     /// into `dir` (a report's), and returns how many applications had logs. Entries that would land
     /// outside `dir` are skipped by the unpacking.
     pub async fn save_container_logs(&self, dir: &std::path::Path) -> Result<usize, HarnessError> {
-        let out = self.hadoop.exec(&["tar", "-C", paths::NM_LOGS, "-cf", "-", "."]).await?;
-        if out.code != 0 {
-            return Err(HarnessError::Exec {
-                container: "hadoop".into(),
-                command: format!("tar -C {} -cf - .", paths::NM_LOGS),
-                detail: out.stderr_text(),
-            });
-        }
+        let archive = self.hadoop.read_dir_archive(paths::NM_LOGS).await?;
         std::fs::create_dir_all(dir).map_err(HarnessError::io(dir))?;
-        tar::Archive::new(out.stdout.as_slice()).unpack(dir).map_err(HarnessError::io(dir))?;
+        tar::Archive::new(archive.as_slice()).unpack(dir).map_err(HarnessError::io(dir))?;
         let apps = std::fs::read_dir(dir).map_err(HarnessError::io(dir))?;
         Ok(apps.filter_map(Result::ok).filter(|e| e.file_name().to_string_lossy().starts_with("application_")).count())
     }

@@ -171,6 +171,19 @@ impl Node {
         Ok(out.stdout)
     }
 
+    /// A directory's content as one tar archive (one exec, whatever the number of files).
+    pub async fn read_dir_archive(&self, dir: &str) -> Result<Vec<u8>, HarnessError> {
+        let out = self.exec(&["tar", "-C", dir, "-cf", "-", "."]).await?;
+        if out.code != 0 {
+            return Err(HarnessError::Exec {
+                container: self.role.clone(),
+                command: format!("tar -C {dir} -cf - ."),
+                detail: out.stderr_text(),
+            });
+        }
+        Ok(out.stdout)
+    }
+
     /// The last `lines` lines of a file (empty if it cannot be read: this feeds error messages).
     pub async fn tail(&self, path: &str, lines: usize) -> String {
         match self.exec(&["tail", "-n", &lines.to_string(), "--", path]).await {

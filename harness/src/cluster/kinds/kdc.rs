@@ -104,14 +104,10 @@ impl<'a> KdcNode<'a> {
 /// The keytabs the KDC exported ([`KEYTABS`]), read in one archive (one exec instead of one per
 /// keytab, on the start's critical path), each by its file stem.
 async fn exported_keytabs(kdc: &Node) -> Result<Vec<(&'static str, Vec<u8>)>, HarnessError> {
-    let command = "tar -C /keytabs -cf - .";
-    let failed = |detail: String| HarnessError::Exec { container: "kdc".into(), command: command.into(), detail };
-    let out = kdc.exec(&["sh", "-c", command]).await?;
-    if out.code != 0 {
-        return Err(failed(out.stderr_text()));
-    }
+    let bytes = kdc.read_dir_archive("/keytabs").await?;
+    let failed = |detail: String| HarnessError::Exec { container: "kdc".into(), command: "tar -C /keytabs -cf - .".into(), detail };
     let mut found = std::collections::HashMap::new();
-    let mut archive = tar::Archive::new(out.stdout.as_slice());
+    let mut archive = tar::Archive::new(bytes.as_slice());
     for entry in archive.entries().map_err(|e| failed(e.to_string()))? {
         let mut entry = entry.map_err(|e| failed(e.to_string()))?;
         let path = entry.path().map_err(|e| failed(e.to_string()))?.into_owned();
