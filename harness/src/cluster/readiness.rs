@@ -197,6 +197,12 @@ pub(crate) struct OnceReady<H, Z> {
     pub zookeeper: Z,
 }
 
+/// How long `layout` took, or its error.
+async fn timed(layout: impl Future<Output = Result<(), HarnessError>>) -> Result<Duration, HarnessError> {
+    let at = Instant::now();
+    layout.await.map(|()| at.elapsed())
+}
+
 /// Waits for every Hadoop daemon, each with its own condition, all at once, and runs each of
 /// `then`'s layouts as soon as the daemon it needs is ready (on two cores the layouts' requests
 /// and JVM fit beside the daemons still starting: one after all of them, they added 1.1 to 1.6 s
@@ -212,7 +218,7 @@ pub(crate) async fn wait_for_hadoop<H, Z>(
 ) -> Result<(), HarnessError>
 where
     H: Future<Output = Result<(), HarnessError>>,
-    Z: Future<Output = Result<Duration, HarnessError>>,
+    Z: Future<Output = Result<(), HarnessError>>,
 {
     let started = Instant::now();
     let deadline = started + timeout;
@@ -220,14 +226,11 @@ where
     let rm = ResourceManager::new(http.clone(), &layout.hadoop_url(ports::RM_HTTP));
     let ats = Timeline::new(http.clone(), &layout.hadoop_url(ports::TIMELINE_HTTP));
 
-    // Each layout runs after its daemon's readiness; `None`: the daemon never became ready.
+    // Each layout runs after its daemon's readiness, timed; `None`: the daemon never became ready.
     let hdfs = async {
         let ready = hdfs_ready(http, &nn, auth, started, deadline).await;
         let laid = match ready {
-            Ok(_) => {
-                let at = Instant::now();
-                Some(then.hdfs.await.map(|()| at.elapsed()))
-            }
+            Ok(_) => Some(timed(then.hdfs).await),
             Err(_) => None,
         };
         (ready, laid)
@@ -272,7 +275,7 @@ where
         let cond = "ZooKeeper to answer `ruok` with `imok` on its client port";
         let ready = poll(deadline, || zookeeper_ok(hadoop)).await.map(|()| started.elapsed()).map_err(|e| ("zookeeper", cond, e));
         let laid = match ready {
-            Ok(_) => Some(then.zookeeper.await),
+            Ok(_) => Some(timed(then.zookeeper).await),
             Err(_) => None,
         };
         (ready, laid)

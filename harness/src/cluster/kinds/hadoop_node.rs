@@ -5,7 +5,7 @@
 //! and ACLs) are laid out, each as soon as its daemon is ready.
 
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use testcontainers::core::WaitFor;
 use yarnsec_hadoop::http::Auth;
@@ -89,9 +89,7 @@ impl<'a> HadoopNode<'a> {
 
 /// The service registry's paths in ZooKeeper, made by ZooKeeper's own principal (its
 /// superuser) through its command-line client: see [`crate::config::registry_commands`].
-/// Returns how long it took.
-async fn lay_out_registry(hadoop: &Node, profile: &SecurityProfile, layout: &Layout) -> Result<Duration, HarnessError> {
-    let started = Instant::now();
+async fn lay_out_registry(hadoop: &Node, profile: &SecurityProfile, layout: &Layout) -> Result<(), HarnessError> {
     let commands = crate::config::registry_commands(profile, layout);
     let admin_jaas = format!("{}/{}", paths::HADOOP_CONF, crate::config::ADMIN_JAAS);
     let text = zookeeper_cli(hadoop, layout, "zookeeper", profile.kerberos().then_some(admin_jaas.as_str()), &commands).await?;
@@ -106,7 +104,7 @@ async fn lay_out_registry(hadoop: &Node, profile: &SecurityProfile, layout: &Lay
             detail: format!("{} not created; its output: {}", missing.join(", "), tail[tail.len().saturating_sub(15)..].join("\n")),
         });
     }
-    Ok(started.elapsed())
+    Ok(())
 }
 
 /// ZooKeeper's command-line client on the Hadoop node, run as the OS user `os_user` with the
