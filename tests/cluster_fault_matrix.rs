@@ -66,17 +66,8 @@ fn reference_miss(id: &str, v: &Verdict) -> Option<String> {
     if v.status != want {
         return Some(format!("expected {want:?}"));
     }
-    // Evidence that says nothing was found is no evidence for a PASS. (Placeholders say that
-    // nothing was found; "(no alias): …" is a token line.)
-    let nothing = |body: &str| {
-        body.trim().is_empty()
-            || ["(no token file", "(none)", "(no line mentions", "(the token file holds no token)"].iter().any(|p| body.starts_with(p))
-    };
-    if v.status == Pass && v.evidence.iter().all(|e| nothing(&e.body)) {
-        return Some("a PASS with no evidence".into());
-    }
-    if v.status == Pass && v.evidence.iter().any(|e| e.body.starts_with("(no token file")) {
-        return Some("a PASS on a missing token file".into());
+    if let Some(why) = common::pass_without_evidence(v) {
+        return Some(why.into());
     }
     match id {
         "A2" if !v.reason.contains("YARN_AM_RM_TOKEN") => Some("A2's reason does not name the AM/RM token".into()),

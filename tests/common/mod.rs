@@ -92,3 +92,23 @@ pub fn reference_file(name: &str, version: &str) -> yarnsec_submitter::service_f
     file.base_dir = std::path::Path::new(&path).parent().map(std::path::Path::to_path_buf);
     file
 }
+
+/// Why a PASS's evidence does not back it, or `None`: a PASS needs evidence that says something
+/// was found (placeholders say nothing was; "(no alias): …" is a token line) and none that says
+/// the token file was missing.
+pub fn pass_without_evidence(v: &yarnsec_scenarios::Verdict) -> Option<&'static str> {
+    if v.status != yarnsec_scenarios::Status::Pass {
+        return None;
+    }
+    let nothing = |body: &str| {
+        body.trim().is_empty()
+            || ["(no token file", "(none)", "(no line mentions", "(the token file holds no token)"].iter().any(|p| body.starts_with(p))
+    };
+    if v.evidence.iter().all(|e| nothing(&e.body)) {
+        return Some("a PASS with no evidence");
+    }
+    if v.evidence.iter().any(|e| e.body.starts_with("(no token file")) {
+        return Some("a PASS on a missing token file");
+    }
+    None
+}
