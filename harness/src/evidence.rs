@@ -35,6 +35,12 @@ impl<'a> Evidence<'a> {
         Ok(String::from_utf8_lossy(&bytes).into_owned())
     }
 
+    /// The lines of a daemon's log that contain any of `needles` (fixed strings), in order:
+    /// picked in the container, where a whole log of megabytes would cross the engine.
+    pub async fn daemon_log_lines(&self, daemon: &str, needles: &[&str]) -> Result<String, HarnessError> {
+        self.hadoop.grep(&format!("{}/{daemon}.log", paths::HADOOP_LOGS), needles).await
+    }
+
     /// The last `lines` lines of a daemon's log.
     pub async fn daemon_log_tail(&self, daemon: &str, lines: usize) -> String {
         self.hadoop.tail(&format!("{}/{daemon}.log", paths::HADOOP_LOGS), lines).await
@@ -46,9 +52,15 @@ impl<'a> Evidence<'a> {
         Ok(String::from_utf8_lossy(&bytes).into_owned())
     }
 
+    /// The audit-log lines that contain any of `needles` (fixed strings: `cmd=open`, a path),
+    /// in order, picked in the container.
+    pub async fn audit_log_lines(&self, needles: &[&str]) -> Result<String, HarnessError> {
+        self.hadoop.grep(&format!("{}/hdfs-audit.log", paths::HADOOP_LOGS), needles).await
+    }
+
     /// Audit-log lines that mention `needle` (a path, a user).
     pub async fn audit_lines(&self, needle: &str) -> Result<Vec<String>, HarnessError> {
-        Ok(self.audit_log().await?.lines().filter(|l| l.contains(needle)).map(str::to_string).collect())
+        Ok(self.audit_log_lines(&[needle]).await?.lines().map(str::to_string).collect())
     }
 
     /// Files named `file_name` in the NodeManager's directories of an application's containers:

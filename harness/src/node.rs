@@ -171,6 +171,31 @@ impl Node {
         Ok(out.stdout)
     }
 
+    /// The lines of a file that contain any of `needles` (fixed strings), in the file's order:
+    /// `grep` picks them in the container, so a log of megabytes costs only its matching lines
+    /// on the way out (the engine streams every byte an exec prints). Empty when none matches
+    /// (or no needle is given); an error when the file cannot be read.
+    pub async fn grep(&self, path: &str, needles: &[&str]) -> Result<String, HarnessError> {
+        if needles.is_empty() {
+            return Ok(String::new());
+        }
+        let mut cmd = vec!["grep", "-a", "-F"];
+        for needle in needles {
+            cmd.extend(["-e", needle]);
+        }
+        cmd.extend(["--", path]);
+        let out = self.exec(&cmd).await?;
+        // grep exits 1 when no line matched, 2 on an error (a missing file, no needle).
+        match out.code {
+            0 | 1 => Ok(out.stdout_text()),
+            _ => Err(HarnessError::Exec {
+                container: self.role.clone(),
+                command: format!("grep -F {needles:?} {path}"),
+                detail: format!("exit code {}: {}", out.code, out.stderr_text()),
+            }),
+        }
+    }
+
     /// A directory's content as one tar archive (one exec, whatever the number of files).
     pub async fn read_dir_archive(&self, dir: &str) -> Result<Vec<u8>, HarnessError> {
         let out = self.exec(&["tar", "-C", dir, "-cf", "-", "."]).await?;

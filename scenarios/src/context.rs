@@ -63,8 +63,8 @@ pub fn namenode_tokens<'c>(cluster: &SecureCluster, file: &'c TokenFile) -> Vec<
 pub async fn rm_renewals(cluster: &SecureCluster, am_tokens: &TokenFile) -> Option<(i32, Vec<String>)> {
     let namenode = cluster.namenode_token_service();
     let seq = namenode_tokens(cluster, am_tokens).into_iter().find_map(FileToken::sequence)?;
-    let log = cluster.evidence().daemon_log("resourcemanager").await.ok()?;
     let (seq_needle, service_needle) = (format!("sequenceNumber={seq},"), format!("Service: {namenode},"));
+    let log = cluster.evidence().daemon_log_lines("resourcemanager", &[&seq_needle]).await.ok()?;
     let lines = log.lines().filter(|l| l.contains("Renew") && l.contains(&seq_needle) && l.contains(&service_needle));
     Some((seq, lines.map(str::to_string).collect()))
 }

@@ -33,6 +33,9 @@ impl AsIssue {
     }
 }
 
+/// What every line [`as_issues`] reads contains (a `grep -F` for it keeps them all).
+pub const AS_REQ_MARKER: &str = "AS_REQ (";
+
 /// Every issued initial ticket in a KDC log, in log order; lines of other kinds, refusals
 /// (`CLIENT_NOT_FOUND`, `PREAUTH_FAILED`, …) and torn lines are skipped.
 pub fn as_issues(log: &str) -> Vec<AsIssue> {
@@ -40,7 +43,7 @@ pub fn as_issues(log: &str) -> Vec<AsIssue> {
 }
 
 fn as_issue(line: &str) -> Option<AsIssue> {
-    let (_, request) = line.split_once("AS_REQ (")?;
+    let (_, request) = line.split_once(AS_REQ_MARKER)?;
     let (head, rest) = request.split_once(": ISSUE: authtime ")?;
     // `N etypes {…}) 198.18.0.3`: the address follows the closing parenthesis.
     let client = head.rsplit_once(") ")?.1.trim().to_string();

@@ -67,8 +67,24 @@ pub struct TokenEvent {
 const ACTIONS: [(&str, TokenAction); 3] = [
     ("Creating password for identifier: ", TokenAction::Created),
     ("Token renewal for identifier: ", TokenAction::Renewed),
-    ("Token cancellation requested for identifier: ", TokenAction::Cancelled),
+    (CANCELLATION_MARKER, TokenAction::Cancelled),
 ];
+
+/// What every line [`parse_event`] reads contains (one of them): a `grep -F` for these in a
+/// daemon's log keeps every token event and drops the rest.
+///
+/// ```
+/// use yarnsec_hadoop::token::logged::{parse_event, EVENT_MARKERS};
+/// let line = "x: Token renewal for identifier: (TIMELINE_DELEGATION_TOKEN owner=alice, renewer=yarn, realUser=, issueDate=1, maxDate=2, sequenceNumber=3, masterKeyId=4)";
+/// assert!(parse_event(line).is_some() && EVENT_MARKERS.iter().any(|m| line.contains(m)));
+/// ```
+pub const EVENT_MARKERS: [&str; 3] = [ACTIONS[0].0, ACTIONS[1].0, ACTIONS[2].0];
+
+/// What every cancellation line contains (see [`EVENT_MARKERS`]).
+pub const CANCELLATION_MARKER: &str = "Token cancellation requested for identifier: ";
+
+/// What every line [`parse_rm_renewal`] reads contains.
+pub const RM_RENEWAL_MARKER: &str = "Renewed delegation-token= [";
 
 /// The token event a log line records, if it records one.
 pub fn parse_event(line: &str) -> Option<TokenEvent> {
@@ -120,7 +136,7 @@ pub struct RmRenewal {
 
 /// The RM renewal a log line records, if it records one.
 pub fn parse_rm_renewal(line: &str) -> Option<RmRenewal> {
-    let rest = line.split_once("Renewed delegation-token= [")?.1;
+    let rest = line.split_once(RM_RENEWAL_MARKER)?.1;
     let service = rest.split_once("Service: ")?.1.split(',').next()?.trim().to_string();
     let id = parse_identifier(rest.split_once("Ident: ")?.1)?;
     let apps = rest.split_once("apps=[")?.1.split(']').next()?;

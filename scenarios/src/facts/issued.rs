@@ -55,6 +55,12 @@ pub struct IssuedTokens {
     pub requesters: std::collections::BTreeMap<(String, i32), Requester>,
 }
 
+/// What every line [`audit_token_request`] reads contains.
+pub const AUDIT_TOKEN_REQUEST: &str = "cmd=getDelegationToken";
+
+/// What every line [`timeline_token_request`] reads contains.
+pub const TIMELINE_REQUEST_MARKER: &str = "requests.applicationhistory: ";
+
 /// A NameNode audit line of a delegation-token request: the client's address and the sequence
 /// number (`ip=/198.18.7.5 cmd=getDelegationToken src=HDFS_DELEGATION_TOKEN token 13 for alice
 /// with renewer yarn`).
@@ -65,7 +71,7 @@ pub fn audit_token_request(line: &str) -> Option<(String, i32)> {
     for field in line.split('\t') {
         if let Some(v) = field.strip_prefix("ip=") {
             ip = Some(v.trim_start_matches('/').to_string());
-        } else if field == "cmd=getDelegationToken" {
+        } else if field == AUDIT_TOKEN_REQUEST {
             is_request = true;
         } else if let Some(v) = field.strip_prefix("src=") {
             seq = v.split(" token ").nth(1).and_then(|rest| rest.split(' ').next()).and_then(|n| n.parse().ok());
@@ -96,7 +102,7 @@ pub struct TokenRequest {
 ///
 /// `2026-12-01 16:12:38,852 INFO requests.applicationhistory: 198.18.81.5 - - [01/Dec/2026:16:12:38 +0000] "GET /ws/v1/timeline/?op=GETDELEGATIONTOKEN&renewer=yarn&doAs=alice HTTP/1.1" 200 145 "-" "-"`
 pub fn timeline_token_request(line: &str) -> Option<TokenRequest> {
-    let rest = line.split_once("requests.applicationhistory: ")?.1;
+    let rest = line.split_once(TIMELINE_REQUEST_MARKER)?.1;
     let mut quoted = rest.split('"');
     let (head, request, after) = (quoted.next()?, quoted.next()?, quoted.next()?);
     if !is_token_request(request) || after.split_whitespace().next()? != "200" {
@@ -216,29 +222,38 @@ pub struct IssuedToken<'a> {
 
 impl IssuedTokens {
     /// Reads the logs of every issuer the cluster runs, and the ResourceManager's.
+    /// Only the lines these facts come from leave the containers (a `grep` there: on a cluster
+    /// that has run many applications the logs hold megabytes, read for every checklist).
     pub async fn observe(cluster: &SecureCluster) -> Result<Self, ObserveError> {
         let evidence = cluster.evidence();
-        let log = |daemon: &'static str| async move {
-            evidence.daemon_log(daemon).await.map_err(ObserveError::cluster(format!("the {daemon} log")))
+        let log = |daemon: &'static str, needles: &'static [&'static str]| async move {
+            evidence.daemon_log_lines(daemon, needles).await.map_err(ObserveError::cluster(format!("the {daemon} log")))
         };
+        const TIMELINE_LINES: [&str; 4] =
+            [logged::EVENT_MARKERS[0], logged::EVENT_MARKERS[1], logged::EVENT_MARKERS[2], TIMELINE_REQUEST_MARKER];
         let timeline_service = format!("{}:{}", cluster.hadoop().ip(), ports::TIMELINE_HTTP);
-        let timeline_log = log("timelineserver").await?;
+        let timeline_log = log("timelineserver", &TIMELINE_LINES).await?;
+        let namenode_log = log("namenode", &logged::EVENT_MARKERS).await?;
         let mut issuers = vec![
-            Issuer { name: "NameNode".into(), service: cluster.namenode_token_service(), events: logged::events(&log("namenode").await?) },
+            Issuer { name: "NameNode".into(), service: cluster.namenode_token_service(), events: logged::events(&namenode_log) },
             Issuer { name: "timeline server".into(), service: timeline_service, events: logged::events(&timeline_log) },
         ];
         if let (Some(remote), Some(service)) = (cluster.remote_evidence(), cluster.remote_token_service()) {
-            let text = remote.daemon_log("namenode").await.map_err(ObserveError::cluster("the remote NameNode's log"))?;
+            let text = remote
+                .daemon_log_lines("namenode", &logged::EVENT_MARKERS)
+                .await
+                .map_err(ObserveError::cluster("the remote NameNode's log"))?;
             issuers.push(Issuer { name: "remote NameNode".into(), service, events: logged::events(&text) });
         }
-        let rm = log("resourcemanager").await?;
+        let rm = log("resourcemanager", &[logged::RM_RENEWAL_MARKER]).await?;
         let mut requesters = std::collections::BTreeMap::new();
-        let audit = evidence.audit_log().await.map_err(ObserveError::cluster("the NameNode's audit log"))?;
+        let audit = evidence.audit_log_lines(&[AUDIT_TOKEN_REQUEST]).await.map_err(ObserveError::cluster("the NameNode's audit log"))?;
         for (ip, seq) in audit.lines().filter_map(audit_token_request) {
             requesters.insert((cluster.namenode_token_service(), seq), Requester::Address(ip));
         }
         if let (Some(remote), Some(service)) = (cluster.remote_evidence(), cluster.remote_token_service()) {
-            let audit = remote.audit_log().await.map_err(ObserveError::cluster("the remote NameNode's audit log"))?;
+            let audit =
+                remote.audit_log_lines(&[AUDIT_TOKEN_REQUEST]).await.map_err(ObserveError::cluster("the remote NameNode's audit log"))?;
             for (ip, seq) in audit.lines().filter_map(audit_token_request) {
                 requesters.insert((service.clone(), seq), Requester::Address(ip));
             }

@@ -9,7 +9,7 @@
 use std::time::Duration;
 
 use yarnsec_hadoop::http::Auth;
-use yarnsec_hadoop::kerberos::{as_issues, AsIssue};
+use yarnsec_hadoop::kerberos::{as_issues, AsIssue, AS_REQ_MARKER};
 use yarnsec_hadoop::yarn::App;
 use yarnsec_harness::{SecureCluster, SecurityProfile};
 
@@ -372,9 +372,9 @@ pub fn writes_of(container: &ContainerFacts) -> Vec<(i64, bool)> {
 /// client on the node where containers run, since `since_ms` (no daemon of the node logs in as a
 /// user: these are logins in containers), and the user's other applications of that time.
 pub async fn node_logins(cluster: &SecureCluster, user: &str, auth: Auth<'_>, app_id: &str, since_ms: i64) -> Result<NodeLogins, String> {
-    let log = cluster.kdc().read_file(yarnsec_harness::layout::paths::KDC_LOG).await.map_err(|e| e.to_string())?;
+    let log = cluster.kdc().grep(yarnsec_harness::layout::paths::KDC_LOG, &[AS_REQ_MARKER]).await.map_err(|e| e.to_string())?;
     let node = cluster.hadoop().ip().to_string();
-    let logins = as_issues(&String::from_utf8_lossy(&log))
+    let logins = as_issues(&log)
         .into_iter()
         .filter(|a| a.primary() == user && a.client == node && a.server.starts_with("krbtgt/") && a.authtime * 1000 >= since_ms - 1000)
         .collect();

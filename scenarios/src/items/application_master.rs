@@ -188,7 +188,12 @@ async fn observe_cancellation(ctx: &Context<'_>, run: &AppRun) -> Result<Cancell
     let deadline = std::time::Instant::now() + watched;
     loop {
         // The NameNode's own word: its log line for this token's cancellation.
-        let log = ctx.cluster.evidence().daemon_log("namenode").await.map_err(crate::error::ObserveError::cluster("the NameNode's log"))?;
+        let log = ctx
+            .cluster
+            .evidence()
+            .daemon_log_lines("namenode", &[yarnsec_hadoop::token::logged::CANCELLATION_MARKER])
+            .await
+            .map_err(crate::error::ObserveError::cluster("the NameNode's log"))?;
         let cancelled = yarnsec_hadoop::token::logged::events(&log)
             .into_iter()
             .find(|e| e.action == TokenAction::Cancelled && e.id.sequence_number == seq && e.id.kind == "HDFS_DELEGATION_TOKEN");

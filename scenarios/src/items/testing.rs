@@ -114,7 +114,7 @@ pub async fn t2(ctx: &Context<'_>) -> Verdict {
     let audit = or_verdict!(ctx
         .cluster
         .evidence()
-        .audit_log()
+        .audit_log_lines(&["cmd=create", "cmd=rename"])
         .await
         .map_err(|e| crate::error::ObserveError::cluster("the NameNode's audit log")(e).verdict()));
     let executor = or_verdict!(ctx
