@@ -125,19 +125,18 @@ pub fn decide(clues: &Clues<'_>, apps: &[App], claimed: &HashSet<String>) -> Dec
 }
 
 /// What one process knows of the submissions to a cluster: the applications already found to be
-/// some submission's, and the turn that keeps two submissions whose applications may have to be
-/// found as "the only new one" from overlapping.
+/// some submission's, and the turns that keep submissions whose applications may have to be
+/// found by time from overlapping ([`crate::turn`]).
 #[derive(Debug, Default)]
 pub struct Ledger {
-    turn: tokio::sync::Mutex<()>,
+    turns: crate::turn::Turns,
     claimed: Mutex<HashSet<String>>,
 }
 
 impl Ledger {
-    /// Waits for the turn: until it is dropped, no other submission of this process that takes
-    /// the turn is under way.
-    pub async fn turn(&self) -> tokio::sync::MutexGuard<'_, ()> {
-        self.turn.lock().await
+    /// The turns of this process's web submissions to the cluster.
+    pub fn turns(&self) -> &crate::turn::Turns {
+        &self.turns
     }
 
     /// Marks an application as a submission's (it is no other submission's).

@@ -35,6 +35,7 @@ pub mod progress;
 pub mod service;
 pub mod service_file;
 pub mod submission;
+pub mod turn;
 pub mod web;
 pub mod workload;
 

@@ -272,8 +272,9 @@ impl ServiceUnderTest {
     /// Submits `request` and finds the application it led to at the ResourceManager: the one the
     /// answer names (when the ResourceManager knows it), else the one with the requested name,
     /// else the only new application of the user from the request until [`answer_wait`] after
-    /// the answer ([`crate::found`]). Web submissions of this process take turns, so that "the only
-    /// new one" means this one.
+    /// the answer ([`crate::found`]). Web submissions of this process take turns
+    /// ([`crate::turn`]): a service's own one at a time, and, until one of its submissions was
+    /// found by its answer or its name, alone, so that "the only new one" means this one.
     ///
     /// [`answer_wait`]: ServiceUnderTest::answer_wait
     pub async fn submit(&self, cluster: &SecureCluster, http: &SpnegoClient, request: &Request<'_>) -> Result<Submission, SubmitError> {
@@ -284,33 +285,44 @@ impl ServiceUnderTest {
         }
         let ledger = found::ledger(cluster.id());
         crate::progress::waiting("its turn among the run's web submissions", Instant::now() + self.answer_wait);
-        let _turn = ledger.turn().await;
+        let turns = ledger.turns();
+        let turn = turns.turn(&self.base_url, !turns.names(&self.base_url)).await;
         let since_ms = crate::clock::epoch_ms();
         crate::progress::waiting(
             &format!("{} to answer {}'s submission", self.submit_target(), request.user),
             Instant::now() + self.answer_wait,
         );
         let answer = crate::web::answer_of_http(&self.send(http, request, None).await);
-        // Other processes submit through a shared service: "the only new one" would be a guess.
-        let clues = Clues { user: request.user, name: request.name, named: None, since_ms, only_new: !self.shared };
+        // Other processes submit through a shared service, and beside a turn not alone other
+        // services of this one: "the only new one" would be a guess.
+        let clues = Clues { user: request.user, name: request.name, named: None, since_ms, only_new: !self.shared && turn.alone() };
         let deadline = Instant::now() + self.answer_wait;
         crate::progress::waiting(&format!("{}'s application to show at the ResourceManager", request.user), deadline);
         let search = found::find(cluster, &ledger, clues, answer.named.as_deref(), deadline).await;
         crate::progress::done();
         match search? {
-            Search::Found(app, found_by) => Ok(Submission {
-                user: request.user.to_string(),
-                name: request.name.to_string(),
-                application_id: app.id,
-                app_name: app.name,
-                found_by,
-                answer,
-            }),
+            Search::Found(app, found_by) => {
+                turns.note_naming(&self.base_url, found_by != found::FoundBy::OnlyNew);
+                Ok(Submission {
+                    user: request.user.to_string(),
+                    name: request.name.to_string(),
+                    application_id: app.id,
+                    app_name: app.name,
+                    found_by,
+                    answer,
+                })
+            }
             Search::Several(apps) => Err(SubmitError::Ambiguous { user: request.user.to_string(), candidates: found::listing(&apps) }),
             Search::None(notes) => {
                 let mut detail = format!("the service answered: {}", answer.describe());
                 for note in notes {
                     detail.push_str(&format!("\n{note}"));
+                }
+                if !turn.alone() {
+                    // Its earlier submissions were found by their answer or name; this one beside
+                    // other services' cannot be found by time. Its next ones go alone.
+                    turns.note_naming(&self.base_url, false);
+                    detail.push_str("\nits earlier submissions were found by what their answer named or by the name asked for, so this one went beside other services' submissions, and a new application of the user cannot be told to be this one");
                 }
                 if let Some(log) = self.log.tail(cluster, 20).await {
                     detail.push_str(&format!("\n--- the service's log (last lines) ---\n{log}"));

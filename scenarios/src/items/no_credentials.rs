@@ -165,33 +165,37 @@ pub async fn t6(ctx: &Context<'_>) -> Verdict {
     let script = script.as_slice();
     let target = ctx.service.submit_target();
     let (name, target) = (name.as_str(), target.as_str());
-    let attempts = match &ctx.service.command {
-        Some(command) => {
-            let attempt = |ticket: Ticket, how: &'static str| async move {
-                let script = Script { content: script, file_name: workload.file_name() };
-                match command.attempt(ctx.cluster, "alice", ticket, script, name, COMMAND_REFUSAL_WAIT).await {
-                    Ok(run) => {
-                        command.stop(&run).await;
-                        let launched = run.application_id().map(str::to_string);
-                        Attempt { what: format!("{target} as alice {how}"), said: said_command(&run), window: None, launched }
+    let attempts = async {
+        match &ctx.service.command {
+            Some(command) => {
+                let attempt = |ticket: Ticket, how: &'static str| async move {
+                    let script = Script { content: script, file_name: workload.file_name() };
+                    match command.attempt(ctx.cluster, "alice", ticket, script, name, COMMAND_REFUSAL_WAIT).await {
+                        Ok(run) => {
+                            command.stop(&run).await;
+                            let launched = run.application_id().map(str::to_string);
+                            Attempt { what: format!("{target} as alice {how}"), said: said_command(&run), window: None, launched }
+                        }
+                        Err(e) => Attempt {
+                            what: format!("{target} as alice {how}"),
+                            said: Said::NotMade(e.to_string()),
+                            window: None,
+                            launched: None,
+                        },
                     }
-                    Err(e) => Attempt {
-                        what: format!("{target} as alice {how}"),
-                        said: Said::NotMade(e.to_string()),
-                        window: None,
-                        launched: None,
-                    },
-                }
-            };
-            let (none, expired) = tokio::join!(
-                attempt(Ticket::None, "with no ticket"),
-                attempt(Ticket::Expired, "with a ticket that expired (kinit -l 3s -r 3s, run 5 s later)")
-            );
-            vec![none, expired]
+                };
+                let (none, expired) = tokio::join!(
+                    attempt(Ticket::None, "with no ticket"),
+                    attempt(Ticket::Expired, "with a ticket that expired (kinit -l 3s -r 3s, run 5 s later)")
+                );
+                vec![none, expired]
+            }
+            None => web_attempts(ctx, name, script, target).await,
         }
-        None => web_attempts(ctx, name, script, target).await,
     };
-    let controls = controls(ctx).await;
+    // The cluster's own refusals go beside the attempts: they ask the KDC and the NameNode from
+    // this host, not through the service, so nothing they cause is tied to an attempt.
+    let (attempts, controls) = tokio::join!(attempts, controls(ctx));
     let launches = launches(ctx, name, began_ms, &attempts).await;
     judge_t6(&attempts, &launches, &controls, name)
 }
@@ -202,7 +206,7 @@ async fn web_attempts(ctx: &Context<'_>, name: &str, script: &[u8], target: &str
     let send = |auth: Auth<'static>, headers: Option<reqwest::header::HeaderMap>| {
         let ledger = ledger.clone();
         async move {
-            let _turn = ledger.turn().await;
+            let _turn = ledger.turns().turn(&ctx.service.base_url, alone(ctx)).await;
             let since = epoch_ms();
             let r = ctx.service.send(ctx.http(), &Request::new("alice", auth, script, name), headers).await;
             // The turn is held a while after the answer: a service that submits in the background
@@ -227,6 +231,19 @@ async fn web_attempts(ctx: &Context<'_>, name: &str, script: &[u8], target: &str
     attempts.push(Attempt { what: format!("{target} with a forged Negotiate token"), said, window, launched: None });
     attempts.push(expired_ticket(ctx, name, script, target).await);
     attempts
+}
+
+/// Whether an attempt must be alone among the process's web submissions: when what it launched
+/// can only be told by when it appeared (see [`launches`]); otherwise only the service's own
+/// submissions wait for it (tokens and staged files are tied to it by the service's address).
+fn alone(ctx: &Context<'_>) -> bool {
+    by_window(ctx)
+}
+
+/// Whether what an attempt launched is looked for by when it appeared: for a web service that
+/// does not name its applications as asked, of which no other process submits through it.
+fn by_window(ctx: &Context<'_>) -> bool {
+    !ctx.service.is_command() && !ctx.service.shared && ctx.names_honored() != Some(true)
 }
 
 /// How long an attempt keeps the turn after the service answered (its `submit_wait`, at most 10 s).
@@ -255,7 +272,7 @@ async fn expired_ticket(ctx: &Context<'_>, name: &str, script: &[u8], target: &s
     let alice = yarnsec_hadoop::Principal::user("alice", ctx.cluster.realm());
     let cred = tokio::task::spawn_blocking(move || yarnsec_hadoop::Credential::from_ccache(alice, &cache)).await;
     let ledger = yarnsec_submitter::found::ledger(ctx.cluster.id());
-    let _turn = ledger.turn().await;
+    let _turn = ledger.turns().turn(&ctx.service.base_url, alone(ctx)).await;
     let since = epoch_ms();
     let request = |auth| Request::new("alice", auth, script, name);
     let (said, note) = match &cred {
@@ -289,7 +306,7 @@ async fn launches(ctx: &Context<'_>, name: &str, began_ms: i64, attempts: &[Atte
     let within = |ms: i64| windows.iter().any(|(from, to)| (*from..=*to).contains(&ms));
     // A web service that does not name its applications as asked can only be caught by what
     // appeared during an attempt that no other submission of this run claimed.
-    let by_window = !ctx.service.is_command() && !ctx.service.shared && ctx.names_honored() != Some(true);
+    let by_window = by_window(ctx);
     let claimed = yarnsec_submitter::found::ledger(ctx.cluster.id()).claimed();
     let apps = match yarnsec_submitter::found::started_since(ctx.cluster, began_ms).await {
         Ok(apps) => {
@@ -332,7 +349,7 @@ async fn launches(ctx: &Context<'_>, name: &str, began_ms: i64, attempts: &[Atte
             .collect()),
         Err(e) => Err(e.to_string()),
     };
-    let staging = match ctx.cluster.evidence().audit_log().await {
+    let staging = match ctx.cluster.evidence().audit_log_lines(&["\tcmd=create\t"]).await {
         Ok(audit) => Ok(audit
             .lines()
             .filter(|l| l.contains("allowed=true") && l.contains("\tcmd=create\t") && l.contains(&format!("\tip=/{address}\t")))

@@ -217,7 +217,8 @@ async fn browse(ctx: &Context<'_>, tools: &Tools, evidence: &mut Vec<Evidence>) 
     // The submission takes its turn among the run's web submissions, so that the application it
     // led to can be found even when the service names its applications itself.
     let ledger = yarnsec_submitter::found::ledger(ctx.cluster.id());
-    let turn = ledger.turn().await;
+    let turns = ledger.turns();
+    let turn = turns.turn(&ctx.service.base_url, !turns.names(&ctx.service.base_url)).await;
     let since_ms = yarnsec_submitter::clock::epoch_ms();
     let before = browser.page_id().await?;
     browser.click("[type=submit]").await?;
@@ -245,12 +246,19 @@ async fn browse(ctx: &Context<'_>, tools: &Tools, evidence: &mut Vec<Evidence>) 
         }
     }
     // The cluster, not the page, says what launched and who runs it.
-    let clues = yarnsec_submitter::found::Clues { user: "alice", name: &name, named: None, since_ms, only_new: !ctx.service.shared };
+    let clues = yarnsec_submitter::found::Clues {
+        user: "alice",
+        name: &name,
+        named: None,
+        since_ms,
+        only_new: !ctx.service.shared && turn.alone(),
+    };
     let deadline = std::time::Instant::now() + ctx.service.answer_wait;
     let search = yarnsec_submitter::found::find(ctx.cluster, &ledger, clues, named.as_deref(), deadline).await;
     drop(turn);
     match search {
         Ok(yarnsec_submitter::found::Search::Found(app, found_by)) => {
+            turns.note_naming(&ctx.service.base_url, found_by != yarnsec_submitter::found::FoundBy::OnlyNew);
             evidence.push(Evidence::new(
                 "app",
                 "the application the browser's submission led to",
