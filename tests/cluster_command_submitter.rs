@@ -8,8 +8,7 @@ mod common;
 use std::sync::Arc;
 
 use yarnsec_harness::cluster::{Edge, EdgeOptions};
-use yarnsec_harness::SecureCluster;
-use yarnsec_scenarios::{judge, Context, ServiceUnderTest, Status, Verdict};
+use yarnsec_scenarios::{judge, Context, ServiceUnderTest, Status};
 use yarnsec_submitter::command::{CommandSubmitter, Script, Ticket};
 use yarnsec_submitter::service_file::ServiceFile;
 
@@ -112,40 +111,6 @@ async fn a_client_slower_than_a_ticket_keeps_working_on_the_edge_node() {
     );
 }
 
-/// Judges the items of `want` for `service`, all from one context (one application of alice's),
-/// and returns that context and the verdicts, in `want`'s order. A loaded machine may fail that
-/// application once: on `fast` its client's tokens die 90 s after their issue, and under the
-/// whole suite on two cores a DistributedShell application once took 98 s from its client's
-/// token to its container's write (localizers and its ApplicationMaster's JVM starved of CPU),
-/// so the write met an expired token. As in the fault matrix, when a verdict is not the one
-/// wanted, every item is judged again from a fresh context (a new application), and only the
-/// second judgment counts; the first is printed.
-async fn judged<'a>(cluster: &'a SecureCluster, service: &'a ServiceUnderTest, want: &[(&str, Status)]) -> (Context<'a>, Vec<Verdict>) {
-    let mut ctx = Context::new(cluster, service);
-    let mut verdicts = Vec::new();
-    for (id, _) in want {
-        verdicts.push(judge(id, &ctx).await);
-    }
-    let off: Vec<String> = want
-        .iter()
-        .zip(&verdicts)
-        .filter(|((_, w), v)| v.status != *w)
-        .map(|((id, _), v)| format!("{id} {:?}: {}", v.status, v.reason))
-        .collect();
-    if !off.is_empty() {
-        eprintln!("not the verdicts wanted, judged again from a new application:\n{}", off.join("\n"));
-        ctx = Context::new(cluster, service);
-        verdicts.clear();
-        for (id, _) in want {
-            verdicts.push(judge(id, &ctx).await);
-        }
-    }
-    for ((id, w), v) in want.iter().zip(&verdicts) {
-        assert_eq!(v.status, *w, "{id}: {}\n{:#?}", v.reason, v.evidence);
-    }
-    (ctx, verdicts)
-}
-
 /// The DistributedShell client's service file.
 fn distributedshell_cli(version: &str) -> ServiceFile {
     common::reference_file("distributedshell-cli", version)
@@ -161,7 +126,7 @@ async fn distributedshell_cli_is_judged_as_a_command_submitter() {
 
     // alice's application through `yarn jar`, as alice, writing her home from its container.
     let want = [("T2", Status::Pass), ("C1", Status::Pass), ("C5", Status::Pass), ("A2", Status::Fail)];
-    let (ctx, _) = judged(&cluster, &service, &want).await;
+    let (ctx, _) = common::judged(&file.name, || Context::new(&cluster, &service), &want).await;
     // No browser pages to judge: not applicable, never PASS.
     assert_eq!(judge("T3", &ctx).await.status, Status::NotApplicable);
 }
@@ -178,7 +143,7 @@ async fn a_jvm_workload_runs_in_distributedshell_and_is_judged() {
     let service = ServiceUnderTest::command(&file.name, file.features, submitter).with_workload(file.workload);
 
     let want = [("T2", Status::Pass), ("C1", Status::Pass), ("C2", Status::Pass), ("C5", Status::Pass)];
-    let (ctx, _) = judged(&cluster, &service, &want).await;
+    let (ctx, _) = common::judged(&file.name, || Context::new(&cluster, &service), &want).await;
     // The probe's own lines, from the jar's class, in the worker's output.
     let run = ctx.alice_run().await.expect("alice's run was observed");
     let out: String = run.containers.iter().flat_map(|c| c.logs.values().map(String::as_str)).collect();
@@ -199,7 +164,7 @@ async fn mapreduce_streaming_is_judged_as_a_command_submitter() {
     // tokens; it publishes the job to the timeline server, and hands its timeline token to the
     // map task too (the checklist's A2 asks for it to be filtered out).
     let want = [("T2", Status::Pass), ("C2", Status::Pass), ("T7", Status::Pass), ("A2", Status::Fail)];
-    let (_, verdicts) = judged(&cluster, &service, &want).await;
+    let (_, verdicts) = common::judged(&file.name, || Context::new(&cluster, &service), &want).await;
     // MapReduce stages in /user/alice/.staging/job_…, a path without the application's id: T2
     // finds it through what the NodeManager localized, and sees alice create it.
     let t2 = &verdicts[0];

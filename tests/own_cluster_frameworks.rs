@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use yarnsec_harness::progress::Progress;
 use yarnsec_harness::SecureCluster;
-use yarnsec_scenarios::{judge, Context, ServiceUnderTest, Status};
+use yarnsec_scenarios::{Context, ServiceUnderTest, Status};
 use yarnsec_submitter::service_file::ServiceFile;
 
 mod common;
@@ -46,18 +46,11 @@ async fn a_skein_service_and_spark_are_judged_by_what_the_cluster_shows() {
     // judges where the user lands.
     let running = yarnsec_submitter::edge_service::start(&skein, &cluster, site(&skein).await).await.expect("the Skein service answers");
     let service = skein.service();
-    let ctx = Context::with_http(&cluster, &service, running.http.clone());
+    let want = [("T1", Status::Pass), ("T2", Status::Pass), ("A2", Status::Fail), ("T3", Status::Fail)];
+    let (ctx, verdicts) = common::judged("the Skein service", || Context::with_http(&cluster, &service, running.http.clone()), &want).await;
     let log = running.log().await;
-    for (id, want) in [("T1", Status::Pass), ("T2", Status::Pass), ("A2", Status::Fail), ("T3", Status::Fail)] {
-        let v = judge(id, &ctx).await;
-        assert_eq!(v.status, want, "{id} for the Skein service: {}\n{:#?}\n{log}", v.reason, v.evidence);
-        if id == "T3" {
-            assert!(v.reason.contains("/N/A, which answered 404"), "{}", v.reason);
-        }
-        if id == "A2" {
-            assert!(v.reason.contains("the ApplicationMaster's own container"), "{}", v.reason);
-        }
-    }
+    assert!(verdicts[3].reason.contains("/N/A, which answered 404"), "{}\n{log}", verdicts[3].reason);
+    assert!(verdicts[2].reason.contains("the ApplicationMaster's own container"), "{}\n{log}", verdicts[2].reason);
     let alice = ctx.alice_run().await.expect("alice's application was found");
     assert_eq!(alice.submission.found_by, yarnsec_submitter::found::FoundBy::OnlyNew, "{:?}", alice.submission);
     assert!(alice.submission.app_name.starts_with("pyservice-alice-"), "{:?}", alice.submission);
@@ -70,11 +63,8 @@ async fn a_skein_service_and_spark_are_judged_by_what_the_cluster_shows() {
     let edge = cluster.start_edge(spark.edge_options(site(&spark).await)).await.expect("the edge node starts");
     let service =
         ServiceUnderTest::command(&spark.name, spark.features, spark.command_submitter(Arc::new(edge))).with_workload(spark.workload);
-    let ctx = Context::new(&cluster, &service);
-    for (id, want) in [("T1", Status::Pass), ("T2", Status::Pass), ("A5", Status::Pass), ("K1", Status::Pass)] {
-        let v = judge(id, &ctx).await;
-        assert_eq!(v.status, want, "{id} for Spark: {}\n{:#?}", v.reason, v.evidence);
-    }
+    let want = [("T1", Status::Pass), ("T2", Status::Pass), ("A5", Status::Pass), ("K1", Status::Pass)];
+    let (ctx, _) = common::judged("Spark", || Context::new(&cluster, &service), &want).await;
     let alice = ctx.alice_run().await.expect("alice's Spark application was found");
     assert!(alice.probe_output().contains("probe=in-process"), "{}", alice.probe_output());
     drop(ctx);

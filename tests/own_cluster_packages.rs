@@ -63,11 +63,8 @@ async fn the_nodemanagers_node_and_the_edge_node_have_the_packages_a_service_ask
     assert_eq!(file.all_packages(), PYTHON_SERVICE_PACKAGES, "the cluster above runs the file's packages");
     let running = yarnsec_submitter::edge_service::start(&file, &cluster, None).await.expect("the Python service answers on the edge node");
     let service = file.service();
-    let ctx = Context::with_http(&cluster, &service, running.http.clone());
-    for id in ["T2", "C2", "C3", "T3"] {
-        let v = judge(id, &ctx).await;
-        assert_eq!(v.status, Status::Pass, "{id} for the Python service: {}\n{:#?}\n{}", v.reason, v.evidence, running.log().await);
-    }
+    let want = [("T2", Status::Pass), ("C2", Status::Pass), ("C3", Status::Pass), ("T3", Status::Pass)];
+    let (ctx, _) = common::judged("the Python service", || Context::with_http(&cluster, &service, running.http.clone()), &want).await;
     drop(ctx);
     drop(running);
     cluster.shutdown().await.expect("the cluster stops");
