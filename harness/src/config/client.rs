@@ -17,6 +17,7 @@ const CLIENT_KEYS: [(&str, &[&str]); 4] = [
             "fs.defaultFS",
             "hadoop.security.authentication",
             "hadoop.rpc.protection",
+            "hadoop.security.crypto.codec.classes.aes.ctr.nopadding",
             "hadoop.security.auth_to_local",
             // Hadoop's default (60 s) is longer than `fast`'s tickets (30 s): a client whose
             // ticket expired could not log in again from its refreshed cache or its keytab for
@@ -37,6 +38,7 @@ const CLIENT_KEYS: [(&str, &[&str]); 4] = [
             "dfs.namenode.kerberos.principal",
             "dfs.datanode.kerberos.principal",
             "dfs.data.transfer.protection",
+            "dfs.encrypt.data.transfer.cipher.suites",
             "dfs.webhdfs.enabled",
         ],
     ),
