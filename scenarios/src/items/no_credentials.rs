@@ -206,7 +206,7 @@ async fn web_attempts(ctx: &Context<'_>, name: &str, script: &[u8], target: &str
     let send = |auth: Auth<'static>, headers: Option<reqwest::header::HeaderMap>| {
         let ledger = ledger.clone();
         async move {
-            let _turn = ledger.turns().turn(&ctx.service.base_url, alone(ctx)).await;
+            let _turn = ledger.turns().turn(&ctx.service.base_url, by_window(ctx)).await;
             let since = epoch_ms();
             let r = ctx.service.send(ctx.http(), &Request::new("alice", auth, script, name), headers).await;
             // The turn is held a while after the answer: a service that submits in the background
@@ -233,15 +233,10 @@ async fn web_attempts(ctx: &Context<'_>, name: &str, script: &[u8], target: &str
     attempts
 }
 
-/// Whether an attempt must be alone among the process's web submissions: when what it launched
-/// can only be told by when it appeared (see [`launches`]); otherwise only the service's own
-/// submissions wait for it (tokens and staged files are tied to it by the service's address).
-fn alone(ctx: &Context<'_>) -> bool {
-    by_window(ctx)
-}
-
 /// Whether what an attempt launched is looked for by when it appeared: for a web service that
-/// does not name its applications as asked, of which no other process submits through it.
+/// does not name its applications as asked, of which no other process submits through it. Such
+/// an attempt goes alone among the process's web submissions; the others wait only for the
+/// service's own (tokens and staged files are tied to an attempt by the service's address).
 fn by_window(ctx: &Context<'_>) -> bool {
     !ctx.service.is_command() && !ctx.service.shared && ctx.names_honored() != Some(true)
 }
@@ -272,7 +267,7 @@ async fn expired_ticket(ctx: &Context<'_>, name: &str, script: &[u8], target: &s
     let alice = yarnsec_hadoop::Principal::user("alice", ctx.cluster.realm());
     let cred = tokio::task::spawn_blocking(move || yarnsec_hadoop::Credential::from_ccache(alice, &cache)).await;
     let ledger = yarnsec_submitter::found::ledger(ctx.cluster.id());
-    let _turn = ledger.turns().turn(&ctx.service.base_url, alone(ctx)).await;
+    let _turn = ledger.turns().turn(&ctx.service.base_url, by_window(ctx)).await;
     let since = epoch_ms();
     let request = |auth| Request::new("alice", auth, script, name);
     let (said, note) = match &cred {
