@@ -38,6 +38,11 @@ pub const MOUNT_DIR: &str = "/team";
 
 /// The stand-in for Hadoop's launcher scripts, installed as each of [`COMMANDS`].
 const HADOOP_COMMAND: &str = include_str!("../../../docker/edge/hadoop-command");
+/// `HADOOP_CLIENT_OPTS` on the edge node, which its [`COMMANDS`] pass to Java before a caller's
+/// `HADOOP_OPTS`: the serial collector and C1 only, for JVMs that live seconds (a submission, an
+/// `hdfs dfs`), as a gateway's `hadoop-env.sh` may set them; a team's command that sets the
+/// variable itself replaces them.
+pub const CLIENT_OPTS: &str = "-XX:+UseSerialGC -XX:TieredStopAtLevel=1";
 /// The commands the edge node has.
 pub const COMMANDS: [&str; 4] = ["hadoop", "hdfs", "yarn", "mapred"];
 
@@ -314,6 +319,8 @@ impl SecureCluster {
             .with_keytabs(keytabs.clone())
             .with_env("HADOOP_CONF_DIR", CONF_DIR)
             .with_env("YARNSEC_JAVA_OPENS", yarnsec_hadoop::java::java17_add_opens().collect::<Vec<_>>().join(" "))
+            // The gateway's `hadoop-env.sh`: Hadoop's commands are short JVMs (see CLIENT_OPTS).
+            .with_env("HADOOP_CLIENT_OPTS", CLIENT_OPTS)
             .with_cmd(vec!["sleep".into(), "infinity".into()]);
         for (path, content, mode) in conf {
             spec = spec.with_file(path, content, mode);

@@ -68,6 +68,9 @@ const CLIENT_KEYS: [(&str, &[&str]); 4] = [
             "mapreduce.application.classpath",
             "yarn.app.mapreduce.am.staging-dir",
             "mapreduce.jobhistory.intermediate-done-dir",
+            "yarn.app.mapreduce.am.command-opts",
+            "mapreduce.map.java.opts",
+            "mapreduce.reduce.java.opts",
         ],
     ),
 ];

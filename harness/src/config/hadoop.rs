@@ -220,8 +220,9 @@ pub fn yarn_site(profile: &SecurityProfile, layout: &Layout) -> SiteXml {
     x.set("yarn.webapp.api-service.enable", "true");
     x.set("yarn.service.classpath", "/opt/hadoop/jars/*");
     // A service's ApplicationMaster writes the registry through ZooKeeper's Kerberos login
-    // (RELOGIN_JAVA_OPTION); without -Xmx its heap stays Hadoop's default.
-    x.set("yarn.service.am.java.opts", super::RELOGIN_JAVA_OPTION);
+    // (RELOGIN_JAVA_OPTION); without -Xmx its heap stays Hadoop's default. It mostly waits: the
+    // serial collector and C1 only, as the cluster's other ApplicationMasters.
+    x.set("yarn.service.am.java.opts", format!("{} -XX:+UseSerialGC -XX:TieredStopAtLevel=1", super::RELOGIN_JAVA_OPTION));
     // Log aggregation, as production has it: when an application ends, the NodeManager copies
     // its containers' logs to HDFS (as the application's user, with its tokens), where `yarn
     // logs` reads them. On a Kerberos cluster it opens each log through SecureIOUtils, which
@@ -304,6 +305,14 @@ pub fn mapred_site() -> SiteXml {
     x.set("mapreduce.application.classpath", format!("{},/opt/hadoop/jars/*", paths::HADOOP_CONF));
     x.set("yarn.app.mapreduce.am.staging-dir", "/user");
     x.set("mapreduce.jobhistory.intermediate-done-dir", MR_HISTORY_INTERMEDIATE);
+    // The ApplicationMaster and the tasks live seconds: the serial collector and C1 only, as the
+    // cluster's other short JVMs (G1's and C2's threads took most of their CPU otherwise). The
+    // AM keeps Hadoop's default heap; a task's is derived from its container's memory, as with
+    // no options at all.
+    let short = "-XX:+UseSerialGC -XX:TieredStopAtLevel=1";
+    x.set("yarn.app.mapreduce.am.command-opts", format!("-Xmx1024m {short}"));
+    x.set("mapreduce.map.java.opts", short);
+    x.set("mapreduce.reduce.java.opts", short);
     x
 }
 
