@@ -39,14 +39,15 @@ pub struct JvmProbe {
 }
 
 impl JvmProbe {
-    /// Compiles [`SOURCE`] on the cluster's Hadoop node against its `hadoop-common` jar.
+    /// Compiles [`SOURCE`] on the cluster's Hadoop node against its `hadoop-common` jar (a JVM of
+    /// a few seconds: the serial collector and C1 only).
     pub async fn compile(cluster: &SecureCluster) -> Result<JvmProbe, SubmitError> {
         use base64::Engine as _;
         let node = cluster.hadoop();
         let source = base64::engine::general_purpose::STANDARD.encode(SOURCE);
         let script = format!(
             "set -e; d=$(mktemp -d /tmp/yarnsec-jvm-probe-XXXXXX); cd \"$d\"; echo {source} | base64 -d > {MAIN_CLASS}.java; \
-             \"$JAVA_HOME/bin/java\" -m jdk.compiler/com.sun.tools.javac.Main --release 17 -nowarn \
+             \"$JAVA_HOME/bin/java\" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -m jdk.compiler/com.sun.tools.javac.Main --release 17 -nowarn \
              -cp \"/opt/hadoop/jars/hadoop-common-$HADOOP_VERSION.jar\" -d out {MAIN_CLASS}.java 1>&2; echo \"$d\""
         );
         let failed = |detail: String| {
