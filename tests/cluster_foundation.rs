@@ -372,3 +372,29 @@ async fn daemons_that_log_in_to_zookeeper_keep_their_login() {
         );
     }
 }
+
+/// `Node::read_glob`: the files of several globs come in one exec, in the globs' order, with
+/// names longer than tar's 100-byte field and binary content intact; directories and globs that
+/// match nothing give nothing.
+#[tokio::test]
+async fn files_matching_globs_are_read_in_one_exec() {
+    let cluster = cluster_or_skip!();
+    let node = cluster.hadoop();
+    let dir = format!("/tmp/yarnsec-read-glob-{}", std::process::id());
+    let long = format!("{dir}/{}", "container_1796645026052_0001_01_000002/".repeat(3));
+    node.sh(&format!(
+        "mkdir -p {long} {dir}/empty.log && printf one > {dir}/a.log && printf 'two\\n' > {long}b.log && head -c 100000 /dev/urandom > {dir}/c.bin"
+    ))
+    .await
+    .unwrap();
+    let patterns = [format!("{dir}/*.log"), format!("{long}*"), format!("{dir}/none-*"), format!("{dir}/*.bin")];
+    let files = node.read_glob(&patterns.iter().map(String::as_str).collect::<Vec<_>>()).await.unwrap();
+    let binary = node.exec(&["cat", &format!("{dir}/c.bin")]).await.unwrap().stdout;
+    node.sh(&format!("rm -rf {dir}")).await.unwrap();
+    let names: Vec<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
+    assert_eq!(names, [format!("{dir}/a.log"), format!("{long}b.log"), format!("{dir}/c.bin")]);
+    assert_eq!(files[0].1, b"one");
+    assert_eq!(files[1].1, b"two\n");
+    assert_eq!(files[2].1, binary);
+    assert_eq!(binary.len(), 100_000);
+}

@@ -71,29 +71,21 @@ impl<'a> Evidence<'a> {
             format!("{}/usercache/*/appcache/{app_id}/container_*/{file_name}", paths::NM_LOCAL),
             format!("{}/nmPrivate/{app_id}/container_*/{file_name}", paths::NM_LOCAL),
         ];
-        let mut files = Vec::new();
-        for pattern in patterns {
-            for path in self.hadoop.glob(&pattern).await? {
-                // The NodeManager removes a container's work dir when the container ends, so a
-                // file listed a moment ago may be gone: skip it (its nmPrivate copy remains).
-                if let Ok(content) = self.hadoop.read_file(&path).await {
-                    files.push(ContainerFile { path, content });
-                }
-            }
-        }
-        Ok(files)
+        // The NodeManager removes a container's work dir when the container ends, so a file
+        // globbed a moment ago may be gone: read_glob leaves it out (its nmPrivate copy remains).
+        self.read_glob(&[&patterns[0], &patterns[1]]).await
+    }
+
+    /// Every file matching `patterns` on the Hadoop node, read in one exec.
+    async fn read_glob(&self, patterns: &[&str]) -> Result<Vec<ContainerFile>, HarnessError> {
+        Ok(self.hadoop.read_glob(patterns).await?.into_iter().map(|(path, content)| ContainerFile { path, content }).collect())
     }
 
     /// The token files the NodeManager wrote for an application's containers
     /// (`nmPrivate/<app>/<container>/<container>.tokens`: the same bytes each container read
     /// through `HADOOP_TOKEN_FILE_LOCATION`, kept after the container's own copy is gone).
     pub async fn container_token_files(&self, app_id: &str) -> Result<Vec<ContainerFile>, HarnessError> {
-        let mut files = Vec::new();
-        for path in self.hadoop.glob(&format!("{}/nmPrivate/{app_id}/container_*/container_*.tokens", paths::NM_LOCAL)).await? {
-            let content = self.hadoop.read_file(&path).await?;
-            files.push(ContainerFile { path, content });
-        }
-        Ok(files)
+        self.read_glob(&[&format!("{}/nmPrivate/{app_id}/container_*/container_*.tokens", paths::NM_LOCAL)]).await
     }
 
     /// Copies the NodeManager's container logs of every application (`<app>/<container>/<file>`)
@@ -165,12 +157,7 @@ impl<'a> Evidence<'a> {
 
     /// The stdout/stderr files of an application's containers.
     pub async fn container_logs(&self, app_id: &str) -> Result<Vec<ContainerFile>, HarnessError> {
-        let mut files = Vec::new();
-        for path in self.hadoop.glob(&format!("{}/{app_id}/container_*/*", paths::NM_LOGS)).await? {
-            let content = self.hadoop.read_file(&path).await?;
-            files.push(ContainerFile { path, content });
-        }
-        Ok(files)
+        self.read_glob(&[&format!("{}/{app_id}/container_*/*", paths::NM_LOGS)]).await
     }
 
     /// Every entity the timeline server's store holds (read from a copy of its LevelDB).
