@@ -84,16 +84,26 @@ async fn a_service_launched_through_the_services_api_runs_from_the_users_keytab_
     assert!(am_log.contains(&login), "the AM's log does not show the keytab login:\n{}", &am_log[am_log.len().saturating_sub(3000)..]);
 
     // Its component is in the registry, under alice's home, which only she (and the system
-    // accounts) may write; a client that does not authenticate is not let in at all.
-    let listing = cluster
-        .zookeeper_cli(
-            "zookeeper",
-            Some("/opt/hadoop/conf/zookeeper-admin.jaas"),
-            &format!("ls -R /registry/users/alice/services/yarn-service/{name}\ngetAcl /registry/users/alice\n"),
-        )
-        .await
-        .unwrap();
-    assert!(listing.contains(&format!("/registry/users/alice/services/yarn-service/{name}/components/")), "{listing}");
+    // accounts) may write; a client that does not authenticate is not let in at all. The AM
+    // records a component once the NodeManager has told it the container's address, which may
+    // come after the component's first write.
+    let component = format!("/registry/users/alice/services/yarn-service/{name}/components/");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let listing = loop {
+        let listing = cluster
+            .zookeeper_cli(
+                "zookeeper",
+                Some("/opt/hadoop/conf/zookeeper-admin.jaas"),
+                &format!("ls -R /registry/users/alice/services/yarn-service/{name}\ngetAcl /registry/users/alice\n"),
+            )
+            .await
+            .unwrap();
+        if listing.contains(&component) || Instant::now() > deadline {
+            break listing;
+        }
+        tokio::time::sleep(Duration::from_secs(2)).await;
+    };
+    assert!(listing.contains(&component), "no {component} within 60 s of the component's write:\n{listing}");
     assert!(listing.contains("'sasl,'alice") && !listing.contains("'sasl,'bob"), "{listing}");
     let anonymous = cluster.zookeeper_cli("yarn", None, "ls /registry/users/alice\n").await.unwrap();
     assert!(

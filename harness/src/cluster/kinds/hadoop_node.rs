@@ -120,11 +120,13 @@ pub(crate) async fn zookeeper_cli(
     use base64::Engine as _;
     let jaas = jaas.map(|j| format!("-Djava.security.auth.login.config={j} ")).unwrap_or_default();
     // A short JVM on the start's critical path (the registry's layout): its class path begins
-    // with the jars, for the image's shared classes.
+    // with the jars, for the image's shared classes. ZooKeeper's login would otherwise refuse to
+    // log in again for 60 s and spin on a ticket shorter than that (`fast`'s).
     let script = format!(
-        "echo {} | base64 -d | \"$JAVA_HOME/bin/java\" -Xmx64m {} {jaas}-cp '{}:{}' org.apache.zookeeper.ZooKeeperMain -server {}:{} 2>&1",
+        "echo {} | base64 -d | \"$JAVA_HOME/bin/java\" -Xmx64m {} {} {jaas}-cp '{}:{}' org.apache.zookeeper.ZooKeeperMain -server {}:{} 2>&1",
         base64::engine::general_purpose::STANDARD.encode(commands),
         yarnsec_hadoop::java::short_jvm_options(),
+        crate::config::RELOGIN_JAVA_OPTION,
         yarnsec_hadoop::java::HADOOP_JARS,
         paths::HADOOP_CONF,
         layout.hadoop_host(),
