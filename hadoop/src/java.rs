@@ -27,10 +27,15 @@ pub const HADOOP_JARS: &str = "/opt/hadoop/jars/*";
 /// runs without any shared classes, its own included, so give it only to such JVMs.
 pub const SHARED_ARCHIVE: &str = "/opt/hadoop/classes.jsa";
 
+/// The collector and compiler of a JVM that lives seconds: the serial collector and C1 only (it
+/// spends most of its CPU on G1's and C2's threads otherwise). Alone for one whose class path
+/// cannot begin with [`HADOOP_JARS`] (MapReduce's and YARN services' ApplicationMasters, the
+/// edge node's commands, `javac`); with the archive in [`short_jvm_options`] otherwise.
+pub const SHORT_JVM: &str = "-XX:+UseSerialGC -XX:TieredStopAtLevel=1";
+
 /// The options of a short-lived Hadoop JVM in yarnsec's image (a localizer, `hadoop fs`, an
-/// ApplicationMaster, a ZooKeeper client): the serial collector and C1 only (a JVM that lives a
-/// few seconds spends most of its CPU on G1's and C2's threads otherwise), and the image's shared
-/// classes ([`SHARED_ARCHIVE`]: its class path must begin with [`HADOOP_JARS`]).
+/// ApplicationMaster, a ZooKeeper client): [`SHORT_JVM`] and the image's shared classes
+/// ([`SHARED_ARCHIVE`]: its class path must begin with [`HADOOP_JARS`]).
 ///
 /// ```
 /// assert_eq!(
@@ -39,7 +44,7 @@ pub const SHARED_ARCHIVE: &str = "/opt/hadoop/classes.jsa";
 /// );
 /// ```
 pub fn short_jvm_options() -> String {
-    format!("-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:SharedArchiveFile={SHARED_ARCHIVE}")
+    format!("{SHORT_JVM} -XX:SharedArchiveFile={SHARED_ARCHIVE}")
 }
 
 /// The `--add-opens` options for [`JAVA17_OPEN_PACKAGES`].

@@ -47,8 +47,9 @@ impl JvmProbe {
         let source = base64::engine::general_purpose::STANDARD.encode(SOURCE);
         let script = format!(
             "set -e; d=$(mktemp -d /tmp/yarnsec-jvm-probe-XXXXXX); cd \"$d\"; echo {source} | base64 -d > {MAIN_CLASS}.java; \
-             \"$JAVA_HOME/bin/java\" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -m jdk.compiler/com.sun.tools.javac.Main --release 17 -nowarn \
-             -cp \"/opt/hadoop/jars/hadoop-common-$HADOOP_VERSION.jar\" -d out {MAIN_CLASS}.java 1>&2; echo \"$d\""
+             \"$JAVA_HOME/bin/java\" {short} -m jdk.compiler/com.sun.tools.javac.Main --release 17 -nowarn \
+             -cp \"/opt/hadoop/jars/hadoop-common-$HADOOP_VERSION.jar\" -d out {MAIN_CLASS}.java 1>&2; echo \"$d\"",
+            short = yarnsec_hadoop::java::SHORT_JVM,
         );
         let failed = |detail: String| {
             let what = "compiling the JVM probe on the Hadoop node with its Java's compiler module";

@@ -42,7 +42,7 @@ const HADOOP_COMMAND: &str = include_str!("../../../docker/edge/hadoop-command")
 /// `HADOOP_OPTS`: the serial collector and C1 only, for JVMs that live seconds (a submission, an
 /// `hdfs dfs`), as a gateway's `hadoop-env.sh` may set them; a team's command that sets the
 /// variable itself replaces them.
-pub const CLIENT_OPTS: &str = "-XX:+UseSerialGC -XX:TieredStopAtLevel=1";
+pub const CLIENT_OPTS: &str = yarnsec_hadoop::java::SHORT_JVM;
 /// The commands the edge node has.
 pub const COMMANDS: [&str; 4] = ["hadoop", "hdfs", "yarn", "mapred"];
 

@@ -222,7 +222,7 @@ pub fn yarn_site(profile: &SecurityProfile, layout: &Layout) -> SiteXml {
     // A service's ApplicationMaster writes the registry through ZooKeeper's Kerberos login
     // (RELOGIN_JAVA_OPTION); without -Xmx its heap stays Hadoop's default. It mostly waits: the
     // serial collector and C1 only, as the cluster's other ApplicationMasters.
-    x.set("yarn.service.am.java.opts", format!("{} -XX:+UseSerialGC -XX:TieredStopAtLevel=1", super::RELOGIN_JAVA_OPTION));
+    x.set("yarn.service.am.java.opts", format!("{} {}", super::RELOGIN_JAVA_OPTION, yarnsec_hadoop::java::SHORT_JVM));
     // Log aggregation, as production has it: when an application ends, the NodeManager copies
     // its containers' logs to HDFS (as the application's user, with its tokens), where `yarn
     // logs` reads them. On a Kerberos cluster it opens each log through SecureIOUtils, which
@@ -309,7 +309,7 @@ pub fn mapred_site() -> SiteXml {
     // cluster's other short JVMs (G1's and C2's threads took most of their CPU otherwise). The
     // AM keeps Hadoop's default heap; a task's is derived from its container's memory, as with
     // no options at all.
-    let short = "-XX:+UseSerialGC -XX:TieredStopAtLevel=1";
+    let short = yarnsec_hadoop::java::SHORT_JVM;
     x.set("yarn.app.mapreduce.am.command-opts", format!("-Xmx1024m {short}"));
     x.set("mapreduce.map.java.opts", short);
     x.set("mapreduce.reduce.java.opts", short);
