@@ -95,8 +95,9 @@ pub(crate) async fn start(b: SecureClusterBuilder) -> Result<SecureCluster, Harn
             if b.keep_on_failure {
                 let _ = crate::cleanup::mark_kept(&docker, &net.name).await;
                 eprintln!("yarnsec: start failed; kept cluster {} for debugging (YARNSEC_KEEP)", net.name);
-            } else {
-                let _ = crate::cleanup::remove(&docker, &net.name).await;
+            } else if let Err(cleanup) = crate::cleanup::remove(&docker, &net.name).await {
+                // The start's own error stays the error; what it could not remove is said, not lost.
+                eprintln!("yarnsec: the failed start's cluster {} was not wholly removed ({cleanup}); `yarnsec down` removes it", net.name);
             }
             Err(e)
         }
