@@ -3,10 +3,10 @@
 //! Rows: cold image build (optional, it throws away the image caches), cached rebuild, the image
 //! with a service's Debian packages (optional, cold and cached), cluster start to all-ready with
 //! each daemon's ready time and without the remote HDFS, memory of the running containers
-//! (resident, each page once), an edge node's start, `down` time, two clusters started side by
-//! side, and the anchor: Hadoop's secure mini cluster in one JVM ([`super::bench_anchor`]), with
-//! yarnsec's time to ready and memory (both without the remote HDFS, which the anchor has no
-//! counterpart of) as multiples of its.
+//! (resident, each page once), the machine's yardstick ([`super::bench_yardstick`]), an edge
+//! node's start, `down` time, two clusters started side by side, and the anchor: Hadoop's secure
+//! mini cluster in one JVM ([`super::bench_anchor`]), with yarnsec's time to ready and memory
+//! (both without the remote HDFS, which the anchor has no counterpart of) as multiples of its.
 
 use std::time::{Duration, Instant};
 
@@ -118,6 +118,11 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<u8> {
     }
     table.row("memory of all containers at rest (resident, each page once: the JVMs share their class archive)", format!("{mib} MiB"));
     table.row("  without the remote HDFS", format!("{main_mib} MiB"));
+    // The machine's speed beside its numbers: the same commit has cost twice the CPU on another day.
+    table.row(
+        format!("yardstick: a Hadoop client JVM's start (CPU, median of {})", super::bench_yardstick::RUNS),
+        super::bench_yardstick::measure(cluster.hadoop()).await,
+    );
     let t = Instant::now();
     let edge = cluster.start_edge(yarnsec_harness::cluster::EdgeOptions::default()).await?;
     table.row("edge node ready (on the running cluster)", secs(t.elapsed()));

@@ -2,6 +2,7 @@
 
 mod bench;
 mod bench_anchor;
+mod bench_yardstick;
 mod container_executor;
 mod down;
 mod exec;
