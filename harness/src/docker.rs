@@ -132,8 +132,8 @@ pub async fn remove_cluster(docker: &Docker, cluster_id: &str) -> Result<(), Har
     if failures.is_empty() {
         // A removal "already in progress" (a container's handle dropped beside this one, as a
         // failed start drops its KDC's) is not done: while its container is attached, the network
-        // refuses to go ("has active endpoints"), and a failed start under the whole suite's load
-        // left its network behind (2026-12-07). Its end is awaited, 30 s at most.
+        // refuses to go ("has active endpoints"). Under the whole suite's load a failed start left
+        // its cluster behind (2026-12-07), most likely so. Its end is awaited, 30 s at most.
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
         while std::time::Instant::now() < deadline && !containers_of(docker, cluster_id).await.unwrap_or_default().is_empty() {
             tokio::time::sleep(std::time::Duration::from_millis(250)).await;
