@@ -79,6 +79,7 @@ pub struct Context<'a> {
     alice: OnceCell<Result<AppRun, ObserveError>>,
     long_lived: OnceCell<Result<LongLivedRun, ObserveError>>,
     container_jvm: OnceCell<Result<crate::facts::container_jvm::ContainerJvm, ObserveError>>,
+    outliving: OnceCell<Result<crate::items::outliving_run::OutlivingRun, ObserveError>>,
     jvm_probe: OnceCell<JvmProbe>,
     artifacts: std::path::PathBuf,
     waits: Waits,
@@ -122,6 +123,7 @@ impl<'a> Context<'a> {
             alice: OnceCell::new(),
             long_lived: OnceCell::new(),
             container_jvm: OnceCell::new(),
+            outliving: OnceCell::new(),
             jvm_probe: OnceCell::new(),
             artifacts,
             waits: Default::default(),
@@ -277,6 +279,12 @@ impl<'a> Context<'a> {
         &self.container_jvm
     }
 
+    /// Where alice's application that outlives her ticket is kept once observed: shared by T5 and
+    /// A3 ([`crate::items::outliving_run::shared`] observes it, once).
+    pub fn outliving_cell(&self) -> &OnceCell<Result<crate::items::outliving_run::OutlivingRun, ObserveError>> {
+        &self.outliving
+    }
+
     /// A user's credential (`None` without Kerberos), or the verdict if it cannot be had.
     pub fn credential_or_fail(&self, user: &str) -> Result<Option<Credential>, Verdict> {
         self.credential(user).map_err(|e| e.verdict())
@@ -286,19 +294,7 @@ impl<'a> Context<'a> {
     pub async fn run_as(&self, user: &str) -> Result<AppRun, ObserveError> {
         let cred = self.credential(user)?;
         let auth = self.cluster.auth_for(user, cred.as_ref());
-        self.run_with(user, auth, auth, Duration::ZERO).await
-    }
-
-    /// Submits the probe script as `user`, authenticated by `submit_auth`, making it sleep until
-    /// `delay` after the submission first (however late its container starts); follows the
-    /// application with `watch_auth` until it ends.
-    pub async fn run_with(&self, user: &str, submit_auth: Auth<'_>, watch_auth: Auth<'_>, delay: Duration) -> Result<AppRun, ObserveError> {
-        let before = if delay.is_zero() {
-            Before::Nothing
-        } else {
-            Before::SleepUntil(yarnsec_submitter::clock::epoch_ms() / 1000 + delay.as_secs() as i64)
-        };
-        self.run_script(user, submit_auth, watch_auth, &before, Duration::from_secs(240) + delay).await
+        self.run_script(user, auth, auth, &Before::Nothing, Duration::from_secs(240)).await
     }
 
     /// Submits the probe, in the service's language, doing `before` first, as `user`,

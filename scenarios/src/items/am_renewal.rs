@@ -1,10 +1,10 @@
 //! A3: the ApplicationMaster starts a thread or executor that renews tokens on a regular basis.
 //! Observed as a thread dump of the running AM taken after one token renew interval (and, as
-//! evidence, the ResourceManager's renewals of the application's HDFS token); judged by whether
-//! any thread's name or frames show token renewal.
+//! evidence, the ResourceManager's renewals of the application's HDFS token), of the application
+//! T5 watches outlive alice's ticket ([`super::outliving_run`]); judged by whether any thread's
+//! name or frames show token renewal.
 
 use std::time::{Duration, Instant};
-use yarnsec_hadoop::http::Auth;
 
 use super::require_kerberos;
 use crate::context::{app_evidence, Context};
@@ -26,66 +26,34 @@ pub struct RenewalFacts {
     pub rm_renewals: Option<(i32, Vec<String>)>,
 }
 
-/// A3: a thread dump of the running AM after one renew interval.
+/// A3: a thread dump of the running AM after one renew interval, from the application T5 watches
+/// outlive alice's ticket ([`super::outliving_run`]: one application for both).
 pub async fn a3(ctx: &Context<'_>) -> Verdict {
     or_verdict!(require_kerberos(ctx));
-    let renew = ctx.cluster.profile().token_renew_interval();
-    let cred = or_verdict!(ctx.credential_or_fail("alice"));
-    let alice = ctx.cluster.auth_for("alice", cred.as_ref());
-    // The application outlives one renew interval, so that a renewer has had to act.
-    let lifetime = renew + Duration::from_secs(25);
-    let launched = or_verdict!(ctx
-        .launch_script("alice", alice, &yarnsec_submitter::workload::Before::Sleep(lifetime))
-        .await
-        .map_err(|e| e.verdict()));
-    let app_id = launched.submission.application_id.clone();
-    let dump_after = renew + Duration::from_secs(5);
-    let dump_at = launched.started + dump_after;
-    ctx.waiting("A3", format!("the ApplicationMaster lives one {}s token renew interval before its thread dump", renew.as_secs()), dump_at);
-    let dump = thread_dump_after(ctx, &app_id, alice, dump_at, dump_after).await;
-    let run = or_verdict!(ctx.finish(launched, alice, lifetime + Duration::from_secs(180)).await.map_err(|e| e.verdict()));
+    let profile = ctx.cluster.profile();
+    let dump_after = super::outliving_run::dump_after(profile);
+    ctx.waiting(
+        "A3",
+        format!(
+            "the ApplicationMaster lives one {}s token renew interval before its thread dump",
+            profile.token_renew_interval().as_secs()
+        ),
+        Instant::now() + dump_after,
+    );
+    let shared = or_verdict!(super::outliving_run::shared(ctx).await);
+    let run = &shared.run;
     let facts = RenewalFacts {
-        dump,
-        dump_after,
-        renew,
-        max_lifetime: ctx.cluster.profile().token_max_lifetime(),
-        rm_renewals: crate::context::rm_renewals(ctx.cluster, run.am_tokens()).await,
+        dump: shared.dump.clone(),
+        dump_after: shared.dump_after,
+        renew: profile.token_renew_interval(),
+        max_lifetime: profile.token_max_lifetime(),
+        rm_renewals: shared.rm_renewals.clone(),
     };
-    let picture = crate::timeline::am::renewal(&run, run.submitted_at_ms + dump_after.as_millis() as i64, facts.rm_renewals.as_ref());
+    let picture = crate::timeline::am::renewal(run, run.submitted_at_ms + shared.dump_after.as_millis() as i64, facts.rm_renewals.as_ref());
     let mut verdict = super::application_master::am_decides(judge_a3(&facts));
     verdict.evidence.insert(0, app_evidence(&run.app));
     verdict.evidence.insert(0, Evidence::new("picture", picture.title.clone(), picture.to_svg()));
     verdict
-}
-
-/// Asks the application's AM JVM for a thread dump once it has run for one renew interval
-/// (`renew_in`), and not before `at`: waits for the JVM to appear first (a busy NodeManager may
-/// start it late), so the dump always shows an AM that lived one renew interval. An application
-/// that ended without one (a launch the ResourceManager refused) ends the wait.
-async fn thread_dump_after(ctx: &Context<'_>, app_id: &str, auth: Auth<'_>, at: Instant, renew_in: Duration) -> Result<String, String> {
-    let container = crate::context::am_container_id(app_id);
-    let evidence = ctx.cluster.evidence();
-    let rm = ctx.cluster.resource_manager();
-    let appear_by = Instant::now() + Duration::from_secs(240);
-    let first_seen = loop {
-        if evidence.container_jvm(&container).await.map_err(|e| e.to_string())?.is_some() {
-            break Instant::now();
-        }
-        if Instant::now() > appear_by {
-            return Err(format!("no JVM of {container} ran within 240 s of the submission"));
-        }
-        if let Ok(app) = rm.app(app_id, auth).await {
-            if app.is_final() {
-                return Err(format!("{app_id} ended ({} {}) before a JVM of {container} was seen", app.state, app.final_status));
-            }
-        }
-        tokio::time::sleep(Duration::from_secs(1)).await;
-    };
-    tokio::time::sleep_until((first_seen + renew_in).max(at).into()).await;
-    match evidence.container_jvm(&container).await.map_err(|e| e.to_string())? {
-        Some(pid) => evidence.thread_dump(app_id, &container, pid, Duration::from_secs(20)).await.map_err(|e| e.to_string()),
-        None => Err(format!("the JVM of {container} had ended before it had lived one renew interval")),
-    }
 }
 
 /// A3's judgment.

@@ -3,8 +3,6 @@
 
 use std::time::Duration;
 
-use yarnsec_hadoop::http::Auth;
-
 use super::require_kerberos;
 use crate::context::Context;
 use crate::facts::app_run::AppRun;
@@ -31,37 +29,31 @@ pub struct ExpiryFacts {
     pub rm_renewals: Option<(i32, Vec<String>)>,
 }
 
-/// T5: alice logs in once, with her password, and her application outlives that ticket.
+/// T5: alice logs in once, with her password, and her application outlives that ticket (the
+/// application whose ApplicationMaster A3 dumps: [`super::outliving_run`]).
 pub async fn t5(ctx: &Context<'_>) -> Verdict {
     or_verdict!(require_kerberos(ctx));
     let profile = ctx.cluster.profile();
     let (ticket, renew, max) = (profile.ticket_lifetime(), profile.token_renew_interval(), profile.token_max_lifetime());
     // Outlive the ticket and two renew intervals, and still end well inside the max lifetime.
-    let delay = ticket.max(renew * 2) + Duration::from_secs(15);
-    if delay + Duration::from_secs(30) >= max {
+    let Some(delay) = super::outliving_run::t5_sleep(profile) else {
         return Verdict::not_applicable(format!(
             "this profile's token max lifetime ({}s) leaves no room to outlive both the ticket ({}s) and two renew intervals ({}s)",
             max.as_secs(),
             ticket.as_secs(),
             renew.as_secs()
         ));
-    }
-    // alice logs in once, with her password: nothing renews this ticket.
-    let cred_error =
-        |e: yarnsec_harness::HarnessError| crate::error::ObserveError::Credential { user: "alice".into(), source: Box::new(e) }.verdict();
-    let alice = or_verdict!(ctx.cluster.user("alice").map_err(cred_error));
-    let once = or_verdict!(alice.login_once().map_err(cred_error));
-    let ticket_left = once.remaining_lifetime().unwrap_or_default();
-    let watcher = or_verdict!(ctx.credential_or_fail("alice"));
-    let watch = ctx.cluster.auth_for("alice", watcher.as_ref());
+    };
     ctx.waiting(
         "T5",
         format!("alice's application outlives her {}s ticket and two {}s token renew intervals", ticket.as_secs(), renew.as_secs()),
         std::time::Instant::now() + delay,
     );
-    let run = or_verdict!(ctx.run_with("alice", Auth::Kerberos(&once), watch, delay).await.map_err(|e| e.verdict()));
-    let expired = once.remaining_lifetime().ok().map(|d| d.is_zero());
-    let rm_renewals = crate::context::rm_renewals(ctx.cluster, run.am_tokens()).await;
+    // alice logged in once, with her password: nothing renewed that ticket.
+    let shared = or_verdict!(super::outliving_run::shared(ctx).await);
+    let run = shared.run.clone();
+    let rm_renewals = shared.rm_renewals.clone();
+    let (ticket_left, expired) = (shared.ticket_left_at_submission, shared.expired);
     let command = ctx.service.is_command();
     let picture = crate::timeline::expiry::expiry(&run, ticket, ticket_left, rm_renewals.as_ref());
     let mut v = judge_t5(&ExpiryFacts {
@@ -69,7 +61,7 @@ pub async fn t5(ctx: &Context<'_>) -> Verdict {
         ticket,
         renew,
         max_lifetime: max,
-        slept: delay,
+        slept: shared.slept,
         ticket_left_at_submission: ticket_left,
         expired,
         rm_renewals,

@@ -7,6 +7,7 @@
 //! token_file_launch.rs   C4 (the client launched Oozie-style, with a token file)
 //! application_master.rs  A1, A2, A4–A7
 //! am_renewal.rs          A3 (a thread dump of the running AM)
+//! outliving_run.rs       alice's application that outlives her ticket (T5's and A3's observation)
 //! container.rs           K1–K2
 //! container_run.rs       the container code's JVM at work, watched (K1–K2's observation)
 //! long_lived.rs          L1–L7
@@ -40,6 +41,7 @@ pub mod integration;
 pub mod long_lived;
 pub mod long_lived_run;
 pub mod no_credentials;
+pub mod outliving_run;
 pub mod remote_hdfs;
 pub mod testing;
 pub mod timeline;
