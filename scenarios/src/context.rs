@@ -257,9 +257,29 @@ impl<'a> Context<'a> {
     }
 
     /// alice's application, submitted once through the service and run to its end; shared by
-    /// every item that judges one run.
+    /// every item that judges one run. Where the service's applications read another HDFS
+    /// ([`Context::remote_read_url`]), its probe reads alice's file there first (T9 judges that
+    /// read: one application less for the cluster to run).
     pub async fn alice_run(&self) -> Result<&AppRun, &ObserveError> {
-        self.alice.get_or_init(|| async { self.run_as("alice").await }).await.as_ref()
+        let run = || async {
+            let cred = self.credential("alice")?;
+            let auth = self.cluster.auth_for("alice", cred.as_ref());
+            let before = self.remote_read_url().map_or(Before::Nothing, Before::ReadRemote);
+            self.run_script("alice", auth, auth, &before, Duration::from_secs(240)).await
+        };
+        self.alice.get_or_init(run).await.as_ref()
+    }
+
+    /// The file on the remote HDFS that alice's shared run reads (an `hdfs://` URL): only she
+    /// may read it. `None` unless the service declares that its applications read another HDFS
+    /// and the cluster runs Kerberos and its remote HDFS.
+    pub fn remote_read_url(&self) -> Option<String> {
+        let remote =
+            self.cluster.profile().kerberos() && self.service.features.remote_filesystems && self.cluster.remote_token_service().is_some();
+        remote.then(|| {
+            let host = self.cluster.layout().remote_host();
+            format!("hdfs://{host}:{}{}", yarnsec_harness::layout::ports::NAMENODE_RPC, yarnsec_harness::REMOTE_FILE)
+        })
     }
 
     /// alice's run, or the verdict an item gets when that run could not be observed.

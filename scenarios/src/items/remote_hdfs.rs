@@ -1,7 +1,6 @@
 //! T9: the application reads the remote HDFS (a second NameNode, own namespace, same realm) with
-//! a delegation token the client got for it at launch.
-
-use std::time::Duration;
+//! a delegation token the client got for it at launch: alice's shared run reads her file there
+//! before its write ([`Context::alice_run`]).
 
 use super::require_kerberos;
 use crate::context::Context;
@@ -32,12 +31,11 @@ pub async fn t9(ctx: &Context<'_>) -> Verdict {
             "this cluster was started without its remote HDFS (`remote_hdfs(false)`), so there is no remote cluster to read",
         );
     };
-    let layout = ctx.cluster.layout();
-    let url = format!("hdfs://{}:{}{}", layout.remote_host(), yarnsec_harness::layout::ports::NAMENODE_RPC, yarnsec_harness::REMOTE_FILE);
-    let before = yarnsec_submitter::workload::Before::ReadRemote(url.clone());
-    let cred = or_verdict!(ctx.credential_or_fail("alice"));
-    let alice = ctx.cluster.auth_for("alice", cred.as_ref());
-    let run = or_verdict!(ctx.run_script("alice", alice, alice, &before, Duration::from_secs(240)).await.map_err(|e| e.verdict()));
+    let Some(url) = ctx.remote_read_url() else {
+        return Verdict::skipped("alice's application was not asked to read the remote HDFS, so there is no read to judge");
+    };
+    // alice's shared run read the file before its write.
+    let run = or_verdict!(ctx.alice().await).clone();
     let audit = or_verdict!(remote
         .audit_lines(yarnsec_harness::REMOTE_FILE)
         .await
