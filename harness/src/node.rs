@@ -201,18 +201,15 @@ impl Node {
     /// while `tar` reads (log aggregation removes an application's logs once they are in HDFS)
     /// is left out, and a file that grows comes with the bytes it had when `tar` began it.
     pub async fn read_dir_archive(&self, dir: &str) -> Result<Vec<u8>, HarnessError> {
-        let out = self
-            .exec(&["tar", "--ignore-failed-read", "--warning=no-file-changed", "--warning=no-file-removed", "-C", dir, "-cf", "-", "."])
-            .await?;
-        // GNU tar exits 1 when a file changed while it read it: the archive holds what it read.
-        if out.code > 1 {
-            return Err(HarnessError::Exec {
-                container: self.role.clone(),
-                command: format!("tar -C {dir} -cf - ."),
-                detail: format!("exit code {}: {}", out.code, out.stderr_text()),
-            });
-        }
-        Ok(out.stdout)
+        let mut cmd = vec!["tar"];
+        cmd.extend(LIVE_TAR);
+        cmd.extend(["-C", dir, "-cf", "-", "."]);
+        let out = self.exec(&cmd).await?;
+        live_tar_archive(out).map_err(|detail| HarnessError::Exec {
+            container: self.role.clone(),
+            command: format!("tar -C {dir} -cf - ."),
+            detail,
+        })
     }
 
     /// The last `lines` lines of a file (empty if it cannot be read: this feeds error messages).
@@ -244,18 +241,15 @@ impl Node {
     pub async fn read_glob(&self, patterns: &[&str]) -> Result<Vec<(String, Vec<u8>)>, HarnessError> {
         let script = format!(
             "set --; for f in {}; do [ -f \"$f\" ] && set -- \"$@\" \"$f\"; done; [ $# -eq 0 ] && exit 0; \
-             exec tar -cPf - --ignore-failed-read --warning=no-file-changed --warning=no-file-removed -- \"$@\"",
-            patterns.join(" ")
+             exec tar -cPf - {} -- \"$@\"",
+            patterns.join(" "),
+            LIVE_TAR.join(" ")
         );
         let out = self.exec(&["sh", "-c", &script]).await?;
         let failed =
             |detail: String| HarnessError::Exec { container: self.role.clone(), command: format!("tar of {}", patterns.join(" ")), detail };
-        // GNU tar exits 1 when a file changed while it read it (a log being written): the
-        // archive holds what it read.
-        if out.code > 1 {
-            return Err(failed(format!("exit code {}: {}", out.code, out.stderr_text())));
-        }
-        read_archive(&out.stdout).map_err(|e| failed(format!("its archive could not be read: {e}")))
+        let archive = live_tar_archive(out).map_err(failed)?;
+        read_archive(&archive).map_err(|e| failed(format!("its archive could not be read: {e}")))
     }
 
     /// Files matching a shell glob (e.g. `/data/yarn/local/usercache/*/appcache/*/*/launch_container.sh`).
@@ -263,6 +257,20 @@ impl Node {
         let out = self.exec(&["sh", "-c", &format!("for f in {pattern}; do [ -e \"$f\" ] && echo \"$f\"; done; true")]).await?;
         Ok(out.stdout_text().lines().map(str::to_string).collect())
     }
+}
+
+/// GNU tar's options for files that change while it reads them (a log being written, an
+/// application's logs that log aggregation removes): what goes is left out, what grows comes with
+/// the bytes it had when `tar` began it, and no warning is printed for either.
+const LIVE_TAR: [&str; 3] = ["--ignore-failed-read", "--warning=no-file-changed", "--warning=no-file-removed"];
+
+/// The archive a [`LIVE_TAR`] `tar` wrote, or what went wrong: GNU tar exits 1 when a file
+/// changed while it read it, and the archive then holds what it read; 2 and above is a failure.
+fn live_tar_archive(out: ExecOutput) -> Result<Vec<u8>, String> {
+    if out.code > 1 {
+        return Err(format!("exit code {}: {}", out.code, out.stderr_text()));
+    }
+    Ok(out.stdout)
 }
 
 /// The files of a tar archive, by their names in it, in its order.
@@ -284,7 +292,16 @@ fn read_archive(bytes: &[u8]) -> std::io::Result<Vec<(String, Vec<u8>)>> {
 
 #[cfg(test)]
 mod tests {
-    use super::read_archive;
+    use super::{live_tar_archive, read_archive, ExecOutput};
+
+    #[test]
+    fn a_live_tar_that_saw_files_change_keeps_its_archive_and_one_that_failed_says_why() {
+        let out = |code| ExecOutput { code, stdout: b"archive".to_vec(), stderr: b"tar: ./a: File removed before we read it".to_vec() };
+        assert_eq!(live_tar_archive(out(0)).unwrap(), b"archive");
+        assert_eq!(live_tar_archive(out(1)).unwrap(), b"archive");
+        let failed = live_tar_archive(out(2)).unwrap_err();
+        assert!(failed.starts_with("exit code 2: tar: ./a"), "{failed}");
+    }
 
     fn archive(files: &[(&str, &[u8])]) -> Vec<u8> {
         let mut builder = tar::Builder::new(Vec::new());

@@ -262,10 +262,8 @@ impl<'a> Context<'a> {
     /// read: one application less for the cluster to run).
     pub async fn alice_run(&self) -> Result<&AppRun, &ObserveError> {
         let run = || async {
-            let cred = self.credential("alice")?;
-            let auth = self.cluster.auth_for("alice", cred.as_ref());
             let before = self.remote_read_url().map_or(Before::Nothing, Before::ReadRemote);
-            self.run_script("alice", auth, auth, &before, Duration::from_secs(240)).await
+            self.run_doing("alice", &before).await
         };
         self.alice.get_or_init(run).await.as_ref()
     }
@@ -312,9 +310,15 @@ impl<'a> Context<'a> {
 
     /// Submits the probe script as `user` and waits for the application to end.
     pub async fn run_as(&self, user: &str) -> Result<AppRun, ObserveError> {
+        self.run_doing(user, &Before::Nothing).await
+    }
+
+    /// Submits the probe script, doing `before` first, as `user` with the user's credential, and
+    /// waits for the application to end.
+    async fn run_doing(&self, user: &str, before: &Before) -> Result<AppRun, ObserveError> {
         let cred = self.credential(user)?;
         let auth = self.cluster.auth_for(user, cred.as_ref());
-        self.run_script(user, auth, auth, &Before::Nothing, Duration::from_secs(240)).await
+        self.run_script(user, auth, auth, before, Duration::from_secs(240)).await
     }
 
     /// Submits the probe, in the service's language, doing `before` first, as `user`,

@@ -39,9 +39,7 @@ pub fn median_cpu_s(output: &str) -> Option<f64> {
         return None;
     }
     runs.sort_by(f64::total_cmp);
-    let mid = runs.len() / 2;
-    let median = if runs.len() % 2 == 1 { runs[mid] } else { (runs[mid - 1] + runs[mid]) / 2.0 };
-    Some((median * 1000.0).round() / 1000.0)
+    Some((super::soak::median(&runs) * 1000.0).round() / 1000.0)
 }
 
 /// The yardstick measured on `node` (the cluster's Hadoop node), as the table shows it.

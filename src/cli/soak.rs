@@ -175,7 +175,8 @@ fn render(outcomes: &[Outcome], parallel: u32) -> String {
     out
 }
 
-fn median(sorted: &[f64]) -> f64 {
+/// The median of sorted values (the mean of the middle two for an even count).
+pub(super) fn median(sorted: &[f64]) -> f64 {
     let n = sorted.len();
     if n % 2 == 1 {
         sorted[n / 2]

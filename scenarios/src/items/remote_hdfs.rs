@@ -26,13 +26,14 @@ pub async fn t9(ctx: &Context<'_>) -> Verdict {
     if !ctx.service.features.remote_filesystems {
         return Verdict::not_applicable("the service declares that its applications use no other HDFS cluster");
     }
-    let (Some(remote_service), Some(remote)) = (ctx.cluster.remote_token_service(), ctx.cluster.remote_evidence()) else {
+    // (With Kerberos and the service's remote filesystems, alice's run reads `url` exactly when
+    // the cluster has its remote HDFS.)
+    let (Some(remote_service), Some(remote), Some(url)) =
+        (ctx.cluster.remote_token_service(), ctx.cluster.remote_evidence(), ctx.remote_read_url())
+    else {
         return Verdict::skipped(
             "this cluster was started without its remote HDFS (`remote_hdfs(false)`), so there is no remote cluster to read",
         );
-    };
-    let Some(url) = ctx.remote_read_url() else {
-        return Verdict::skipped("alice's application was not asked to read the remote HDFS, so there is no read to judge");
     };
     // alice's shared run read the file before its write.
     let run = or_verdict!(ctx.alice().await).clone();
