@@ -29,8 +29,9 @@ pub const SHARED_ARCHIVE: &str = "/opt/hadoop/classes.jsa";
 
 /// The collector and compiler of a JVM that lives seconds: the serial collector and C1 only (it
 /// spends most of its CPU on G1's and C2's threads otherwise). Alone for one whose class path
-/// cannot begin with [`HADOOP_JARS`] (MapReduce's and YARN services' ApplicationMasters, the
-/// edge node's commands, `javac`); with the archive in [`short_jvm_options`] otherwise.
+/// cannot begin with [`HADOOP_JARS`] (MapReduce's and YARN services' ApplicationMasters,
+/// `javac`); with the archive in [`short_jvm_options`] otherwise (the edge node's commands add
+/// the archive themselves, where the image has it).
 pub const SHORT_JVM: &str = "-XX:+UseSerialGC -XX:TieredStopAtLevel=1";
 
 /// The options of a short-lived Hadoop JVM in yarnsec's image (a localizer, `hadoop fs`, an
