@@ -427,4 +427,20 @@ mod tests {
         assert_eq!(shell_quote(""), "''");
         assert_eq!(shell_quote("$HOME"), "'$HOME'");
     }
+
+    /// The commands' JVMs map the image's class archive only when their class path begins with
+    /// the jars it was dumped from; with the configuration dir first they shared no class.
+    #[test]
+    fn the_commands_class_path_begins_with_the_jars_the_archive_was_dumped_from() {
+        let classpath = HADOOP_COMMAND.lines().find(|l| l.starts_with("classpath=")).expect("the script sets its class path");
+        assert!(classpath.starts_with(&format!("classpath=\"{}:", yarnsec_hadoop::java::HADOOP_JARS)), "{classpath}");
+        assert!(
+            HADOOP_COMMAND.contains(&format!("archive={}\n", yarnsec_hadoop::java::SHARED_ARCHIVE)),
+            "the script maps the image's archive"
+        );
+        let exec = HADOOP_COMMAND.lines().find(|l| l.starts_with("exec ")).expect("the script runs Java");
+        // Before the gateway's and the caller's options, so that theirs win.
+        let (shared, client) = (exec.find(" $shared "), exec.find("HADOOP_CLIENT_OPTS"));
+        assert!(shared.is_some() && shared < client, "{exec}");
+    }
 }
