@@ -46,10 +46,14 @@ async fn yarn_logs(cluster: &yarnsec_harness::SecureCluster, user: &str, app: &s
     let script = format!(
         "set -e; d=$(mktemp -d); echo {keytab} | base64 -d > $d/keytab; chown -R {user} $d; \
          runuser -u {user} -- env KRB5CCNAME=$d/cc sh -c 'kinit -kt $0/keytab {principal} && \
-         java {opens} -cp /opt/hadoop/conf:/opt/hadoop/jars/* org.apache.hadoop.yarn.client.cli.LogsCLI \
+         java {opens} {short} -cp \"{jars}:/opt/hadoop/conf\" org.apache.hadoop.yarn.client.cli.LogsCLI \
          -applicationId {app} -appOwner alice' $d 2>&1 || true; rm -rf $d",
         keytab = base64::engine::general_purpose::STANDARD.encode(keytab),
         opens = opens.join(" "),
+        // The image's class archive, as for `hadoop fs` in containers: it maps only when the
+        // class path begins with the jars.
+        short = yarnsec_hadoop::java::short_jvm_options(),
+        jars = yarnsec_hadoop::java::HADOOP_JARS,
     );
     let out = cluster.hadoop().exec(&["sh", "-c", &script]).await.expect("the command runs");
     format!("{}{}", out.stdout_text(), out.stderr_text())
