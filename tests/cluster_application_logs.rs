@@ -46,7 +46,7 @@ async fn yarn_logs(cluster: &yarnsec_harness::SecureCluster, user: &str, app: &s
     let script = format!(
         "set -e; d=$(mktemp -d); echo {keytab} | base64 -d > $d/keytab; chown -R {user} $d; \
          runuser -u {user} -- env KRB5CCNAME=$d/cc sh -c 'kinit -kt $0/keytab {principal} && \
-         java {opens} {short} -cp \"{jars}:/opt/hadoop/conf\" org.apache.hadoop.yarn.client.cli.LogsCLI \
+         java {opens} {short} -cp \"{jars}:{conf}\" org.apache.hadoop.yarn.client.cli.LogsCLI \
          -applicationId {app} -appOwner alice' $d 2>&1 || true; rm -rf $d",
         keytab = base64::engine::general_purpose::STANDARD.encode(keytab),
         opens = opens.join(" "),
@@ -54,6 +54,7 @@ async fn yarn_logs(cluster: &yarnsec_harness::SecureCluster, user: &str, app: &s
         // class path begins with the jars.
         short = yarnsec_hadoop::java::short_jvm_options(),
         jars = yarnsec_hadoop::java::HADOOP_JARS,
+        conf = yarnsec_harness::layout::paths::HADOOP_CONF,
     );
     let out = cluster.hadoop().exec(&["sh", "-c", &script]).await.expect("the command runs");
     format!("{}{}", out.stdout_text(), out.stderr_text())
